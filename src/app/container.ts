@@ -1,0 +1,93 @@
+import type { Config } from "../config/env.js";
+import { type DatabaseHandle, openPglite, openPostgres } from "../db/client.js";
+import { runMigrations } from "../db/migrate.js";
+import { createLogger, type Logger } from "../lib/logger.js";
+import type { Cache } from "../providers/cache/cache.js";
+import { MemoryCache } from "../providers/cache/memory-cache.js";
+import { RedisCache } from "../providers/cache/redis-cache.js";
+import { ResilientCache } from "../providers/cache/resilient-cache.js";
+import { createRepositories, type Repositories } from "../repositories/index.js";
+import { createSeedService } from "../services/seed/seed-demo.js";
+import { createSystemService } from "../services/system/health.js";
+
+/** Pre-built infrastructure; tests pass their own database and cache, production builds them from config. */
+export interface Infra {
+  database?: DatabaseHandle;
+  analytics?: DatabaseHandle;
+  cache?: Cache;
+  logger?: Logger;
+}
+
+export interface Container {
+  config: Config;
+  logger: Logger;
+  database: DatabaseHandle;
+  /** Read-only, long-running queries (reports); a replica in server mode, the main database otherwise. */
+  analytics: DatabaseHandle;
+  cache: Cache;
+  repositories: Repositories;
+  services: ReturnType<typeof createServices>;
+  close(): Promise<void>;
+}
+
+function createServices(deps: {
+  config: Config;
+  database: DatabaseHandle;
+  cache: Cache;
+  repositories: Repositories;
+}) {
+  return {
+    system: createSystemService(deps),
+    seed: createSeedService({
+      db: deps.database.db,
+      repositories: deps.repositories,
+      demoPassword: deps.config.demoPassword,
+    }),
+  };
+}
+
+async function openDatabase(config: Config): Promise<DatabaseHandle> {
+  return config.database.kind === "pglite"
+    ? openPglite({ dataDir: config.database.dataDir })
+    : openPostgres({ url: config.database.url, poolSize: config.database.poolSize });
+}
+
+function openAnalytics(config: Config, main: DatabaseHandle): DatabaseHandle {
+  // PGlite is a single in-process connection: analytics shares it.
+  if (main.kind === "pglite" || !config.analytics.url) return main;
+  return openPostgres({
+    url: config.analytics.url,
+    poolSize: Math.max(2, Math.ceil(config.database.poolSize / 2)),
+    statementTimeoutMs: config.analytics.statementTimeoutMs,
+    applicationName: "atrium-analytics",
+  });
+}
+
+/** The composition root: the one place that decides which implementation each part gets. */
+export async function createContainer(config: Config, infra: Infra = {}): Promise<Container> {
+  const logger = infra.logger ?? createLogger(config.logLevel);
+  const database = infra.database ?? (await openDatabase(config));
+  if (!infra.database && config.autoMigrate) await runMigrations(database);
+  const analytics = infra.analytics ?? openAnalytics(config, database);
+  const rawCache =
+    infra.cache ??
+    (config.redisUrl ? new RedisCache(config.redisUrl) : new MemoryCache(config.cache.maxEntries));
+  const cache = new ResilientCache(rawCache, logger);
+  const repositories = createRepositories(database.db, cache, config.cache.ttlSeconds, database);
+  const services = createServices({ config, database, cache, repositories });
+
+  return {
+    config,
+    logger,
+    database,
+    analytics,
+    cache,
+    repositories,
+    services,
+    async close() {
+      await cache.close();
+      if (analytics !== database && !infra.analytics) await analytics.close();
+      if (!infra.database) await database.close();
+    },
+  };
+}

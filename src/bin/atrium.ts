@@ -1,0 +1,115 @@
+import { Command } from "commander";
+import { type Container, createContainer } from "../app/container.js";
+import { ConfigError, loadConfig } from "../config/env.js";
+import { runMigrations } from "../db/migrate.js";
+import { buildApp } from "../http/app.js";
+import { redactUrl } from "../lib/logger.js";
+import type { SeedResult } from "../services/seed/seed-demo.js";
+
+async function withContainer<T>(work: (container: Container) => Promise<T>, options = { migrate: false }) {
+  const config = loadConfig();
+  const container = await createContainer({ ...config, autoMigrate: config.autoMigrate || options.migrate });
+  try {
+    return await work(container);
+  } finally {
+    await container.close();
+  }
+}
+
+/** Shown once, on the terminal only (never in the structured log), when the demo is created. */
+function printDemoBanner(seeded: SeedResult): void {
+  console.log(
+    [
+      "",
+      `  Demo organisation "${seeded.orgSlug}" created.`,
+      `  Sign in as ${seeded.adminEmail} with password: ${seeded.password}`,
+      "  (set DEMO_PASSWORD to choose it; other demo users share it)",
+      "",
+    ].join("\n"),
+  );
+}
+
+async function serve(options: { migrateAndSeed: boolean }): Promise<void> {
+  const config = loadConfig();
+  const container = await createContainer({
+    ...config,
+    autoMigrate: config.autoMigrate || options.migrateAndSeed,
+  });
+  const { logger } = container;
+  if (options.migrateAndSeed && config.seedDemo) {
+    const seeded = await container.services.seed.seedDemoIfEmpty();
+    if (seeded) printDemoBanner(seeded);
+  }
+  const app = await buildApp(container);
+  const address = await app.listen({ host: config.http.host, port: config.http.port });
+  logger.info(
+    {
+      address,
+      database:
+        config.database.kind === "postgres" ? redactUrl(config.database.url) : config.database.dataDir,
+      cache: container.cache.kind,
+    },
+    "Atrium is serving",
+  );
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    await app.close();
+    await container.close();
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void stop("SIGINT"));
+  process.once("SIGTERM", () => void stop("SIGTERM"));
+}
+
+const program = new Command()
+  .name("atrium")
+  .description("Atrium: department-scoped AI assistants you can run yourself")
+  .showHelpAfterError();
+
+program
+  .command("start")
+  .description("migrate, create the demo organisation on an empty database, and serve (npm start)")
+  .action(() => serve({ migrateAndSeed: true }));
+
+program
+  .command("serve")
+  .description("serve the HTTP API")
+  .action(() => serve({ migrateAndSeed: false }));
+
+program
+  .command("migrate")
+  .description("apply pending database migrations (a no-op when up to date)")
+  .action(() =>
+    withContainer(async (container) => {
+      await runMigrations(container.database);
+      console.log("migrations applied");
+    }),
+  );
+
+program
+  .command("seed")
+  .description("create the demo organisation, departments and users when the database is empty")
+  .action(() =>
+    withContainer(
+      async (container) => {
+        const seeded = await container.services.seed.seedDemoIfEmpty();
+        if (seeded) printDemoBanner(seeded);
+        else console.log("the database already has an organisation; nothing to seed");
+      },
+      { migrate: true },
+    ),
+  );
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(2);
+  }
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+}

@@ -1,0 +1,110 @@
+import { resolve } from "node:path";
+import { z } from "zod";
+
+const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+const optionalUrl = (protocols: string[]) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .refine((v) => protocols.some((p) => v.startsWith(`${p}://`)), {
+        message: `must be a URL starting with ${protocols.map((p) => `${p}://`).join(" or ")}`,
+      })
+      .optional(),
+  );
+const bool = (fallback: boolean) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .enum(["true", "false", "1", "0", "yes", "no"])
+      .default(fallback ? "true" : "false")
+      .transform((v) => v === "true" || v === "1" || v === "yes"),
+  );
+const int = (fallback: number, min: number, max: number) =>
+  z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).default(fallback));
+
+export const envSchema = z.object({
+  NODE_ENV: z.preprocess(
+    emptyToUndefined,
+    z.enum(["development", "production", "test"]).default("development"),
+  ),
+  HOST: z.preprocess(emptyToUndefined, z.string().default("127.0.0.1")),
+  PORT: int(3000, 0, 65535),
+  TRUST_PROXY: bool(false),
+  CORS_ORIGINS: z.preprocess(emptyToUndefined, z.string().optional()),
+  LOG_LEVEL: z.preprocess(
+    emptyToUndefined,
+    z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  ),
+  DATABASE_URL: optionalUrl(["postgres", "postgresql"]),
+  ANALYTICS_DATABASE_URL: optionalUrl(["postgres", "postgresql"]),
+  DATABASE_POOL_SIZE: int(10, 1, 500),
+  ANALYTICS_STATEMENT_TIMEOUT_MS: int(30_000, 100, 3_600_000),
+  ATRIUM_DATA_DIR: z.preprocess(emptyToUndefined, z.string().default("./data")),
+  REDIS_URL: optionalUrl(["redis", "rediss"]),
+  CACHE_TTL_SECONDS: int(300, 1, 86_400),
+  CACHE_MAX_ENTRIES: int(10_000, 10, 10_000_000),
+  AUTO_MIGRATE: z.preprocess(emptyToUndefined, z.enum(["true", "false", "1", "0"]).optional()),
+  SEED_DEMO: z.preprocess(emptyToUndefined, z.enum(["true", "false", "1", "0"]).optional()),
+  DEMO_PASSWORD: z.preprocess(emptyToUndefined, z.string().min(8).optional()),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  nodeEnv: Env["NODE_ENV"];
+  http: { host: string; port: number; trustProxy: boolean; corsOrigins: string[] | false };
+  logLevel: Env["LOG_LEVEL"];
+  database:
+    | { kind: "pglite"; dataDir: string; poolSize: number }
+    | { kind: "postgres"; url: string; poolSize: number };
+  analytics: { url: string | undefined; statementTimeoutMs: number };
+  redisUrl: string | undefined;
+  cache: { ttlSeconds: number; maxEntries: number };
+  /** Embedded mode migrates on start by default; server mode expects `atrium migrate`. */
+  autoMigrate: boolean;
+  /** Create the demo organisation on an empty database at start (embedded mode by default). */
+  seedDemo: boolean;
+  demoPassword: string | undefined;
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses the environment once; every bad variable is listed in one error. Values are never echoed. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`));
+  }
+  const env = parsed.data;
+  const database: Config["database"] = env.DATABASE_URL
+    ? { kind: "postgres", url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }
+    : { kind: "pglite", dataDir: resolve(env.ATRIUM_DATA_DIR, "pglite"), poolSize: 1 };
+  return {
+    nodeEnv: env.NODE_ENV,
+    http: {
+      host: env.HOST,
+      port: env.PORT,
+      trustProxy: env.TRUST_PROXY,
+      corsOrigins: env.CORS_ORIGINS ? env.CORS_ORIGINS.split(",").map((o) => o.trim()) : false,
+    },
+    logLevel: env.LOG_LEVEL,
+    database,
+    analytics: {
+      url: env.ANALYTICS_DATABASE_URL ?? env.DATABASE_URL,
+      statementTimeoutMs: env.ANALYTICS_STATEMENT_TIMEOUT_MS,
+    },
+    redisUrl: env.REDIS_URL,
+    cache: { ttlSeconds: env.CACHE_TTL_SECONDS, maxEntries: env.CACHE_MAX_ENTRIES },
+    autoMigrate:
+      env.AUTO_MIGRATE === undefined ? database.kind === "pglite" : ["true", "1"].includes(env.AUTO_MIGRATE),
+    seedDemo:
+      env.SEED_DEMO === undefined ? database.kind === "pglite" : ["true", "1"].includes(env.SEED_DEMO),
+    demoPassword: env.DEMO_PASSWORD,
+  };
+}

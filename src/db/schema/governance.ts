@@ -1,0 +1,124 @@
+import { sql } from "drizzle-orm";
+import {
+  boolean,
+  check,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  real,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { halfvec, id, timestamps } from "./_columns.js";
+import { namespaces } from "./assistants.js";
+import { conversations, messages } from "./conversations.js";
+import { approvalStatus } from "./enums.js";
+import { departments, organizations, users } from "./identity.js";
+
+/**
+ * Human-in-the-loop approval of a held assistant reply (seed 000 `Approval`). `messageId` is the held
+ * draft; `isSample` marks an autonomous reply queued for after-the-fact review (sampling).
+ */
+export const approvals = pgTable(
+  "approvals",
+  {
+    id: id(),
+    orgId: uuid()
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    departmentId: uuid().references(() => departments.id, { onDelete: "cascade" }),
+    namespaceId: uuid().references(() => namespaces.id, { onDelete: "set null" }),
+    conversationId: uuid()
+      .notNull()
+      .references(() => conversations.id, { onDelete: "cascade" }),
+    messageId: uuid()
+      .notNull()
+      .references(() => messages.id, { onDelete: "cascade" }),
+    /** The user whose request produced the held reply. */
+    requesterId: uuid().references(() => users.id, { onDelete: "set null" }),
+    approverId: uuid().references(() => users.id, { onDelete: "set null" }),
+    status: approvalStatus().notNull().default("pending"),
+    intentName: text(),
+    intentConfidence: real(),
+    editedContent: text(),
+    approverNotes: text(),
+    escalatedToId: uuid().references(() => users.id, { onDelete: "set null" }),
+    escalationReason: text(),
+    isSample: boolean().notNull().default(false),
+    dueAt: timestamp({ withTimezone: true }),
+    decidedAt: timestamp({ withTimezone: true }),
+    ...timestamps(),
+  },
+  (t) => [
+    index("approvals_org_status_created_at_idx").on(t.orgId, t.status, t.createdAt),
+    index("approvals_department_id_idx").on(t.departmentId),
+    index("approvals_namespace_id_idx").on(t.namespaceId),
+    index("approvals_conversation_id_idx").on(t.conversationId),
+    index("approvals_message_id_idx").on(t.messageId),
+    index("approvals_requester_id_idx").on(t.requesterId),
+    index("approvals_approver_id_idx").on(t.approverId),
+    index("approvals_escalated_to_id_idx").on(t.escalatedToId),
+    index("approvals_pending_due_at_idx").on(t.dueAt).where(sql`${t.status} = 'pending'`),
+  ],
+);
+
+/**
+ * Trust matrix row per namespace and intent (seed 000 `IntentTrust`). After `threshold` approved replies
+ * without edits the intent becomes autonomous; `samplingRate` of autonomous replies still get reviewed.
+ */
+export const intentTrust = pgTable(
+  "intent_trust",
+  {
+    id: id(),
+    orgId: uuid()
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    namespaceId: uuid()
+      .notNull()
+      .references(() => namespaces.id, { onDelete: "cascade" }),
+    intentName: text().notNull(),
+    successfulCount: integer().notNull().default(0),
+    rejectedCount: integer().notNull().default(0),
+    threshold: integer().notNull().default(10),
+    isAutonomous: boolean().notNull().default(false),
+    samplingRate: doublePrecision().notNull().default(0.1),
+    promotedAt: timestamp({ withTimezone: true }),
+    ...timestamps(),
+  },
+  (t) => [
+    index("intent_trust_org_id_idx").on(t.orgId),
+    uniqueIndex("intent_trust_namespace_intent_uq").on(t.namespaceId, t.intentName),
+    check("intent_trust_sampling_rate_check", sql`${t.samplingRate} >= 0 and ${t.samplingRate} <= 1`),
+  ],
+);
+
+/** Labelled phrase for nearest-neighbour intent classification (seed 000 `IntentExample`). */
+export const intentExamples = pgTable(
+  "intent_examples",
+  {
+    id: id(),
+    orgId: uuid()
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    namespaceId: uuid()
+      .notNull()
+      .references(() => namespaces.id, { onDelete: "cascade" }),
+    intentName: text().notNull(),
+    phrase: text().notNull(),
+    embedding: halfvec(),
+    embeddingModel: text(),
+    metadata: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    ...timestamps(),
+  },
+  (t) => [
+    index("intent_examples_org_id_idx").on(t.orgId),
+    index("intent_examples_namespace_intent_idx").on(t.namespaceId, t.intentName),
+    index("intent_examples_embedding_hash384_hnsw_idx")
+      .using("hnsw", sql`(${t.embedding}::halfvec(384)) halfvec_cosine_ops`)
+      .where(sql`${t.embeddingModel} = 'hash-384'`),
+  ],
+);

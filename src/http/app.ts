@@ -1,0 +1,77 @@
+import { randomUUID } from "node:crypto";
+import cors from "@fastify/cors";
+import helmet from "@fastify/helmet";
+import rateLimit from "@fastify/rate-limit";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import Fastify from "fastify";
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from "fastify-type-provider-zod";
+import type { Container } from "../app/container.js";
+import { errorHandler, notFoundHandler } from "./error-handler.js";
+import { systemRoutes } from "./routes/system/index.js";
+
+export const BODY_LIMIT_BYTES = 1_048_576;
+
+declare module "fastify" {
+  interface FastifyInstance {
+    container: Container;
+  }
+}
+
+export async function buildApp(container: Container) {
+  const app = Fastify({
+    loggerInstance: container.logger,
+    bodyLimit: BODY_LIMIT_BYTES,
+    genReqId: (req) => {
+      const given = req.headers["x-request-id"];
+      return typeof given === "string" && /^[\w.-]{8,128}$/.test(given) ? given : randomUUID();
+    },
+    requestIdHeader: false,
+    trustProxy: container.config.http.trustProxy,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+  app.decorate("container", container);
+  app.addHook("onRequest", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+  });
+
+  await app.register(helmet, {
+    // The API docs page loads its own inline scripts and styles.
+    contentSecurityPolicy: false,
+  });
+  await app.register(cors, { origin: container.config.http.corsOrigins, credentials: true });
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "Atrium API",
+        version: "0.1.0",
+        description: "Department-scoped AI assistants: knowledge, conversations, approvals and traces.",
+      },
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT" },
+          apiKey: { type: "apiKey", in: "header", name: "x-api-key" },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: "/docs" });
+  app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(systemRoutes);
+  return app;
+}
+
+export type AppInstance = Awaited<ReturnType<typeof buildApp>>;

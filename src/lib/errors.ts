@@ -1,0 +1,38 @@
+/** The closed set of error codes every layer speaks; HTTP maps each to one status. */
+export const errorCodes = {
+  NOT_FOUND: 404,
+  FORBIDDEN: 403,
+  UNAUTHORIZED: 401,
+  CONFLICT: 409,
+  VALIDATION: 400,
+  LIMIT_EXCEEDED: 429,
+  PRECONDITION_FAILED: 412,
+  UNAVAILABLE: 503,
+  INTERNAL: 500,
+} as const;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+export class AppError extends Error {
+  constructor(
+    public readonly code: ErrorCode,
+    message: string,
+    public readonly details?: Record<string, unknown>,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = "AppError";
+  }
+
+  get status(): number {
+    return errorCodes[this.code];
+  }
+
+  static notFound(entity: string, id?: string): AppError {
+    return new AppError("NOT_FOUND", id ? `${entity} ${id} was not found` : `${entity} was not found`);
+  }
+}
+
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof AppError;
+}

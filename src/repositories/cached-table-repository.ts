@@ -1,0 +1,59 @@
+import { eq, type SQL } from "drizzle-orm";
+import type { Queryable } from "../db/client.js";
+import type { Cache } from "../providers/cache/cache.js";
+import { type EntityTable, type Patch, type Row, TableRepository } from "./table-repository.js";
+
+/**
+ * Seed 001's cached repository pattern: reads by id go through the cache, every write through this
+ * repository invalidates the rows it touched. Reads inside a transaction bypass the cache so uncommitted
+ * rows are never cached. The cache itself never throws (ResilientCache), so an outage means database reads.
+ */
+export class CachedTableRepository<T extends EntityTable> extends TableRepository<T> {
+  constructor(
+    db: Queryable,
+    table: T,
+    protected readonly cache: Cache,
+    protected readonly namespace: string,
+    protected readonly ttlSeconds: number,
+  ) {
+    super(db, table);
+  }
+
+  protected key(id: string): string {
+    return `${this.namespace}:${id}`;
+  }
+
+  override async findById(id: string, tx?: Queryable): Promise<Row<T> | undefined> {
+    if (tx) return super.findById(id, tx);
+    const cached = await this.cache.get<Row<T>>(this.key(id));
+    if (cached) return cached;
+    const row = await super.findById(id);
+    if (row) await this.cache.set(this.key(id), row, this.ttlSeconds);
+    return row;
+  }
+
+  override async updateWhere(where: SQL | undefined, patch: Patch<T>, tx?: Queryable): Promise<Row<T>[]> {
+    const rows = await super.updateWhere(where, patch, tx);
+    await this.invalidate(rows);
+    return rows;
+  }
+
+  override async deleteWhere(where: SQL | undefined, tx?: Queryable): Promise<number> {
+    const rows = await this.findMany(where, tx, 10_000);
+    const deleted = await super.deleteWhere(where, tx);
+    await this.invalidate(rows);
+    return deleted;
+  }
+
+  override async delete(id: string, tx?: Queryable): Promise<boolean> {
+    const row = await super.findById(id, tx);
+    const deleted = (await super.deleteWhere(eq(this.table.id, id), tx)) > 0;
+    if (row) await this.invalidate([row]);
+    return deleted;
+  }
+
+  /** Drops cached copies of these rows; subclasses extend it for derived keys (lists, lookups). */
+  protected async invalidate(rows: Row<T>[]): Promise<void> {
+    if (rows.length > 0) await this.cache.delete(...rows.map((r) => this.key((r as { id: string }).id)));
+  }
+}

@@ -1,0 +1,84 @@
+import type { DatabaseHandle, Queryable } from "../db/client.js";
+import { arrayLiteral, copyRows, vectorLiteral } from "../db/copy.js";
+import { guarded } from "../db/errors.js";
+import { chunks } from "../db/schema/index.js";
+import { newId } from "../lib/ids.js";
+import { type NewRow, TableRepository } from "./table-repository.js";
+
+export type ChunkRow = typeof chunks.$inferSelect;
+export type NewChunk = NewRow<typeof chunks>;
+
+/** Rows per multi-row INSERT on the embedded database (keeps each statement well under parameter limits). */
+const INSERT_BATCH = 500;
+
+const COPY_COLUMNS = [
+  "id",
+  "org_id",
+  "department_id",
+  "knowledge_base_id",
+  "document_id",
+  "ordinal",
+  "content",
+  "token_count",
+  "embedding",
+  "embedding_model",
+  "synthetic_questions",
+  "metadata",
+] as const;
+
+export class ChunkRepository extends TableRepository<typeof chunks> {
+  constructor(
+    db: Queryable,
+    private readonly handle: DatabaseHandle | undefined,
+  ) {
+    super(db, chunks);
+  }
+
+  /**
+   * Writes many chunks: COPY on server PostgreSQL, batched multi-row INSERTs on PGlite or inside a
+   * caller's transaction. Returns the number of rows written.
+   */
+  async bulkInsert(rows: NewChunk[], tx?: Queryable): Promise<number> {
+    if (rows.length === 0) return 0;
+    if (!tx && this.handle?.kind === "postgres") return this.copy(this.handle, rows);
+    let written = 0;
+    for (let i = 0; i < rows.length; i += INSERT_BATCH) {
+      const batch = rows.slice(i, i + INSERT_BATCH);
+      await guarded(() => this.q(tx).insert(chunks).values(batch));
+      written += batch.length;
+    }
+    return written;
+  }
+
+  private async copy(
+    handle: Extract<DatabaseHandle, { kind: "postgres" }>,
+    rows: NewChunk[],
+  ): Promise<number> {
+    const client = await handle.pool.connect();
+    try {
+      return await guarded(() =>
+        copyRows(
+          client,
+          "chunks",
+          COPY_COLUMNS,
+          rows.map((r) => [
+            r.id ?? newId(),
+            r.orgId,
+            r.departmentId,
+            r.knowledgeBaseId,
+            r.documentId,
+            r.ordinal,
+            r.content,
+            r.tokenCount ?? 0,
+            r.embedding ? vectorLiteral(r.embedding) : null,
+            r.embeddingModel ?? null,
+            arrayLiteral(r.syntheticQuestions ?? []),
+            r.metadata ?? {},
+          ]),
+        ),
+      );
+    } finally {
+      client.release();
+    }
+  }
+}

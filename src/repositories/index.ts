@@ -1,0 +1,75 @@
+import type { DatabaseHandle, Queryable } from "../db/client.js";
+import * as s from "../db/schema/index.js";
+import type { Cache } from "../providers/cache/cache.js";
+import { ChunkRepository } from "./chunk.repository.js";
+import { ConversationRepository } from "./conversation.repository.js";
+import { MessageRepository } from "./message.repository.js";
+import { TableRepository } from "./table-repository.js";
+import { UserRepository } from "./user.repository.js";
+
+/**
+ * One repository per table. Tables with domain queries get their own class; the rest share
+ * TableRepository's CRUD and pagination until a domain needs more.
+ */
+export function createRepositories(db: Queryable, cache: Cache, ttlSeconds: number, handle?: DatabaseHandle) {
+  const plain = <T extends Parameters<typeof tableRepository>[1]>(table: T) => tableRepository(db, table);
+  return {
+    // identity
+    organizations: plain(s.organizations),
+    orgMembers: plain(s.orgMembers),
+    departments: plain(s.departments),
+    systemRoles: plain(s.systemRoles),
+    users: new UserRepository(db, s.users, cache, "user", ttlSeconds),
+    sessions: plain(s.sessions),
+    invitations: plain(s.invitations),
+    passwordResetTokens: plain(s.passwordResetTokens),
+    apiKeys: plain(s.apiKeys),
+    // knowledge
+    knowledgeBases: plain(s.knowledgeBases),
+    documents: plain(s.documents),
+    webSources: plain(s.webSources),
+    chunks: new ChunkRepository(db, handle),
+    chunkQuestions: plain(s.chunkQuestions),
+    // assistants
+    namespaces: plain(s.namespaces),
+    namespacePlugins: plain(s.namespacePlugins),
+    personas: plain(s.personas),
+    agents: plain(s.agents),
+    agentVersions: plain(s.agentVersions),
+    tools: plain(s.tools),
+    // conversations
+    conversations: new ConversationRepository(db, s.conversations, cache, "conversation", ttlSeconds),
+    messages: new MessageRepository(db, s.messages, cache, "message", ttlSeconds),
+    piiRedactionMaps: plain(s.piiRedactionMaps),
+    feedback: plain(s.feedback),
+    // governance
+    approvals: plain(s.approvals),
+    intentTrust: plain(s.intentTrust),
+    intentExamples: plain(s.intentExamples),
+    // documents
+    templates: plain(s.templates),
+    documentTemplates: plain(s.documentTemplates),
+    documentGenerations: plain(s.documentGenerations),
+    // memory
+    employeeProfiles: plain(s.employeeProfiles),
+    // execution
+    agentTasks: plain(s.agentTasks),
+    agentToolCalls: plain(s.agentToolCalls),
+    schedules: plain(s.schedules),
+    jobs: plain(s.jobs),
+    // observability
+    auditLogs: plain(s.auditLogs),
+    agentRuns: plain(s.agentRuns),
+    retrievalHits: plain(s.retrievalHits),
+    notifications: plain(s.notifications),
+  };
+}
+
+function tableRepository<T extends ConstructorParameters<typeof TableRepository>[1]>(
+  db: Queryable,
+  table: T,
+) {
+  return new TableRepository(db, table);
+}
+
+export type Repositories = ReturnType<typeof createRepositories>;

@@ -1,0 +1,75 @@
+import { asc, desc, eq } from "drizzle-orm";
+import type { Queryable } from "../db/client.js";
+import { guarded } from "../db/errors.js";
+import { messages } from "../db/schema/index.js";
+import { CachedTableRepository } from "./cached-table-repository.js";
+import type { NewRow } from "./table-repository.js";
+
+export type MessageRow = typeof messages.$inferSelect;
+
+/** How many of a conversation's latest messages are cached together (the chat history window). */
+export const RECENT_MESSAGES_CACHED = 50;
+
+/**
+ * Messages by id and each conversation's recent history are cached; appending, editing or deleting a
+ * message drops that conversation's history entry.
+ */
+export class MessageRepository extends CachedTableRepository<typeof messages> {
+  private historyKey(conversationId: string): string {
+    return `${this.namespace}:recent:${conversationId}`;
+  }
+
+  /** The latest messages of a conversation, oldest first (ready to send to a model). */
+  async listRecent(
+    conversationId: string,
+    limit = RECENT_MESSAGES_CACHED,
+    tx?: Queryable,
+  ): Promise<MessageRow[]> {
+    const cacheable = !tx && limit <= RECENT_MESSAGES_CACHED;
+    if (cacheable) {
+      const cached = await this.cache.get<MessageRow[]>(this.historyKey(conversationId));
+      if (cached) return cached.slice(-limit);
+    }
+    const fetchLimit = cacheable ? RECENT_MESSAGES_CACHED : limit;
+    const rows = await guarded(() =>
+      this.q(tx)
+        .select()
+        .from(messages)
+        .where(eq(messages.conversationId, conversationId))
+        .orderBy(desc(messages.createdAt), desc(messages.id))
+        .limit(fetchLimit),
+    );
+    rows.reverse();
+    if (cacheable) await this.cache.set(this.historyKey(conversationId), rows, this.ttlSeconds);
+    return rows.slice(-limit);
+  }
+
+  listAll(conversationId: string, tx?: Queryable): Promise<MessageRow[]> {
+    return guarded(() =>
+      this.q(tx)
+        .select()
+        .from(messages)
+        .where(eq(messages.conversationId, conversationId))
+        .orderBy(asc(messages.createdAt), asc(messages.id)),
+    );
+  }
+
+  override async create(values: NewRow<typeof messages>, tx?: Queryable): Promise<MessageRow> {
+    const row = await super.create(values, tx);
+    await this.cache.delete(this.historyKey(row.conversationId));
+    return row;
+  }
+
+  override async createMany(values: NewRow<typeof messages>[], tx?: Queryable): Promise<MessageRow[]> {
+    const rows = await super.createMany(values, tx);
+    await this.invalidate(rows);
+    return rows;
+  }
+
+  protected override async invalidate(rows: MessageRow[]): Promise<void> {
+    await super.invalidate(rows);
+    const conversationIds = [...new Set(rows.map((r) => r.conversationId))];
+    if (conversationIds.length > 0)
+      await this.cache.delete(...conversationIds.map((id) => this.historyKey(id)));
+  }
+}

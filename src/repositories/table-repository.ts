@@ -1,0 +1,173 @@
+import {
+  and,
+  asc,
+  count,
+  desc,
+  eq,
+  type InferInsertModel,
+  type InferSelectModel,
+  inArray,
+  lt,
+  type SQL,
+} from "drizzle-orm";
+import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
+import type { Queryable } from "../db/client.js";
+import { guarded } from "../db/errors.js";
+import {
+  buildCursorPage,
+  buildPage,
+  type CursorPage,
+  decodeCursor,
+  type Page,
+  type PageQuery,
+  toOffset,
+} from "../lib/pagination.js";
+
+/** Tables with the common columns every Atrium table has (see db/schema/_columns.ts). */
+export type EntityTable = PgTable & { id: PgColumn; createdAt: PgColumn; updatedAt: PgColumn };
+
+export type Row<T extends EntityTable> = InferSelectModel<T>;
+export type NewRow<T extends EntityTable> = InferInsertModel<T>;
+export type Patch<T extends EntityTable> = Partial<NewRow<T>>;
+
+/**
+ * SQL-only data access for one table: create, read, update, delete, offset and keyset pages.
+ * Every method takes an optional transaction, returns rows through `returning()`, and rethrows
+ * constraint violations as AppErrors. Domain repositories extend it with their own queries.
+ */
+export class TableRepository<T extends EntityTable> {
+  constructor(
+    protected readonly db: Queryable,
+    protected readonly table: T,
+  ) {}
+
+  protected q(tx?: Queryable): Queryable {
+    return tx ?? this.db;
+  }
+
+  async create(values: NewRow<T>, tx?: Queryable): Promise<Row<T>> {
+    const rows = await guarded(() =>
+      this.q(tx)
+        .insert(this.table)
+        .values(values as never)
+        .returning(),
+    );
+    return (rows as Row<T>[])[0]!;
+  }
+
+  async createMany(values: NewRow<T>[], tx?: Queryable): Promise<Row<T>[]> {
+    if (values.length === 0) return [];
+    const rows = await guarded(() =>
+      this.q(tx)
+        .insert(this.table)
+        .values(values as never)
+        .returning(),
+    );
+    return rows as Row<T>[];
+  }
+
+  async findById(id: string, tx?: Queryable): Promise<Row<T> | undefined> {
+    return this.findOne(eq(this.table.id, id), tx);
+  }
+
+  async findByIds(ids: string[], tx?: Queryable): Promise<Row<T>[]> {
+    if (ids.length === 0) return [];
+    return this.findMany(inArray(this.table.id, ids), tx);
+  }
+
+  async findOne(where: SQL | undefined, tx?: Queryable): Promise<Row<T> | undefined> {
+    const rows = await guarded(() =>
+      this.q(tx)
+        .select()
+        .from(this.table as PgTable)
+        .where(where)
+        .limit(1),
+    );
+    return (rows as Row<T>[])[0];
+  }
+
+  async findMany(where: SQL | undefined, tx?: Queryable, limit = 1000): Promise<Row<T>[]> {
+    const rows = await guarded(() =>
+      this.q(tx)
+        .select()
+        .from(this.table as PgTable)
+        .where(where)
+        .orderBy(asc(this.table.createdAt), asc(this.table.id))
+        .limit(limit),
+    );
+    return rows as Row<T>[];
+  }
+
+  async update(id: string, patch: Patch<T>, tx?: Queryable): Promise<Row<T> | undefined> {
+    return (await this.updateWhere(eq(this.table.id, id), patch, tx))[0];
+  }
+
+  async updateWhere(where: SQL | undefined, patch: Patch<T>, tx?: Queryable): Promise<Row<T>[]> {
+    const values = { ...patch, updatedAt: new Date() };
+    const rows = await guarded(() =>
+      this.q(tx)
+        .update(this.table)
+        .set(values as never)
+        .where(where)
+        .returning(),
+    );
+    return rows as Row<T>[];
+  }
+
+  async delete(id: string, tx?: Queryable): Promise<boolean> {
+    return (await this.deleteWhere(eq(this.table.id, id), tx)) > 0;
+  }
+
+  async deleteWhere(where: SQL | undefined, tx?: Queryable): Promise<number> {
+    const rows = await guarded(() =>
+      this.q(tx).delete(this.table).where(where).returning({ id: this.table.id }),
+    );
+    return rows.length;
+  }
+
+  async count(where: SQL | undefined, tx?: Queryable): Promise<number> {
+    const rows = await guarded(() =>
+      this.q(tx)
+        .select({ n: count() })
+        .from(this.table as PgTable)
+        .where(where),
+    );
+    return rows[0]?.n ?? 0;
+  }
+
+  /** Offset page, newest first (ties broken by id so pages never overlap). */
+  async page(where: SQL | undefined, query: PageQuery, tx?: Queryable): Promise<Page<Row<T>>> {
+    const { limit, offset } = toOffset(query);
+    const [rows, total] = await Promise.all([
+      guarded(() =>
+        this.q(tx)
+          .select()
+          .from(this.table as PgTable)
+          .where(where)
+          .orderBy(desc(this.table.createdAt), desc(this.table.id))
+          .limit(limit)
+          .offset(offset),
+      ),
+      this.count(where, tx),
+    ]);
+    return buildPage(rows as Row<T>[], query, total);
+  }
+
+  /** Keyset page, newest first: stable under concurrent inserts and O(limit) at any depth. */
+  async pageAfter(
+    where: SQL | undefined,
+    options: { cursor?: string | undefined; limit: number },
+    tx?: Queryable,
+  ): Promise<CursorPage<Row<T>>> {
+    const after = options.cursor ? lt(this.table.id, decodeCursor(options.cursor).id) : undefined;
+    const rows = await guarded(() =>
+      this.q(tx)
+        .select()
+        .from(this.table as PgTable)
+        .where(and(where, after))
+        .orderBy(desc(this.table.id))
+        .limit(options.limit + 1),
+    );
+    return buildCursorPage(rows as (Row<T> & { id: string })[], options.limit);
+  }
+}
