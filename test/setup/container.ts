@@ -1,0 +1,62 @@
+import { afterAll, beforeAll } from "vitest";
+import { type Container, createContainer, type Infra } from "../../src/app/container.js";
+import { loadConfig } from "../../src/config/env.js";
+import { buildApp } from "../../src/http/app.js";
+import { createLogger } from "../../src/lib/logger.js";
+import { createTestDatabase, type TestDatabase } from "./database.js";
+
+export interface TestContext {
+  container: Container;
+  database: TestDatabase;
+}
+
+/** Configuration for tests: silent logs, the demo password fixed, anything else overridable. */
+export function testConfig(env: Record<string, string> = {}) {
+  return loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent", DEMO_PASSWORD: "demo-password-1", ...env });
+}
+
+/** A container on a private, migrated database of the current backend (PGlite or server PostgreSQL). */
+export async function createTestContainer(
+  options: { env?: Record<string, string>; infra?: Omit<Infra, "database"> } = {},
+): Promise<TestContext> {
+  const database = await createTestDatabase();
+  const container = await createContainer(testConfig(options.env), {
+    logger: createLogger("silent"),
+    ...options.infra,
+    database: database.handle,
+  });
+  return { container, database };
+}
+
+export async function destroyTestContainer(context: TestContext | undefined): Promise<void> {
+  if (!context) return;
+  await context.container.close();
+  await context.database.drop();
+}
+
+/** Registers beforeAll/afterAll for one container per test file; read `.current` inside tests. */
+export function useTestContainer(options: Parameters<typeof createTestContainer>[0] = {}) {
+  const holder = {} as { current: TestContext };
+  beforeAll(async () => {
+    holder.current = await createTestContainer(options);
+  });
+  afterAll(async () => {
+    await destroyTestContainer(holder.current);
+  });
+  return holder;
+}
+
+/** The HTTP app on a private database, for `app.inject` tests. */
+export function useTestApp(options: Parameters<typeof createTestContainer>[0] = {}) {
+  const holder = {} as { app: Awaited<ReturnType<typeof buildApp>>; context: TestContext };
+  beforeAll(async () => {
+    holder.context = await createTestContainer(options);
+    holder.app = await buildApp(holder.context.container);
+    await holder.app.ready();
+  });
+  afterAll(async () => {
+    await holder.app?.close();
+    await destroyTestContainer(holder.context);
+  });
+  return holder;
+}
