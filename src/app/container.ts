@@ -7,6 +7,11 @@ import { MemoryCache } from "../providers/cache/memory-cache.js";
 import { RedisCache } from "../providers/cache/redis-cache.js";
 import { ResilientCache } from "../providers/cache/resilient-cache.js";
 import { createRepositories, type Repositories } from "../repositories/index.js";
+import { createAccessTokens } from "../services/auth/access-tokens.js";
+import { resolveAuthSecret } from "../services/auth/auth-secret.js";
+import { createAuthenticator } from "../services/auth/authenticate.js";
+import { createSessionService } from "../services/auth/session-service.js";
+import { createDepartmentService } from "../services/departments/department-service.js";
 import { createSeedService } from "../services/seed/seed-demo.js";
 import { createSystemService } from "../services/system/health.js";
 
@@ -32,11 +37,25 @@ export interface Container {
 
 function createServices(deps: {
   config: Config;
+  logger: Logger;
   database: DatabaseHandle;
   cache: Cache;
   repositories: Repositories;
 }) {
+  const { config, repositories } = deps;
+  const tokens = createAccessTokens(
+    resolveAuthSecret(config, deps.logger),
+    config.auth.accessTokenTtlSeconds,
+  );
   return {
+    authenticator: createAuthenticator({ repositories, tokens }),
+    sessions: createSessionService({
+      db: deps.database.db,
+      repositories,
+      tokens,
+      refreshTtlDays: config.auth.refreshTokenTtlDays,
+    }),
+    departments: createDepartmentService(repositories),
     system: createSystemService(deps),
     seed: createSeedService({
       db: deps.database.db,
@@ -74,7 +93,7 @@ export async function createContainer(config: Config, infra: Infra = {}): Promis
     (config.redisUrl ? new RedisCache(config.redisUrl) : new MemoryCache(config.cache.maxEntries));
   const cache = new ResilientCache(rawCache, logger);
   const repositories = createRepositories(database.db, cache, config.cache.ttlSeconds, database);
-  const services = createServices({ config, database, cache, repositories });
+  const services = createServices({ config, logger, database, cache, repositories });
 
   return {
     config,

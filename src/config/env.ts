@@ -45,6 +45,28 @@ export const envSchema = z.object({
   CACHE_TTL_SECONDS: int(300, 1, 86_400),
   CACHE_MAX_ENTRIES: int(10_000, 10, 10_000_000),
   AUTO_MIGRATE: z.preprocess(emptyToUndefined, z.enum(["true", "false", "1", "0"]).optional()),
+  AUTH_SECRET: z.preprocess(
+    emptyToUndefined,
+    z.string().min(32, "must be at least 32 characters").optional(),
+  ),
+  ACCESS_TOKEN_TTL_SECONDS: int(900, 30, 86_400),
+  REFRESH_TOKEN_TTL_DAYS: int(30, 1, 365),
+  AUTH_RATE_LIMIT_PER_MINUTE: int(20, 1, 100_000),
+  PUBLIC_URL: z.preprocess(emptyToUndefined, z.url().optional()),
+  SMTP_URL: optionalUrl(["smtp", "smtps"]),
+  MAIL_FROM: z.preprocess(emptyToUndefined, z.string().default("Atrium <no-reply@atrium.local>")),
+  GITHUB_CLIENT_ID: z.preprocess(emptyToUndefined, z.string().optional()),
+  GITHUB_CLIENT_SECRET: z.preprocess(emptyToUndefined, z.string().optional()),
+  GITHUB_OAUTH_BASE_URL: z.preprocess(emptyToUndefined, z.url().default("https://github.com")),
+  GITHUB_API_BASE_URL: z.preprocess(emptyToUndefined, z.url().default("https://api.github.com")),
+  GOOGLE_CLIENT_ID: z.preprocess(emptyToUndefined, z.string().optional()),
+  GOOGLE_CLIENT_SECRET: z.preprocess(emptyToUndefined, z.string().optional()),
+  GOOGLE_OAUTH_BASE_URL: z.preprocess(emptyToUndefined, z.url().default("https://accounts.google.com")),
+  GOOGLE_TOKEN_URL: z.preprocess(emptyToUndefined, z.url().default("https://oauth2.googleapis.com/token")),
+  GOOGLE_USERINFO_URL: z.preprocess(
+    emptyToUndefined,
+    z.url().default("https://openidconnect.googleapis.com/v1/userinfo"),
+  ),
   SEED_DEMO: z.preprocess(emptyToUndefined, z.enum(["true", "false", "1", "0"]).optional()),
   DEMO_PASSWORD: z.preprocess(emptyToUndefined, z.string().min(8).optional()),
 });
@@ -66,6 +88,29 @@ export interface Config {
   /** Create the demo organisation on an empty database at start (embedded mode by default). */
   seedDemo: boolean;
   demoPassword: string | undefined;
+  auth: {
+    /** HMAC secret for access tokens; embedded mode keeps a generated one in the data folder. */
+    secret: string | undefined;
+    accessTokenTtlSeconds: number;
+    refreshTokenTtlDays: number;
+    rateLimitPerMinute: number;
+    oauth: {
+      github?: OAuthProviderConfig;
+      google?: OAuthProviderConfig;
+    };
+  };
+  publicUrl: string;
+  mail: { smtpUrl: string | undefined; from: string };
+  dataDir: string;
+}
+
+export interface OAuthProviderConfig {
+  clientId: string;
+  clientSecret: string;
+  authorizeUrl: string;
+  tokenUrl: string;
+  userInfoUrl: string;
+  emailsUrl?: string;
 }
 
 export class ConfigError extends Error {
@@ -106,5 +151,39 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     seedDemo:
       env.SEED_DEMO === undefined ? database.kind === "pglite" : ["true", "1"].includes(env.SEED_DEMO),
     demoPassword: env.DEMO_PASSWORD,
+    auth: {
+      secret: env.AUTH_SECRET,
+      accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
+      rateLimitPerMinute: env.AUTH_RATE_LIMIT_PER_MINUTE,
+      oauth: {
+        ...(env.GITHUB_CLIENT_ID && env.GITHUB_CLIENT_SECRET
+          ? {
+              github: {
+                clientId: env.GITHUB_CLIENT_ID,
+                clientSecret: env.GITHUB_CLIENT_SECRET,
+                authorizeUrl: `${env.GITHUB_OAUTH_BASE_URL}/login/oauth/authorize`,
+                tokenUrl: `${env.GITHUB_OAUTH_BASE_URL}/login/oauth/access_token`,
+                userInfoUrl: `${env.GITHUB_API_BASE_URL}/user`,
+                emailsUrl: `${env.GITHUB_API_BASE_URL}/user/emails`,
+              },
+            }
+          : {}),
+        ...(env.GOOGLE_CLIENT_ID && env.GOOGLE_CLIENT_SECRET
+          ? {
+              google: {
+                clientId: env.GOOGLE_CLIENT_ID,
+                clientSecret: env.GOOGLE_CLIENT_SECRET,
+                authorizeUrl: `${env.GOOGLE_OAUTH_BASE_URL}/o/oauth2/v2/auth`,
+                tokenUrl: env.GOOGLE_TOKEN_URL,
+                userInfoUrl: env.GOOGLE_USERINFO_URL,
+              },
+            }
+          : {}),
+      },
+    },
+    publicUrl: env.PUBLIC_URL ?? `http://localhost:${env.PORT}`,
+    mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },
+    dataDir: resolve(env.ATRIUM_DATA_DIR),
   };
 }

@@ -12,7 +12,10 @@ import {
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
 import type { Container } from "../app/container.js";
+import { authPlugin } from "./auth.js";
 import { errorHandler, notFoundHandler } from "./error-handler.js";
+import { authRoutes } from "./routes/auth/index.js";
+import { departmentRoutes } from "./routes/departments/index.js";
 import { systemRoutes } from "./routes/system/index.js";
 
 export const BODY_LIMIT_BYTES = 1_048_576;
@@ -68,9 +71,12 @@ export async function buildApp(container: Container) {
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: "/docs" });
-  app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  app.get("/openapi.json", { config: { auth: "public" }, schema: { hide: true } }, async () => app.swagger());
 
+  await app.register(authPlugin);
   await app.register(systemRoutes);
+  await app.register(authRoutes);
+  await app.register(departmentRoutes);
   return app;
 }
 

@@ -3,6 +3,8 @@ import * as s from "../db/schema/index.js";
 import type { Cache } from "../providers/cache/cache.js";
 import { ChunkRepository } from "./chunk.repository.js";
 import { ConversationRepository } from "./conversation.repository.js";
+import { DepartmentRepository } from "./department.repository.js";
+import { ApiKeyRepository, SessionRepository, SystemRoleRepository } from "./identity.repositories.js";
 import { MessageRepository } from "./message.repository.js";
 import { TableRepository } from "./table-repository.js";
 import { UserRepository } from "./user.repository.js";
@@ -17,13 +19,13 @@ export function createRepositories(db: Queryable, cache: Cache, ttlSeconds: numb
     // identity
     organizations: plain(s.organizations),
     orgMembers: plain(s.orgMembers),
-    departments: plain(s.departments),
-    systemRoles: plain(s.systemRoles),
+    departments: new DepartmentRepository(db, s.departments),
+    systemRoles: new SystemRoleRepository(db, s.systemRoles, cache, "role", ttlSeconds),
     users: new UserRepository(db, s.users, cache, "user", ttlSeconds),
-    sessions: plain(s.sessions),
+    sessions: new SessionRepository(db, s.sessions, cache, "session", ttlSeconds),
     invitations: plain(s.invitations),
     passwordResetTokens: plain(s.passwordResetTokens),
-    apiKeys: plain(s.apiKeys),
+    apiKeys: new ApiKeyRepository(db, s.apiKeys),
     // knowledge
     knowledgeBases: plain(s.knowledgeBases),
     documents: plain(s.documents),

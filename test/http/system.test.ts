@@ -42,9 +42,17 @@ describe("system routes", () => {
   });
 
   it("keeps a well-formed caller request id and replaces a malformed one", async () => {
-    const kept = await t.app.inject({ method: "GET", url: "/health", headers: { "x-request-id": "trace-12345678" } });
+    const kept = await t.app.inject({
+      method: "GET",
+      url: "/health",
+      headers: { "x-request-id": "trace-12345678" },
+    });
     expect(kept.headers["x-request-id"]).toBe("trace-12345678");
-    const replaced = await t.app.inject({ method: "GET", url: "/health", headers: { "x-request-id": "bad id!" } });
+    const replaced = await t.app.inject({
+      method: "GET",
+      url: "/health",
+      headers: { "x-request-id": "bad id!" },
+    });
     expect(replaced.headers["x-request-id"]).not.toBe("bad id!");
   });
 

@@ -12,7 +12,13 @@ export interface TestContext {
 
 /** Configuration for tests: silent logs, the demo password fixed, anything else overridable. */
 export function testConfig(env: Record<string, string> = {}) {
-  return loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent", DEMO_PASSWORD: "demo-password-1", ...env });
+  return loadConfig({
+    NODE_ENV: "test",
+    LOG_LEVEL: "silent",
+    DEMO_PASSWORD: "demo-password-1",
+    AUTH_SECRET: "test-secret-that-is-long-enough-0123456789",
+    ...env,
+  });
 }
 
 /** A container on a private, migrated database of the current backend (PGlite or server PostgreSQL). */

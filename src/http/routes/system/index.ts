@@ -13,6 +13,7 @@ export const systemRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     "/health",
     {
+      config: { auth: "public" },
       schema: {
         tags: ["system"],
         summary: "Liveness and database check",

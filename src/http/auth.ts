@@ -1,0 +1,94 @@
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import fp from "fastify-plugin";
+import { AppError } from "../lib/errors.js";
+import { hasPermission } from "../services/access.js";
+import type { Principal } from "../services/auth/authenticate.js";
+import type { RequestMeta, ServiceContext } from "../services/context.js";
+import type { Permission } from "../services/identity/permissions.js";
+
+export type RouteAuth = "public" | "user";
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** Who may call: "public" needs no credentials; default "user" needs a token or API key. */
+    auth?: RouteAuth;
+    /** A permission checked before the handler runs (departments are checked by the service). */
+    permission?: Permission;
+  }
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+/** Routes served by plugins that cannot carry route config (the docs UI). */
+const PUBLIC_PREFIXES = ["/docs"];
+
+function credentials(request: FastifyRequest): { bearer?: string; apiKey?: string } {
+  const header = request.headers.authorization;
+  const apiKey = request.headers["x-api-key"];
+  if (typeof apiKey === "string" && apiKey.length > 0) return { apiKey };
+  if (typeof header === "string") {
+    const [scheme, value] = header.split(" ", 2);
+    if (scheme?.toLowerCase() === "bearer" && value) {
+      return value.startsWith("atr_") ? { apiKey: value } : { bearer: value };
+    }
+    throw new AppError("UNAUTHORIZED", "Use an Authorization: Bearer <token> header or an x-api-key header");
+  }
+  return {};
+}
+
+export function requestMeta(request: FastifyRequest): RequestMeta {
+  const userAgent = request.headers["user-agent"];
+  return { requestId: String(request.id), ip: request.ip, userAgent: userAgent?.slice(0, 512) };
+}
+
+/** The service context of an authenticated request. */
+export function contextOf(request: FastifyRequest): ServiceContext {
+  const principal = request.principal;
+  if (!principal) throw new AppError("UNAUTHORIZED", "Authentication is required");
+  const { container } = request.server;
+  return {
+    orgId: principal.orgId,
+    actor: principal.actor,
+    access: principal.access,
+    db: container.database.db,
+    meta: requestMeta(request),
+    logger: request.log as ServiceContext["logger"],
+  };
+}
+
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new AppError("UNAUTHORIZED", "Authentication is required");
+  return request.principal;
+}
+
+/**
+ * Authenticates every route that is not public (secure by default), then checks the route's
+ * permission. A missing route (404) is left to the not-found handler.
+ */
+export const authPlugin = fp(async (app: FastifyInstance) => {
+  app.decorateRequest("principal", undefined);
+  app.addHook("onRequest", async (request) => {
+    const url = request.routeOptions.url;
+    if (!url || request.routeOptions.config.auth === "public") return;
+    if (PUBLIC_PREFIXES.some((p) => url === p || url.startsWith(`${p}/`))) return;
+    const { authenticator } = request.server.container.services;
+    const given = credentials(request);
+    if (given.apiKey) {
+      request.principal = await authenticator.fromApiKey(given.apiKey);
+      void authenticator
+        .touchApiKey(request.principal.apiKeyId!, requestMeta(request))
+        .catch((error: unknown) => {
+          request.log.warn({ err: error }, "could not record API key use");
+        });
+    } else if (given.bearer) {
+      request.principal = await authenticator.fromBearer(given.bearer);
+    } else {
+      throw new AppError("UNAUTHORIZED", "Authentication is required");
+    }
+    const permission = request.routeOptions.config.permission;
+    if (permission && !hasPermission(request.principal.access, permission)) {
+      throw new AppError("FORBIDDEN", `This needs the ${permission} permission`, { permission });
+    }
+  });
+});

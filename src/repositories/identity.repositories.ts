@@ -1,0 +1,59 @@
+import { and, eq, isNull } from "drizzle-orm";
+import type { Queryable } from "../db/client.js";
+import { apiKeys, sessions, systemRoles } from "../db/schema/index.js";
+import { CachedTableRepository } from "./cached-table-repository.js";
+import { TableRepository } from "./table-repository.js";
+
+export type SystemRoleRow = typeof systemRoles.$inferSelect;
+export type SessionRow = typeof sessions.$inferSelect;
+export type ApiKeyRow = typeof apiKeys.$inferSelect;
+
+/** Roles are read on every authenticated request, so reads by id are cached. */
+export class SystemRoleRepository extends CachedTableRepository<typeof systemRoles> {
+  findBySlug(orgId: string, slug: string, tx?: Queryable): Promise<SystemRoleRow | undefined> {
+    return this.findOne(and(eq(systemRoles.orgId, orgId), eq(systemRoles.slug, slug)), tx);
+  }
+
+  listForOrg(orgId: string, tx?: Queryable): Promise<SystemRoleRow[]> {
+    return this.findMany(eq(systemRoles.orgId, orgId), tx);
+  }
+}
+
+/** Refresh sessions; read by id on every request (revocation check), so cached and invalidated on write. */
+export class SessionRepository extends CachedTableRepository<typeof sessions> {
+  findByTokenHash(hash: string, tx?: Queryable): Promise<SessionRow | undefined> {
+    return this.findOne(eq(sessions.refreshTokenHash, hash), tx);
+  }
+
+  /** Revokes one session unless already revoked; false when another request got there first. */
+  async revokeIfActive(id: string, reason: string, tx?: Queryable): Promise<boolean> {
+    const rows = await this.updateWhere(
+      and(eq(sessions.id, id), isNull(sessions.revokedAt)),
+      { revokedAt: new Date(), revokedReason: reason },
+      tx,
+    );
+    return rows.length > 0;
+  }
+
+  revokeFamily(familyId: string, reason: string, tx?: Queryable): Promise<SessionRow[]> {
+    return this.updateWhere(
+      and(eq(sessions.familyId, familyId), isNull(sessions.revokedAt)),
+      { revokedAt: new Date(), revokedReason: reason },
+      tx,
+    );
+  }
+
+  revokeAllForUser(userId: string, reason: string, tx?: Queryable): Promise<SessionRow[]> {
+    return this.updateWhere(
+      and(eq(sessions.userId, userId), isNull(sessions.revokedAt)),
+      { revokedAt: new Date(), revokedReason: reason },
+      tx,
+    );
+  }
+}
+
+export class ApiKeyRepository extends TableRepository<typeof apiKeys> {
+  findByPrefix(prefix: string, tx?: Queryable): Promise<ApiKeyRow | undefined> {
+    return this.findOne(eq(apiKeys.prefix, prefix), tx);
+  }
+}

@@ -1,0 +1,23 @@
+import { and, inArray, notInArray, type SQL, sql } from "drizzle-orm";
+import type { PgColumn } from "drizzle-orm/pg-core";
+import type { Access } from "../services/context.js";
+
+/**
+ * The SQL filter that keeps a query inside the departments `access` reaches. Every read of
+ * department-scoped data goes through it (or through a service check on a single row).
+ */
+export function departmentScope(column: PgColumn, access: Access): SQL | undefined {
+  const excluded = [...access.excludedDepartmentIds];
+  if (access.allDepartments) return excluded.length > 0 ? notInArray(column, excluded) : undefined;
+  const ids = [...access.departmentIds].filter((id) => !access.excludedDepartmentIds.has(id));
+  return ids.length > 0 ? inArray(column, ids) : sql`false`;
+}
+
+export function orgAndDepartmentScope(
+  orgColumn: PgColumn,
+  orgId: string,
+  departmentColumn: PgColumn,
+  access: Access,
+) {
+  return and(sql`${orgColumn} = ${orgId}`, departmentScope(departmentColumn, access));
+}

@@ -1,0 +1,112 @@
+import { withTransaction } from "../../db/transaction.js";
+import { AppError } from "../../lib/errors.js";
+import type { PageQuery } from "../../lib/pagination.js";
+import type { DepartmentFilter, DepartmentRow } from "../../repositories/department.repository.js";
+import type { Repositories } from "../../repositories/index.js";
+import { assertDepartmentVisible, requirePermission } from "../access.js";
+import { diff, recordAudit } from "../audit/record-audit.js";
+import type { ServiceContext } from "../context.js";
+
+export interface DepartmentInput {
+  name: string;
+  slug: string;
+  color?: string | null | undefined;
+  description?: string | null | undefined;
+  settings?: Record<string, unknown> | undefined;
+}
+
+export function createDepartmentService(repositories: Repositories) {
+  const r = repositories;
+
+  async function load(ctx: ServiceContext, id: string): Promise<DepartmentRow> {
+    const department = await r.departments.findInOrg(ctx.orgId, id, ctx.db);
+    if (!department) throw AppError.notFound("Department", id);
+    assertDepartmentVisible(ctx, department.id, "Department", id);
+    return department;
+  }
+
+  async function setArchived(ctx: ServiceContext, id: string, isArchived: boolean): Promise<DepartmentRow> {
+    requirePermission(ctx, "departments:manage");
+    const department = await load(ctx, id);
+    if (department.isArchived === isArchived) return department;
+    return withTransaction(ctx.db, async (tx) => {
+      const updated = await r.departments.update(
+        id,
+        { isArchived, archivedAt: isArchived ? new Date() : null },
+        tx,
+      );
+      await recordAudit(
+        r,
+        ctx,
+        {
+          action: isArchived ? "department.archived" : "department.unarchived",
+          entityType: "department",
+          entityId: id,
+          departmentId: id,
+        },
+        tx,
+      );
+      return updated!;
+    });
+  }
+
+  return {
+    list(ctx: ServiceContext, filter: DepartmentFilter, page: PageQuery) {
+      return r.departments.pageVisible(ctx.orgId, ctx.access, filter, page, ctx.db);
+    },
+
+    get: load,
+
+    async create(ctx: ServiceContext, input: DepartmentInput): Promise<DepartmentRow> {
+      requirePermission(ctx, "departments:manage");
+      if (!ctx.access.allDepartments) {
+        throw new AppError("FORBIDDEN", "Creating departments needs a role that reaches all departments");
+      }
+      return withTransaction(ctx.db, async (tx) => {
+        const department = await r.departments.create({ orgId: ctx.orgId, ...input }, tx);
+        await recordAudit(
+          r,
+          ctx,
+          {
+            action: "department.created",
+            entityType: "department",
+            entityId: department.id,
+            departmentId: department.id,
+            changes: { ...input },
+          },
+          tx,
+        );
+        return department;
+      });
+    },
+
+    async update(ctx: ServiceContext, id: string, patch: Partial<DepartmentInput>): Promise<DepartmentRow> {
+      requirePermission(ctx, "departments:manage");
+      const department = await load(ctx, id);
+      if (department.isArchived) {
+        throw new AppError("PRECONDITION_FAILED", "The department is archived; unarchive it to change it");
+      }
+      return withTransaction(ctx.db, async (tx) => {
+        const updated = await r.departments.update(id, patch, tx);
+        await recordAudit(
+          r,
+          ctx,
+          {
+            action: "department.updated",
+            entityType: "department",
+            entityId: id,
+            departmentId: id,
+            changes: diff(department, patch),
+          },
+          tx,
+        );
+        return updated!;
+      });
+    },
+
+    archive: (ctx: ServiceContext, id: string) => setArchived(ctx, id, true),
+    unarchive: (ctx: ServiceContext, id: string) => setArchived(ctx, id, false),
+  };
+}
+
+export type DepartmentService = ReturnType<typeof createDepartmentService>;
