@@ -12,7 +12,10 @@ describe("loadConfig", () => {
   });
 
   it("uses server PostgreSQL and the same URL for analytics when DATABASE_URL is set", () => {
-    const config = loadConfig({ DATABASE_URL: "postgres://u:p@db:5432/atrium", REDIS_URL: "redis://cache:6379" });
+    const config = loadConfig({
+      DATABASE_URL: "postgres://u:p@db:5432/atrium",
+      REDIS_URL: "redis://cache:6379",
+    });
     expect(config.database).toMatchObject({ kind: "postgres", url: "postgres://u:p@db:5432/atrium" });
     expect(config.analytics.url).toBe("postgres://u:p@db:5432/atrium");
     expect(config.analytics.statementTimeoutMs).toBe(30_000);

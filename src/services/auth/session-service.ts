@@ -131,7 +131,7 @@ export function createSessionService(deps: {
       }
       if (session.expiresAt.getTime() <= Date.now())
         throw new AppError("UNAUTHORIZED", "The session has expired");
-      if (!user || !user.isActive) throw new AppError("UNAUTHORIZED", "The account is not active");
+      if (!user?.isActive) throw new AppError("UNAUTHORIZED", "The account is not active");
       return withTransaction(deps.db, async (tx) => {
         const revoked = await r.sessions.revokeIfActive(session.id, "rotated", tx);
         // A concurrent refresh won the race with the same token: treat this one as reuse.
