@@ -4,7 +4,7 @@ import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
-import Fastify from "fastify";
+import Fastify, { type FastifyContextConfig } from "fastify";
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -23,7 +23,17 @@ export const BODY_LIMIT_BYTES = 1_048_576;
 declare module "fastify" {
   interface FastifyInstance {
     container: Container;
+    /** Every route with its config, read by the isolation matrix and property tests. */
+    routeTable: RouteEntry[];
   }
+}
+
+export interface RouteEntry {
+  method: string;
+  url: string;
+  config: FastifyContextConfig;
+  hasBody: boolean;
+  hidden: boolean;
 }
 
 export async function buildApp(container: Container) {
@@ -43,6 +53,20 @@ export async function buildApp(container: Container) {
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
   app.decorate("container", container);
+  const routeTable: RouteEntry[] = [];
+  app.decorate("routeTable", routeTable);
+  app.addHook("onRoute", (route) => {
+    for (const method of [route.method].flat()) {
+      if (method === "HEAD") continue;
+      routeTable.push({
+        method,
+        url: route.url,
+        config: (route.config ?? {}) as FastifyContextConfig,
+        hasBody: Boolean(route.schema?.body),
+        hidden: Boolean(route.schema?.hide),
+      });
+    }
+  });
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", request.id);
   });

@@ -14,6 +14,11 @@ declare module "fastify" {
     auth?: RouteAuth;
     /** A permission checked before the handler runs (departments are checked by the service). */
     permission?: Permission;
+    /**
+     * The kind of resource named by the route's `:id` (e.g. "department"). The isolation matrix uses
+     * it to aim requests at another department's and another organisation's resource.
+     */
+    resource?: string;
   }
   interface FastifyRequest {
     principal?: Principal;

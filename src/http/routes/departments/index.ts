@@ -79,6 +79,7 @@ export const departmentRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     "/departments/:id",
     {
+      config: { resource: "department" },
       schema: {
         tags,
         summary: "One department",
@@ -92,7 +93,7 @@ export const departmentRoutes: FastifyPluginAsyncZod = async (app) => {
   app.patch(
     "/departments/:id",
     {
-      config: { permission: "departments:manage" },
+      config: { permission: "departments:manage", resource: "department" },
       schema: {
         tags,
         summary: "Change a department",
@@ -107,7 +108,7 @@ export const departmentRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/departments/:id/archive",
     {
-      config: { permission: "departments:manage" },
+      config: { permission: "departments:manage", resource: "department" },
       schema: {
         tags,
         summary: "Archive (read-only, hidden from pickers, data kept)",
@@ -121,7 +122,7 @@ export const departmentRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/departments/:id/unarchive",
     {
-      config: { permission: "departments:manage" },
+      config: { permission: "departments:manage", resource: "department" },
       schema: {
         tags,
         summary: "Bring an archived department back",
