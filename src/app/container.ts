@@ -6,14 +6,23 @@ import type { Cache } from "../providers/cache/cache.js";
 import { MemoryCache } from "../providers/cache/memory-cache.js";
 import { RedisCache } from "../providers/cache/redis-cache.js";
 import { ResilientCache } from "../providers/cache/resilient-cache.js";
+import { createMailer, type Mailer } from "../providers/mail/index.js";
 import { createRepositories, type Repositories } from "../repositories/index.js";
+import { createApiKeyService } from "../services/api-keys/api-key-service.js";
+import { createAuditService } from "../services/audit/list-audit.js";
 import { createAccessTokens } from "../services/auth/access-tokens.js";
 import { resolveAuthSecret } from "../services/auth/auth-secret.js";
 import { createAuthenticator } from "../services/auth/authenticate.js";
+import { createOAuthService } from "../services/auth/oauth.js";
+import { createPasswordResetService } from "../services/auth/password-reset.js";
 import { createSessionService } from "../services/auth/session-service.js";
 import { createDepartmentService } from "../services/departments/department-service.js";
+import { createInvitationsService } from "../services/invitations/index.js";
+import { createOrgService } from "../services/orgs/org-service.js";
+import { createRoleService } from "../services/roles/role-service.js";
 import { createSeedService } from "../services/seed/seed-demo.js";
 import { createSystemService } from "../services/system/health.js";
+import { createUsersService } from "../services/users/index.js";
 
 /** Pre-built infrastructure; tests pass their own database and cache, production builds them from config. */
 export interface Infra {
@@ -21,6 +30,8 @@ export interface Infra {
   analytics?: DatabaseHandle;
   cache?: Cache;
   logger?: Logger;
+  /** Outgoing mail; production picks SMTP or the development outbox from config. */
+  mailer?: Mailer;
 }
 
 export interface Container {
@@ -30,6 +41,7 @@ export interface Container {
   /** Read-only, long-running queries (reports); a replica in server mode, the main database otherwise. */
   analytics: DatabaseHandle;
   cache: Cache;
+  mailer: Mailer;
   repositories: Repositories;
   services: ReturnType<typeof createServices>;
   close(): Promise<void>;
@@ -40,22 +52,43 @@ function createServices(deps: {
   logger: Logger;
   database: DatabaseHandle;
   cache: Cache;
+  mailer: Mailer;
   repositories: Repositories;
 }) {
   const { config, repositories } = deps;
-  const tokens = createAccessTokens(
-    resolveAuthSecret(config, deps.logger),
-    config.auth.accessTokenTtlSeconds,
-  );
+  const authSecret = resolveAuthSecret(config, deps.logger);
+  const tokens = createAccessTokens(authSecret, config.auth.accessTokenTtlSeconds);
+  const sessions = createSessionService({
+    db: deps.database.db,
+    repositories,
+    tokens,
+    refreshTtlDays: config.auth.refreshTokenTtlDays,
+  });
+  const authenticator = createAuthenticator({ repositories, tokens });
   return {
-    authenticator: createAuthenticator({ repositories, tokens }),
-    sessions: createSessionService({
+    authenticator,
+    sessions,
+    passwordReset: createPasswordResetService({
       db: deps.database.db,
       repositories,
-      tokens,
-      refreshTtlDays: config.auth.refreshTokenTtlDays,
+      mailer: deps.mailer,
+      publicUrl: config.publicUrl,
+      logger: deps.logger,
     }),
+    oauth: createOAuthService({ db: deps.database.db, repositories, sessions, config, authSecret }),
+    apiKeys: createApiKeyService(repositories),
+    audit: createAuditService(repositories),
     departments: createDepartmentService(repositories),
+    orgs: createOrgService({ db: deps.database.db, repositories, sessions }),
+    users: createUsersService({ repositories, authenticator, sessions }),
+    roles: createRoleService(repositories),
+    invitations: createInvitationsService({
+      db: deps.database.db,
+      repositories,
+      sessions,
+      publicUrl: config.publicUrl,
+      mailer: deps.mailer,
+    }),
     system: createSystemService(deps),
     seed: createSeedService({
       db: deps.database.db,
@@ -93,7 +126,8 @@ export async function createContainer(config: Config, infra: Infra = {}): Promis
     (config.redisUrl ? new RedisCache(config.redisUrl) : new MemoryCache(config.cache.maxEntries));
   const cache = new ResilientCache(rawCache, logger);
   const repositories = createRepositories(database.db, cache, config.cache.ttlSeconds, database);
-  const services = createServices({ config, logger, database, cache, repositories });
+  const mailer = infra.mailer ?? createMailer(config);
+  const services = createServices({ config, logger, database, cache, mailer, repositories });
 
   return {
     config,
@@ -101,10 +135,13 @@ export async function createContainer(config: Config, infra: Infra = {}): Promis
     database,
     analytics,
     cache,
+    mailer,
     repositories,
     services,
     async close() {
+      await services.passwordReset.idle();
       await cache.close();
+      if (!infra.mailer) await mailer.close?.();
       if (analytics !== database && !infra.analytics) await analytics.close();
       if (!infra.database) await database.close();
     },

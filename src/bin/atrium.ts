@@ -5,6 +5,8 @@ import { runMigrations } from "../db/migrate.js";
 import { buildApp } from "../http/app.js";
 import { redactUrl } from "../lib/logger.js";
 import type { SeedResult } from "../services/seed/seed-demo.js";
+import { registerIdentityCommands } from "./commands/identity.js";
+import { registerMailCommands } from "./commands/mail.js";
 
 async function withContainer<T>(work: (container: Container) => Promise<T>, options = { migrate: false }) {
   const config = loadConfig();
@@ -102,6 +104,9 @@ program
       { migrate: true },
     ),
   );
+
+registerMailCommands(program);
+registerIdentityCommands(program, withContainer);
 
 try {
   await program.parseAsync(process.argv);

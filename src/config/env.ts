@@ -67,8 +67,18 @@ export const envSchema = z.object({
     emptyToUndefined,
     z.url().default("https://openidconnect.googleapis.com/v1/userinfo"),
   ),
+  OAUTH_HTTP_TIMEOUT_MS: int(10_000, 100, 120_000),
   SEED_DEMO: z.preprocess(emptyToUndefined, z.enum(["true", "false", "1", "0"]).optional()),
   DEMO_PASSWORD: z.preprocess(emptyToUndefined, z.string().min(8).optional()),
+  EMBEDDING_PROVIDER: z.preprocess(emptyToUndefined, z.enum(["hash", "openai", "local"]).default("hash")),
+  EMBEDDING_MODEL: z.preprocess(emptyToUndefined, z.string().optional()),
+  EMBEDDING_BASE_URL: optionalUrl(["http", "https"]),
+  EMBEDDING_API_KEY: z.preprocess(emptyToUndefined, z.string().optional()),
+  EMBEDDING_DIMENSIONS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(2).max(4000).optional()),
+  EMBEDDING_LOCAL_PATH: z.preprocess(emptyToUndefined, z.string().optional()),
+  RERANK_URL: optionalUrl(["http", "https"]),
+  RERANK_API_KEY: z.preprocess(emptyToUndefined, z.string().optional()),
+  RERANK_MODEL: z.preprocess(emptyToUndefined, z.string().optional()),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -94,6 +104,8 @@ export interface Config {
     accessTokenTtlSeconds: number;
     refreshTokenTtlDays: number;
     rateLimitPerMinute: number;
+    /** Time limit for each call to an OAuth provider (token exchange, user info). */
+    oauthTimeoutMs: number;
     oauth: {
       github?: OAuthProviderConfig;
       google?: OAuthProviderConfig;
@@ -102,6 +114,33 @@ export interface Config {
   publicUrl: string;
   mail: { smtpUrl: string | undefined; from: string };
   dataDir: string;
+  /** Which embedder the composition root builds (providers/embeddings); `hash` needs nothing. */
+  embedding: EmbeddingConfig;
+  /** Optional HTTP reranker (`POST {url}` with {query, documents}); none when `url` is unset. */
+  rerank: { url: string | undefined; apiKey: string | undefined; model: string | undefined };
+}
+
+export interface EmbeddingConfig {
+  provider: "hash" | "openai" | "local";
+  model: string | undefined;
+  baseUrl: string | undefined;
+  apiKey: string | undefined;
+  dimensions: number | undefined;
+  localPath: string | undefined;
+}
+
+function embeddingProblems(env: Env): string[] {
+  const problems: string[] = [];
+  if (env.EMBEDDING_PROVIDER !== "hash" && !env.EMBEDDING_DIMENSIONS) {
+    problems.push(`EMBEDDING_DIMENSIONS: required with EMBEDDING_PROVIDER=${env.EMBEDDING_PROVIDER}`);
+  }
+  if (env.EMBEDDING_PROVIDER === "openai" && !env.EMBEDDING_MODEL) {
+    problems.push("EMBEDDING_MODEL: required with EMBEDDING_PROVIDER=openai");
+  }
+  if (env.EMBEDDING_PROVIDER === "local" && !env.EMBEDDING_LOCAL_PATH) {
+    problems.push("EMBEDDING_LOCAL_PATH: required with EMBEDDING_PROVIDER=local");
+  }
+  return problems;
 }
 
 export interface OAuthProviderConfig {
@@ -127,6 +166,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`));
   }
   const env = parsed.data;
+  const problems = embeddingProblems(env);
+  if (problems.length > 0) throw new ConfigError(problems);
   const database: Config["database"] = env.DATABASE_URL
     ? { kind: "postgres", url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }
     : { kind: "pglite", dataDir: resolve(env.ATRIUM_DATA_DIR, "pglite"), poolSize: 1 };
@@ -156,6 +197,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
       refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
       rateLimitPerMinute: env.AUTH_RATE_LIMIT_PER_MINUTE,
+      oauthTimeoutMs: env.OAUTH_HTTP_TIMEOUT_MS,
       oauth: {
         ...(env.GITHUB_CLIENT_ID && env.GITHUB_CLIENT_SECRET
           ? {
@@ -185,5 +227,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: env.PUBLIC_URL ?? `http://localhost:${env.PORT}`,
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },
     dataDir: resolve(env.ATRIUM_DATA_DIR),
+    embedding: {
+      provider: env.EMBEDDING_PROVIDER,
+      model: env.EMBEDDING_MODEL,
+      baseUrl: env.EMBEDDING_BASE_URL,
+      apiKey: env.EMBEDDING_API_KEY,
+      dimensions: env.EMBEDDING_DIMENSIONS,
+      localPath: env.EMBEDDING_LOCAL_PATH ? resolve(env.EMBEDDING_LOCAL_PATH) : undefined,
+    },
+    rerank: { url: env.RERANK_URL, apiKey: env.RERANK_API_KEY, model: env.RERANK_MODEL },
   };
 }

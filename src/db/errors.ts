@@ -54,6 +54,11 @@ export function translateDbError(error: unknown): unknown {
       return new AppError("VALIDATION", "A value breaks a data rule", details, { cause: error });
     case "22001":
       return new AppError("VALIDATION", "A value is too long", details, { cause: error });
+    case "22021": // character_not_in_repertoire: a NUL byte in text
+    case "22P05": // untranslatable_character: \u0000 inside jsonb
+      return new AppError("VALIDATION", "A value contains a character that cannot be stored", details, {
+        cause: error,
+      });
     case "22P02":
     case "22007":
     case "22008":
@@ -63,6 +68,11 @@ export function translateDbError(error: unknown): unknown {
     case "40001":
     case "40P01":
       return new AppError("CONFLICT", "The change collided with a concurrent change; retry it", details, {
+        cause: error,
+      });
+    case "54000":
+    case "54001":
+      return new AppError("VALIDATION", "A value is too large or too deeply nested", undefined, {
         cause: error,
       });
     case "57014":

@@ -13,10 +13,19 @@ import {
 } from "fastify-type-provider-zod";
 import type { Container } from "../app/container.js";
 import { authPlugin } from "./auth.js";
-import { errorHandler, notFoundHandler } from "./error-handler.js";
+import { errorHandler, frameworkErrorHandler, notFoundHandler } from "./error-handler.js";
+import { registerJsonParser } from "./json-body.js";
+import { apiKeyRoutes } from "./routes/api-keys/index.js";
+import { auditRoutes } from "./routes/audit/index.js";
 import { authRoutes } from "./routes/auth/index.js";
+import { oauthRoutes } from "./routes/auth/oauth.js";
+import { passwordRoutes } from "./routes/auth/password.js";
 import { departmentRoutes } from "./routes/departments/index.js";
+import { invitationRoutes } from "./routes/invitations/index.js";
+import { orgRoutes } from "./routes/orgs/index.js";
+import { roleRoutes } from "./routes/roles/index.js";
 import { systemRoutes } from "./routes/system/index.js";
+import { userRoutes } from "./routes/users/index.js";
 
 export const BODY_LIMIT_BYTES = 1_048_576;
 
@@ -45,6 +54,7 @@ export async function buildApp(container: Container) {
       return typeof given === "string" && /^[\w.-]{8,128}$/.test(given) ? given : randomUUID();
     },
     requestIdHeader: false,
+    frameworkErrors: frameworkErrorHandler,
     trustProxy: container.config.http.trustProxy,
   }).withTypeProvider<ZodTypeProvider>();
 
@@ -52,6 +62,7 @@ export async function buildApp(container: Container) {
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
+  registerJsonParser(app);
   app.decorate("container", container);
   const routeTable: RouteEntry[] = [];
   app.decorate("routeTable", routeTable);
@@ -100,7 +111,15 @@ export async function buildApp(container: Container) {
   await app.register(authPlugin);
   await app.register(systemRoutes);
   await app.register(authRoutes);
+  await app.register(passwordRoutes);
+  await app.register(oauthRoutes);
+  await app.register(apiKeyRoutes);
+  await app.register(auditRoutes);
   await app.register(departmentRoutes);
+  await app.register(orgRoutes);
+  await app.register(userRoutes);
+  await app.register(roleRoutes);
+  await app.register(invitationRoutes);
   return app;
 }
 

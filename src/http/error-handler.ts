@@ -57,6 +57,21 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
   return reply.status(500).send(envelope(request, "INTERNAL", "Something went wrong on our side"));
 }
 
+/**
+ * Errors the router raises before a route (and its hooks) runs: a malformed percent-encoding in the
+ * path, or a path parameter longer than Fastify's limit. Same envelope as everything else.
+ */
+export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  reply.header("x-request-id", request.id);
+  if (error.code === "FST_ERR_BAD_URL" || error.code === "FST_ERR_MAX_PARAM_LENGTH") {
+    const message =
+      error.code === "FST_ERR_BAD_URL" ? "The URL is not validly encoded" : "A path parameter is too long";
+    return reply.status(400).send(envelope(request, "VALIDATION", message));
+  }
+  request.log.error({ err: error }, "router error");
+  return reply.status(500).send(envelope(request, "INTERNAL", "Something went wrong on our side"));
+}
+
 export function notFoundHandler(request: FastifyRequest, reply: FastifyReply) {
   return reply
     .status(404)

@@ -1,5 +1,6 @@
 import { eq, type SQL } from "drizzle-orm";
 import type { Queryable } from "../db/client.js";
+import { afterCommit } from "../db/transaction.js";
 import type { Cache } from "../providers/cache/cache.js";
 import { type EntityTable, type Patch, type Row, TableRepository } from "./table-repository.js";
 
@@ -34,22 +35,31 @@ export class CachedTableRepository<T extends EntityTable> extends TableRepositor
 
   override async updateWhere(where: SQL | undefined, patch: Patch<T>, tx?: Queryable): Promise<Row<T>[]> {
     const rows = await super.updateWhere(where, patch, tx);
-    await this.invalidate(rows);
+    await this.invalidateOnWrite(rows, tx);
     return rows;
   }
 
   override async deleteWhere(where: SQL | undefined, tx?: Queryable): Promise<number> {
     const rows = await this.findMany(where, tx, 10_000);
     const deleted = await super.deleteWhere(where, tx);
-    await this.invalidate(rows);
+    await this.invalidateOnWrite(rows, tx);
     return deleted;
   }
 
   override async delete(id: string, tx?: Queryable): Promise<boolean> {
     const row = await super.findById(id, tx);
     const deleted = (await super.deleteWhere(eq(this.table.id, id), tx)) > 0;
-    if (row) await this.invalidate([row]);
+    if (row) await this.invalidateOnWrite([row], tx);
     return deleted;
+  }
+
+  /**
+   * Invalidates now and, inside a transaction, again after it commits: while it is open another
+   * connection still reads the old row and may cache it, which would then outlive the commit.
+   */
+  protected async invalidateOnWrite(rows: Row<T>[], tx?: Queryable): Promise<void> {
+    await this.invalidate(rows);
+    if (tx && rows.length > 0) afterCommit(tx, () => this.invalidate(rows));
   }
 
   /** Drops cached copies of these rows; subclasses extend it for derived keys (lists, lookups). */

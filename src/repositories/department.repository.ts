@@ -37,4 +37,14 @@ export class DepartmentRepository extends TableRepository<typeof departments> {
   findInOrg(orgId: string, id: string, tx?: Queryable): Promise<DepartmentRow | undefined> {
     return this.findOne(and(eq(departments.orgId, orgId), eq(departments.id, id)), tx);
   }
+
+  /** The oldest department that is not archived (where OAuth sign-ups are placed). */
+  async firstActive(orgId: string, tx?: Queryable): Promise<DepartmentRow | undefined> {
+    const [first] = await this.findMany(
+      and(eq(departments.orgId, orgId), eq(departments.isArchived, false)),
+      tx,
+      1,
+    );
+    return first;
+  }
 }

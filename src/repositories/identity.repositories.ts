@@ -1,6 +1,8 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, arrayContained, arrayOverlaps, eq, isNull, not } from "drizzle-orm";
 import type { Queryable } from "../db/client.js";
 import { apiKeys, sessions, systemRoles } from "../db/schema/index.js";
+import type { Page, PageQuery } from "../lib/pagination.js";
+import type { Access } from "../services/context.js";
 import { CachedTableRepository } from "./cached-table-repository.js";
 import { TableRepository } from "./table-repository.js";
 
@@ -55,5 +57,40 @@ export class SessionRepository extends CachedTableRepository<typeof sessions> {
 export class ApiKeyRepository extends TableRepository<typeof apiKeys> {
   findByPrefix(prefix: string, tx?: Queryable): Promise<ApiKeyRow | undefined> {
     return this.findOne(eq(apiKeys.prefix, prefix), tx);
+  }
+
+  findInOrg(orgId: string, id: string, tx?: Queryable): Promise<ApiKeyRow | undefined> {
+    return this.findOne(and(eq(apiKeys.orgId, orgId), eq(apiKeys.id, id)), tx);
+  }
+
+  /**
+   * Keys whose whole reach the caller can see: org-wide roles see every key (except keys touching a
+   * department revoked from them); others see only keys limited to departments they reach.
+   */
+  pageVisible(
+    orgId: string,
+    access: Access,
+    filter: { includeRevoked: boolean },
+    query: PageQuery,
+    tx?: Queryable,
+  ): Promise<Page<ApiKeyRow>> {
+    const excluded = [...access.excludedDepartmentIds];
+    const { departmentIds } = apiKeys;
+    const scope = access.allDepartments
+      ? excluded.length > 0
+        ? not(arrayOverlaps(departmentIds, excluded))
+        : undefined
+      : and(
+          eq(apiKeys.allDepartments, false),
+          arrayContained(
+            departmentIds,
+            [...access.departmentIds].filter((id) => !excluded.includes(id)),
+          ),
+        );
+    return this.page(
+      and(eq(apiKeys.orgId, orgId), scope, filter.includeRevoked ? undefined : isNull(apiKeys.revokedAt)),
+      query,
+      tx,
+    );
   }
 }

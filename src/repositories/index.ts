@@ -1,11 +1,15 @@
 import type { DatabaseHandle, Queryable } from "../db/client.js";
 import * as s from "../db/schema/index.js";
 import type { Cache } from "../providers/cache/cache.js";
+import { AuditLogRepository } from "./audit-log.repository.js";
 import { ChunkRepository } from "./chunk.repository.js";
 import { ConversationRepository } from "./conversation.repository.js";
 import { DepartmentRepository } from "./department.repository.js";
 import { ApiKeyRepository, SessionRepository, SystemRoleRepository } from "./identity.repositories.js";
+import { InvitationRepository } from "./invitation.repository.js";
 import { MessageRepository } from "./message.repository.js";
+import { OrganizationRepository, OrgMemberRepository } from "./org.repository.js";
+import { PasswordResetTokenRepository } from "./password-reset.repository.js";
 import { TableRepository } from "./table-repository.js";
 import { UserRepository } from "./user.repository.js";
 
@@ -17,14 +21,14 @@ export function createRepositories(db: Queryable, cache: Cache, ttlSeconds: numb
   const plain = <T extends Parameters<typeof tableRepository>[1]>(table: T) => tableRepository(db, table);
   return {
     // identity
-    organizations: plain(s.organizations),
-    orgMembers: plain(s.orgMembers),
+    organizations: new OrganizationRepository(db, s.organizations),
+    orgMembers: new OrgMemberRepository(db, s.orgMembers),
     departments: new DepartmentRepository(db, s.departments),
     systemRoles: new SystemRoleRepository(db, s.systemRoles, cache, "role", ttlSeconds),
     users: new UserRepository(db, s.users, cache, "user", ttlSeconds),
     sessions: new SessionRepository(db, s.sessions, cache, "session", ttlSeconds),
-    invitations: plain(s.invitations),
-    passwordResetTokens: plain(s.passwordResetTokens),
+    invitations: new InvitationRepository(db, s.invitations),
+    passwordResetTokens: new PasswordResetTokenRepository(db, s.passwordResetTokens),
     apiKeys: new ApiKeyRepository(db, s.apiKeys),
     // knowledge
     knowledgeBases: plain(s.knowledgeBases),
@@ -60,7 +64,7 @@ export function createRepositories(db: Queryable, cache: Cache, ttlSeconds: numb
     schedules: plain(s.schedules),
     jobs: plain(s.jobs),
     // observability
-    auditLogs: plain(s.auditLogs),
+    auditLogs: new AuditLogRepository(db, s.auditLogs),
     agentRuns: plain(s.agentRuns),
     retrievalHits: plain(s.retrievalHits),
     notifications: plain(s.notifications),

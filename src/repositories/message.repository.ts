@@ -56,13 +56,13 @@ export class MessageRepository extends CachedTableRepository<typeof messages> {
 
   override async create(values: NewRow<typeof messages>, tx?: Queryable): Promise<MessageRow> {
     const row = await super.create(values, tx);
-    await this.cache.delete(this.historyKey(row.conversationId));
+    await this.invalidateOnWrite([row], tx);
     return row;
   }
 
   override async createMany(values: NewRow<typeof messages>[], tx?: Queryable): Promise<MessageRow[]> {
     const rows = await super.createMany(values, tx);
-    await this.invalidate(rows);
+    await this.invalidateOnWrite(rows, tx);
     return rows;
   }
 

@@ -1,10 +1,34 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, ilike, isNull, or, type SQL, sql } from "drizzle-orm";
 import type { Queryable } from "../db/client.js";
 import { guarded } from "../db/errors.js";
 import { organizations, users } from "../db/schema/index.js";
+import type { Page, PageQuery } from "../lib/pagination.js";
+import type { Access } from "../services/context.js";
 import { CachedTableRepository } from "./cached-table-repository.js";
+import { departmentScope } from "./scope.js";
 
 export type UserRow = typeof users.$inferSelect;
+
+/**
+ * Users in `access`'s departments. Users without a department are seen only by org-wide roles, the
+ * same rule the single-user checks in the services apply.
+ */
+export function visibleUsers(access: Access): SQL | undefined {
+  const scope = departmentScope(users.departmentId, access);
+  // An undefined scope means "no restriction"; or(undefined, …) would narrow it instead.
+  return access.allDepartments && scope ? or(scope, isNull(users.departmentId)) : scope;
+}
+
+/** `%term%` for ILIKE with the caller's wildcards escaped. */
+export function containsPattern(term: string | undefined): string | undefined {
+  return term ? `%${term.replace(/[\\%_]/g, "\\$&")}%` : undefined;
+}
+
+export interface UserFilter {
+  search?: string | undefined;
+  departmentId?: string | undefined;
+  isActive?: boolean | undefined;
+}
 
 export class UserRepository extends CachedTableRepository<typeof users> {
   findByEmail(orgId: string, email: string, tx?: Queryable): Promise<UserRow | undefined> {
@@ -34,5 +58,58 @@ export class UserRepository extends CachedTableRepository<typeof users> {
   /** Invalidates every token issued before now (password reset, logout-all, transfer, deactivation). */
   async bumpTokenVersion(id: string, tx?: Queryable): Promise<UserRow | undefined> {
     return this.update(id, { tokenVersion: sql`${users.tokenVersion} + 1` as unknown as number }, tx);
+  }
+
+  /**
+   * OAuth sign-in lookups: accounts linked to a provider id, or with an email, active or not (so a
+   * deactivated account is refused rather than duplicated), in active organisations only.
+   */
+  findByOAuthId(provider: "github" | "google", providerId: string, orgId?: string, tx?: Queryable) {
+    const column = provider === "github" ? users.githubId : users.googleId;
+    return this.inActiveOrgs(and(eq(column, providerId), orgId ? eq(users.orgId, orgId) : undefined), tx);
+  }
+
+  findAllByEmail(email: string, orgId?: string, tx?: Queryable): Promise<UserRow[]> {
+    const sameEmail = eq(sql`lower(${users.email})`, email.toLowerCase());
+    return this.inActiveOrgs(and(sameEmail, orgId ? eq(users.orgId, orgId) : undefined), tx);
+  }
+
+  private async inActiveOrgs(where: SQL | undefined, tx?: Queryable): Promise<UserRow[]> {
+    const rows = await guarded(() =>
+      this.q(tx)
+        .select({ user: users })
+        .from(users)
+        .innerJoin(organizations, eq(organizations.id, users.orgId))
+        .where(and(where, eq(organizations.isActive, true)))
+        .orderBy(users.createdAt)
+        .limit(20),
+    );
+    return rows.map((row) => row.user);
+  }
+
+  /** Users of the organisation the caller can see (by department), newest first. */
+  pageVisible(
+    orgId: string,
+    access: Access,
+    filter: UserFilter,
+    query: PageQuery,
+    tx?: Queryable,
+  ): Promise<Page<UserRow>> {
+    const pattern = containsPattern(filter.search);
+    return this.page(
+      and(
+        eq(users.orgId, orgId),
+        visibleUsers(access),
+        filter.departmentId ? eq(users.departmentId, filter.departmentId) : undefined,
+        filter.isActive === undefined ? undefined : eq(users.isActive, filter.isActive),
+        pattern ? or(ilike(users.name, pattern), ilike(users.email, pattern)) : undefined,
+      ),
+      query,
+      tx,
+    );
+  }
+
+  countWithRole(orgId: string, roleId: string, tx?: Queryable): Promise<number> {
+    return this.count(and(eq(users.orgId, orgId), eq(users.roleId, roleId)), tx);
   }
 }

@@ -5,6 +5,8 @@ import { createLogger } from "../../src/lib/logger.js";
 import { testConfig } from "../setup/container.js";
 import { createTestDatabase, testBackend } from "../setup/database.js";
 
+type Rows = { rows: Record<string, unknown>[] };
+
 describe("analytics client", () => {
   it.runIf(testBackend() === "postgres")(
     "is a separate pool with a 30 s statement timeout on the server",
@@ -16,9 +18,11 @@ describe("analytics client", () => {
       });
       try {
         expect(container.analytics).not.toBe(container.database);
-        const analytics = await container.analytics.db.execute(sql`show statement_timeout`);
+        const analytics = (await container.analytics.db.execute(
+          sql`show statement_timeout`,
+        )) as unknown as Rows;
         expect(analytics.rows[0]).toEqual({ statement_timeout: "30s" });
-        const main = await container.database.db.execute(sql`show statement_timeout`);
+        const main = (await container.database.db.execute(sql`show statement_timeout`)) as unknown as Rows;
         expect(main.rows[0]).toEqual({ statement_timeout: "0" });
       } finally {
         await container.close();

@@ -19,7 +19,12 @@ describe("atrium CLI", () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     dataDir = mkdtempSync(join(tmpdir(), "atrium-cli-"));
-    const base = { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: "warn", DEMO_PASSWORD: "cli-demo-pass" };
+    const base = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      LOG_LEVEL: "warn",
+      DEMO_PASSWORD: "cli-demo-pass",
+    };
     env = database.url ? { ...base, DATABASE_URL: database.url } : { ...base, ATRIUM_DATA_DIR: dataDir };
   });
 

@@ -1,3 +1,6 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll } from "vitest";
 import { type Container, createContainer, type Infra } from "../../src/app/container.js";
 import { loadConfig } from "../../src/config/env.js";
@@ -10,6 +13,8 @@ export interface TestContext {
   database: TestDatabase;
 }
 
+const testDataDir = mkdtempSync(join(tmpdir(), "atrium-test-data-"));
+
 /** Configuration for tests: silent logs, the demo password fixed, anything else overridable. */
 export function testConfig(env: Record<string, string> = {}) {
   return loadConfig({
@@ -17,6 +22,8 @@ export function testConfig(env: Record<string, string> = {}) {
     LOG_LEVEL: "silent",
     DEMO_PASSWORD: "demo-password-1",
     AUTH_SECRET: "test-secret-that-is-long-enough-0123456789",
+    // Anything a test writes to disk (mail outbox, files) stays out of the working tree.
+    ATRIUM_DATA_DIR: testDataDir,
     ...env,
   });
 }

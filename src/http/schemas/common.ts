@@ -55,3 +55,21 @@ export const authErrors = {
 } as const;
 
 export const ok = z.object({ ok: z.literal(true) });
+
+/** Limits for free-form JSON a client may store (settings, metadata): kept small and shallow. */
+export const MAX_JSON_BYTES = 32_768;
+export const MAX_JSON_DEPTH = 8;
+
+function depthOf(value: unknown, depth = 0): number {
+  if (depth > MAX_JSON_DEPTH) return depth;
+  if (value === null || typeof value !== "object") return depth;
+  let deepest = depth + 1;
+  for (const child of Object.values(value)) deepest = Math.max(deepest, depthOf(child, depth + 1));
+  return deepest;
+}
+
+/** A JSON object stored as-is, bounded in size and nesting so no client can make the database choke. */
+export const jsonObjectInput = z
+  .record(z.string().max(200), z.unknown())
+  .refine((v) => depthOf(v) <= MAX_JSON_DEPTH, `nested at most ${MAX_JSON_DEPTH} levels deep`)
+  .refine((v) => JSON.stringify(v).length <= MAX_JSON_BYTES, `at most ${MAX_JSON_BYTES} bytes of JSON`);

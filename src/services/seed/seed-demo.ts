@@ -3,7 +3,8 @@ import type { Db, Tx } from "../../db/client.js";
 import { withTransaction } from "../../db/transaction.js";
 import { hashPassword } from "../../lib/passwords.js";
 import type { Repositories } from "../../repositories/index.js";
-import { BUILT_IN_ROLES, type LegacyRole } from "../identity/permissions.js";
+import { createBuiltInRoles } from "../identity/built-in-roles.js";
+import type { LegacyRole } from "../identity/permissions.js";
 
 export const DEMO_ORG_SLUG = "demo";
 
@@ -51,11 +52,7 @@ export function createSeedService(deps: {
       const row = await r.departments.create({ orgId: org.id, ...d }, tx);
       departments.set(d.slug, row.id);
     }
-    const roles = new Map<string, string>();
-    for (const role of BUILT_IN_ROLES) {
-      const row = await r.systemRoles.create({ orgId: org.id, isSystem: true, ...role }, tx);
-      roles.set(role.slug, row.id);
-    }
+    const roles = await createBuiltInRoles(r, org.id, tx);
     const passwordHash = await hashPassword(password);
     let adminId = "";
     for (const u of DEMO_USERS) {
@@ -65,7 +62,7 @@ export function createSeedService(deps: {
           email: `${u.local}@demo.atrium.local`,
           name: u.name,
           role: u.role,
-          roleId: roles.get(u.role) ?? null,
+          roleId: roles.get(u.role)?.id ?? null,
           departmentId: departments.get(u.department) ?? null,
           passwordHash,
         },

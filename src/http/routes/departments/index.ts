@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { contextOf } from "../../auth.js";
-import { authErrors, idParams, pageOf, pageQuery, timestamp } from "../../schemas/common.js";
+import { authErrors, idParams, jsonObjectInput, pageOf, pageQuery, timestamp } from "../../schemas/common.js";
 
 const department = z.object({
   id: z.uuid(),
@@ -28,7 +28,7 @@ const createBody = z.object({
   slug,
   color: color.nullish(),
   description: z.string().max(2000).nullish(),
-  settings: z.record(z.string(), z.unknown()).optional(),
+  settings: jsonObjectInput.optional(),
 });
 const updateBody = createBody.partial().refine((b) => Object.keys(b).length > 0, "send at least one field");
 

@@ -1,0 +1,56 @@
+import { jwtVerify, SignJWT } from "jose";
+import { AppError } from "../../lib/errors.js";
+import { randomToken } from "../../lib/secrets.js";
+
+export type OAuthProviderName = "github" | "google";
+
+export interface OAuthState {
+  provider: OAuthProviderName;
+  nonce: string;
+  /** Slug of the organisation the sign-in is for, when the client named one. */
+  organization?: string | undefined;
+}
+
+const ISSUER = "atrium";
+// Its own audience, so a state value can never pass as an access token (or the reverse).
+const AUDIENCE = "atrium-oauth-state";
+export const OAUTH_STATE_TTL_SECONDS = 600;
+
+const invalidState = () =>
+  new AppError("UNAUTHORIZED", "The sign-in attempt is not valid or has expired; start again");
+
+/** The OAuth `state`: a short-lived HS256 JWT binding provider, nonce and organisation. */
+export function createOAuthStates(secret: string, ttlSeconds = OAUTH_STATE_TTL_SECONDS) {
+  const key = new TextEncoder().encode(secret);
+  return {
+    async sign(provider: OAuthProviderName, organization?: string): Promise<string> {
+      return new SignJWT({ p: provider, n: randomToken(16), ...(organization ? { o: organization } : {}) })
+        .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+        .setIssuer(ISSUER)
+        .setAudience(AUDIENCE)
+        .setIssuedAt()
+        .setExpirationTime(`${ttlSeconds}s`)
+        .sign(key);
+    },
+
+    async verify(state: string, provider: OAuthProviderName): Promise<OAuthState> {
+      let payload: Record<string, unknown>;
+      try {
+        ({ payload } = await jwtVerify(state, key, {
+          issuer: ISSUER,
+          audience: AUDIENCE,
+          algorithms: ["HS256"],
+        }));
+      } catch {
+        throw invalidState();
+      }
+      const { p, n, o } = payload;
+      if (p !== provider || typeof n !== "string" || (o !== undefined && typeof o !== "string")) {
+        throw invalidState();
+      }
+      return { provider, nonce: n, organization: o };
+    },
+  };
+}
+
+export type OAuthStates = ReturnType<typeof createOAuthStates>;

@@ -1,0 +1,19 @@
+import type { Db } from "../../db/client.js";
+import type { Mailer } from "../../providers/mail/index.js";
+import type { Repositories } from "../../repositories/index.js";
+import type { SessionService } from "../auth/session-service.js";
+import { createInvitationAcceptance } from "./accept-invitation.js";
+import { createInvitationService } from "./invitation-service.js";
+
+/** Invitations: create (mailed when a mailer is configured), list, revoke, accept. */
+export function createInvitationsService(deps: {
+  db: Db;
+  repositories: Repositories;
+  sessions: SessionService;
+  publicUrl: string;
+  mailer?: Mailer | undefined;
+}) {
+  return { ...createInvitationService(deps), ...createInvitationAcceptance(deps) };
+}
+
+export type InvitationsService = ReturnType<typeof createInvitationsService>;

@@ -1,0 +1,138 @@
+import { withTransaction } from "../../db/transaction.js";
+import { AppError } from "../../lib/errors.js";
+import type { SystemRoleRow } from "../../repositories/identity.repositories.js";
+import type { Repositories } from "../../repositories/index.js";
+import { requirePermission } from "../access.js";
+import { diff, recordAudit } from "../audit/record-audit.js";
+import type { Access, ServiceContext } from "../context.js";
+import { ALL_PERMISSIONS, PERMISSIONS, type Permission } from "../identity/permissions.js";
+import {
+  assertCanGrantScope,
+  loadVisibleDepartments,
+  mergeHidden,
+  visibleIds,
+} from "../identity/privileges.js";
+
+export interface RoleInput {
+  name: string;
+  slug: string;
+  description?: string | null | undefined;
+  permissions: Permission[];
+  allDepartments: boolean;
+  departmentIds: string[];
+}
+
+export type RolePatch = Partial<RoleInput>;
+
+/** A role as the caller may see it: ids of departments hidden from the caller are left out. */
+function present(access: Access, role: SystemRoleRow): SystemRoleRow {
+  return { ...role, departmentIds: visibleIds(access, role.departmentIds) };
+}
+
+/**
+ * Roles (seed 000 SystemRole). Listing is open to every member (people need to know what a role
+ * means); changing needs roles:manage, and nobody can write a role that reaches beyond their own access.
+ */
+export function createRoleService(repositories: Repositories) {
+  const r = repositories;
+
+  async function load(ctx: ServiceContext, id: string): Promise<SystemRoleRow> {
+    const role = await r.systemRoles.findById(id);
+    if (!role || role.orgId !== ctx.orgId) throw AppError.notFound("Role", id);
+    return role;
+  }
+
+  return {
+    permissions: () => ALL_PERMISSIONS.map((key) => ({ key, description: PERMISSIONS[key] })),
+
+    async list(ctx: ServiceContext): Promise<SystemRoleRow[]> {
+      const roles = await r.systemRoles.listForOrg(ctx.orgId, ctx.db);
+      return roles.map((role) => present(ctx.access, role));
+    },
+
+    get: async (ctx: ServiceContext, id: string) => present(ctx.access, await load(ctx, id)),
+
+    async create(ctx: ServiceContext, input: RoleInput): Promise<SystemRoleRow> {
+      requirePermission(ctx, "roles:manage");
+      const values = { ...input, permissions: [...new Set(input.permissions)] };
+      await loadVisibleDepartments(r, ctx, values.departmentIds);
+      assertCanGrantScope(ctx, values, "The role");
+      return withTransaction(ctx.db, async (tx) => {
+        const role = await r.systemRoles.create({ orgId: ctx.orgId, isSystem: false, ...values }, tx);
+        await recordAudit(
+          r,
+          ctx,
+          { action: "role.created", entityType: "role", entityId: role.id, changes: { ...values } },
+          tx,
+        );
+        return present(ctx.access, role);
+      });
+    },
+
+    async update(ctx: ServiceContext, id: string, patch: RolePatch): Promise<SystemRoleRow> {
+      requirePermission(ctx, "roles:manage");
+      const role = await load(ctx, id);
+      assertCanGrantScope(ctx, role, "This role");
+      if (role.isSystem && patch.slug !== undefined && patch.slug !== role.slug) {
+        throw new AppError("PRECONDITION_FAILED", "Built-in roles keep their slug");
+      }
+      const changesAdminReach = patch.permissions !== undefined || patch.allDepartments === false;
+      if (role.isSystem && role.slug === "admin" && changesAdminReach) {
+        throw new AppError(
+          "PRECONDITION_FAILED",
+          "The administrator role always holds every permission in every department",
+        );
+      }
+      if (patch.departmentIds) await loadVisibleDepartments(r, ctx, patch.departmentIds);
+      const values: RolePatch = {
+        ...patch,
+        ...(patch.permissions ? { permissions: [...new Set(patch.permissions)] } : {}),
+        ...(patch.departmentIds
+          ? { departmentIds: mergeHidden(ctx.access, role.departmentIds, patch.departmentIds) }
+          : {}),
+      };
+      assertCanGrantScope(ctx, { ...role, ...values }, "The role");
+      const changes = diff(role, values);
+      if (Object.keys(changes).length === 0) return present(ctx.access, role);
+      return withTransaction(ctx.db, async (tx) => {
+        const updated = await r.systemRoles.update(id, values, tx);
+        await recordAudit(r, ctx, { action: "role.updated", entityType: "role", entityId: id, changes }, tx);
+        return present(ctx.access, updated!);
+      });
+    },
+
+    async remove(ctx: ServiceContext, id: string): Promise<void> {
+      requirePermission(ctx, "roles:manage");
+      const role = await load(ctx, id);
+      if (role.isSystem) throw new AppError("PRECONDITION_FAILED", "built-in roles cannot be deleted");
+      assertCanGrantScope(ctx, role, "This role");
+      const [users, invitations] = await Promise.all([
+        r.users.countWithRole(ctx.orgId, id, ctx.db),
+        r.invitations.countOpenForRole(id, ctx.db),
+      ]);
+      if (users > 0 || invitations > 0) {
+        throw new AppError(
+          "CONFLICT",
+          `The role is still assigned (${users} users, ${invitations} open invitations); reassign them first`,
+          { users, invitations },
+        );
+      }
+      await withTransaction(ctx.db, async (tx) => {
+        await r.systemRoles.delete(id, tx);
+        await recordAudit(
+          r,
+          ctx,
+          {
+            action: "role.deleted",
+            entityType: "role",
+            entityId: id,
+            changes: { name: role.name, slug: role.slug },
+          },
+          tx,
+        );
+      });
+    },
+  };
+}
+
+export type RoleService = ReturnType<typeof createRoleService>;

@@ -1,0 +1,23 @@
+import type { Repositories } from "../../repositories/index.js";
+import type { Authenticator } from "../auth/authenticate.js";
+import type { SessionService } from "../auth/session-service.js";
+import { createUserLoader } from "./load-user.js";
+import { createUserCredentials } from "./user-credentials.js";
+import { createUserLifecycle } from "./user-lifecycle.js";
+import { createUserService } from "./user-service.js";
+
+/** Users: directory, profile and access edits, lifecycle (deactivate, transfer) and credentials. */
+export function createUsersService(deps: {
+  repositories: Repositories;
+  authenticator: Authenticator;
+  sessions: SessionService;
+}) {
+  const loader = createUserLoader(deps.repositories, deps.authenticator);
+  return {
+    ...createUserService({ repositories: deps.repositories, loader }),
+    ...createUserLifecycle({ repositories: deps.repositories, loader }),
+    ...createUserCredentials({ repositories: deps.repositories, sessions: deps.sessions }),
+  };
+}
+
+export type UsersService = ReturnType<typeof createUsersService>;
