@@ -79,7 +79,12 @@ function createServices(deps: {
     apiKeys: createApiKeyService(repositories),
     audit: createAuditService(repositories),
     departments: createDepartmentService(repositories),
-    orgs: createOrgService({ db: deps.database.db, repositories, sessions }),
+    orgs: createOrgService({
+      db: deps.database.db,
+      repositories,
+      sessions,
+      allowSignup: config.allowSignup,
+    }),
     users: createUsersService({ repositories, authenticator, sessions }),
     roles: createRoleService(repositories),
     invitations: createInvitationsService({

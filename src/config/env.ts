@@ -68,6 +68,7 @@ export const envSchema = z.object({
     z.url().default("https://openidconnect.googleapis.com/v1/userinfo"),
   ),
   OAUTH_HTTP_TIMEOUT_MS: int(10_000, 100, 120_000),
+  ALLOW_SIGNUP: z.preprocess(emptyToUndefined, z.enum(["true", "false", "1", "0"]).optional()),
   SEED_DEMO: z.preprocess(emptyToUndefined, z.enum(["true", "false", "1", "0"]).optional()),
   DEMO_PASSWORD: z.preprocess(emptyToUndefined, z.string().min(8).optional()),
   EMBEDDING_PROVIDER: z.preprocess(emptyToUndefined, z.enum(["hash", "openai", "local"]).default("hash")),
@@ -98,6 +99,8 @@ export interface Config {
   /** Create the demo organisation on an empty database at start (embedded mode by default). */
   seedDemo: boolean;
   demoPassword: string | undefined;
+  /** Self-service organisation sign-up (POST /orgs); open in embedded mode, closed on servers by default. */
+  allowSignup: boolean;
   auth: {
     /** HMAC secret for access tokens; embedded mode keeps a generated one in the data folder. */
     secret: string | undefined;
@@ -192,6 +195,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     seedDemo:
       env.SEED_DEMO === undefined ? database.kind === "pglite" : ["true", "1"].includes(env.SEED_DEMO),
     demoPassword: env.DEMO_PASSWORD,
+    allowSignup:
+      env.ALLOW_SIGNUP === undefined ? database.kind === "pglite" : ["true", "1"].includes(env.ALLOW_SIGNUP),
     auth: {
       secret: env.AUTH_SECRET,
       accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,

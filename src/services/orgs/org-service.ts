@@ -27,7 +27,13 @@ export type OrgPatch = {
 
 export const DEFAULT_DEPARTMENT_NAME = "General";
 
-export function createOrgService(deps: { db: Db; repositories: Repositories; sessions: SessionService }) {
+export function createOrgService(deps: {
+  db: Db;
+  repositories: Repositories;
+  sessions: SessionService;
+  /** Whether anyone may create an organisation through the API (ALLOW_SIGNUP). */
+  allowSignup: boolean;
+}) {
   const { repositories: r } = deps;
 
   async function load(ctx: ServiceContext): Promise<OrganizationRow> {
@@ -39,6 +45,12 @@ export function createOrgService(deps: { db: Db; repositories: Repositories; ses
   return {
     /** Self-service sign-up: a new organisation with the caller as its administrator, signed in. */
     async signUp(input: SignUpInput, meta: RequestMeta) {
+      if (!deps.allowSignup) {
+        throw new AppError(
+          "FORBIDDEN",
+          "Sign-up is closed on this Atrium; ask an administrator for an invitation",
+        );
+      }
       const passwordHash = await hashPassword(input.admin.password);
       const created = await withTransaction(deps.db, async (tx) => {
         const slug = input.organization.slug ?? (await freeSlug(r, input.organization.name, tx));
