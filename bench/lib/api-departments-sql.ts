@@ -1,0 +1,32 @@
+/**
+ * The SQL that Atrium's `GET /departments` sends for a caller who sees every department, copied from
+ * what Drizzle generates for DepartmentRepository.pageVisible → TableRepository.page() (the page and
+ * a count, run in parallel). The baseline server runs these strings with plain pg; api.bench.ts checks
+ * them against Drizzle's own toSQL() before it measures anything, so they cannot drift silently.
+ */
+export const DEPARTMENT_COLUMNS = [
+  "id",
+  "org_id",
+  "name",
+  "slug",
+  "color",
+  "description",
+  "settings",
+  "is_archived",
+  "archived_at",
+  "created_at",
+  "updated_at",
+] as const;
+
+const WHERE = 'where ("departments"."org_id" = $1 and "departments"."is_archived" = $2)';
+
+/** Drizzle leaves out `offset` when it is 0 (the first page). */
+export function departmentPageSql(withOffset: boolean): string {
+  const columns = DEPARTMENT_COLUMNS.map((c) => `"${c}"`).join(", ");
+  return (
+    `select ${columns} from "departments" ${WHERE} ` +
+    `order by "departments"."created_at" desc, "departments"."id" desc limit $3${withOffset ? " offset $4" : ""}`
+  );
+}
+
+export const DEPARTMENT_COUNT_SQL = `select count(*) from "departments" ${WHERE}`;
