@@ -4,11 +4,13 @@ import {
   count,
   desc,
   eq,
+  getTableColumns,
   type InferInsertModel,
   type InferSelectModel,
   inArray,
   lt,
   type SQL,
+  sql,
 } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Queryable } from "../db/client.js";
@@ -138,18 +140,23 @@ export class TableRepository<T extends EntityTable> {
   /** Offset page, newest first (ties broken by id so pages never overlap). */
   async page(where: SQL | undefined, query: PageQuery, tx?: Queryable): Promise<Page<Row<T>>> {
     const { limit, offset } = toOffset(query);
-    const [rows, total] = await Promise.all([
-      guarded(() =>
-        this.q(tx)
-          .select()
-          .from(this.table as PgTable)
-          .where(where)
-          .orderBy(desc(this.table.createdAt), desc(this.table.id))
-          .limit(limit)
-          .offset(offset),
-      ),
-      this.count(where, tx),
-    ]);
+    // One round trip: the window count rides along with the page's rows.
+    const rows = (await guarded(() =>
+      this.q(tx)
+        .select({
+          ...getTableColumns(this.table as PgTable),
+          pageTotal: sql<number>`count(*) over()`.mapWith(Number),
+        })
+        .from(this.table as PgTable)
+        .where(where)
+        .orderBy(desc(this.table.createdAt), desc(this.table.id))
+        .limit(limit)
+        .offset(offset),
+    )) as (Row<T> & { pageTotal?: number })[];
+    const first = rows[0];
+    // Past the last page there are no rows to carry the count, so ask for it (rare).
+    const total = first ? first.pageTotal! : offset > 0 ? await this.count(where, tx) : 0;
+    for (const row of rows) delete row.pageTotal;
     return buildPage(rows as Row<T>[], query, total);
   }
 

@@ -1,23 +1,25 @@
 import { LRUCache } from "lru-cache";
 import type { Cache } from "./cache.js";
-import { decodeCacheValue, encodeCacheValue } from "./codec.js";
 
-/** In-process LRU; values are stored serialised so callers never share mutable objects. */
+/**
+ * In-process LRU. Values are stored and handed out as structured clones (Dates stay Dates), so callers
+ * never share mutable objects, without a JSON round trip on every hit.
+ */
 export class MemoryCache implements Cache {
   readonly kind = "memory";
-  private readonly lru: LRUCache<string, string>;
+  private readonly lru: LRUCache<string, { value: unknown }>;
 
   constructor(maxEntries: number) {
     this.lru = new LRUCache({ max: maxEntries });
   }
 
   async get<T>(key: string): Promise<T | undefined> {
-    const raw = this.lru.get(key);
-    return raw === undefined ? undefined : decodeCacheValue<T>(raw);
+    const entry = this.lru.get(key);
+    return entry === undefined ? undefined : (structuredClone(entry.value) as T);
   }
 
   async set(key: string, value: unknown, ttlSeconds: number): Promise<void> {
-    this.lru.set(key, encodeCacheValue(value), { ttl: ttlSeconds * 1000 });
+    this.lru.set(key, { value: structuredClone(value) }, { ttl: ttlSeconds * 1000 });
   }
 
   async delete(...keys: string[]): Promise<void> {

