@@ -17,7 +17,7 @@ const cli = ["--import", "tsx", join(root, "src/bin/atrium.ts")];
 const SLOW = 180_000;
 
 /** `atrium users …` and `atrium roles …` driven as a child process, on this backend. */
-describe("atrium users / roles CLI", () => {
+describe("atrium users / roles CLI", { timeout: 120_000 }, () => {
   let database: TestDatabase;
   let dataDir: string;
   let env: Record<string, string>;

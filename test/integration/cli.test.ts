@@ -11,7 +11,7 @@ const root = new URL("../../", import.meta.url).pathname;
 const cli = ["--import", "tsx", join(root, "src/bin/atrium.ts")];
 
 /** Drives the real CLI as a user would, on this backend: a fresh PGlite folder or a fresh server database. */
-describe("atrium CLI", () => {
+describe("atrium CLI", { timeout: 120_000 }, () => {
   let database: TestDatabase;
   let dataDir: string;
   let env: NodeJS.ProcessEnv;
