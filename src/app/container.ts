@@ -6,7 +6,10 @@ import type { Cache } from "../providers/cache/cache.js";
 import { MemoryCache } from "../providers/cache/memory-cache.js";
 import { RedisCache } from "../providers/cache/redis-cache.js";
 import { ResilientCache } from "../providers/cache/resilient-cache.js";
+import { createEmbedder, type Embedder } from "../providers/embeddings/index.js";
 import { createMailer, type Mailer } from "../providers/mail/index.js";
+import { createReranker } from "../providers/rerank/reranker.js";
+import { type BlobStorage, createBlobStorage } from "../providers/storage/index.js";
 import { createRepositories, type Repositories } from "../repositories/index.js";
 import { createApiKeyService } from "../services/api-keys/api-key-service.js";
 import { createAuditService } from "../services/audit/list-audit.js";
@@ -18,6 +21,8 @@ import { createPasswordResetService } from "../services/auth/password-reset.js";
 import { createSessionService } from "../services/auth/session-service.js";
 import { createDepartmentService } from "../services/departments/department-service.js";
 import { createInvitationsService } from "../services/invitations/index.js";
+import type { FetchLike } from "../services/knowledge/crawl/index.js";
+import { createKnowledgeServices } from "../services/knowledge/knowledge-base-service-wiring.js";
 import { createOrgService } from "../services/orgs/org-service.js";
 import { createRoleService } from "../services/roles/role-service.js";
 import { createSeedService } from "../services/seed/seed-demo.js";
@@ -32,6 +37,12 @@ export interface Infra {
   logger?: Logger;
   /** Outgoing mail; production picks SMTP or the development outbox from config. */
   mailer?: Mailer;
+  /** Original files; production keeps them under the data folder. */
+  storage?: BlobStorage;
+  /** The default embedder; production builds it from EMBEDDING_* config. */
+  embedder?: Embedder;
+  /** The crawler's HTTP client (tests may fake the network). */
+  crawlFetch?: FetchLike;
 }
 
 export interface Container {
@@ -42,6 +53,8 @@ export interface Container {
   analytics: DatabaseHandle;
   cache: Cache;
   mailer: Mailer;
+  /** The configured embedder (EMBEDDING_PROVIDER; the offline hash embedder by default). */
+  embedder: Embedder;
   repositories: Repositories;
   services: ReturnType<typeof createServices>;
   close(): Promise<void>;
@@ -54,8 +67,18 @@ function createServices(deps: {
   cache: Cache;
   mailer: Mailer;
   repositories: Repositories;
+  infra: Infra;
 }) {
   const { config, repositories } = deps;
+  const knowledge = createKnowledgeServices(
+    { config, db: deps.database.db, repositories, isServer: deps.database.kind === "postgres" },
+    {
+      embedder: deps.infra.embedder ?? createEmbedder(config.embedding),
+      storage: deps.infra.storage ?? createBlobStorage({ dataDir: config.dataDir }),
+      reranker: createReranker(config.rerank),
+      crawlFetch: deps.infra.crawlFetch,
+    },
+  );
   const authSecret = resolveAuthSecret(config, deps.logger);
   const tokens = createAccessTokens(authSecret, config.auth.accessTokenTtlSeconds);
   const sessions = createSessionService({
@@ -95,6 +118,7 @@ function createServices(deps: {
       mailer: deps.mailer,
     }),
     system: createSystemService(deps),
+    ...knowledge,
     seed: createSeedService({
       db: deps.database.db,
       repositories: deps.repositories,
@@ -132,7 +156,16 @@ export async function createContainer(config: Config, infra: Infra = {}): Promis
   const cache = new ResilientCache(rawCache, logger);
   const repositories = createRepositories(database.db, cache, config.cache.ttlSeconds, database);
   const mailer = infra.mailer ?? createMailer(config);
-  const services = createServices({ config, logger, database, cache, mailer, repositories });
+  const embedder = infra.embedder ?? createEmbedder(config.embedding);
+  const services = createServices({
+    config,
+    logger,
+    database,
+    cache,
+    mailer,
+    repositories,
+    infra: { ...infra, embedder },
+  });
 
   return {
     config,
@@ -141,6 +174,7 @@ export async function createContainer(config: Config, infra: Infra = {}): Promis
     analytics,
     cache,
     mailer,
+    embedder,
     repositories,
     services,
     async close() {

@@ -6,7 +6,9 @@ import { buildApp } from "../http/app.js";
 import { redactUrl } from "../lib/logger.js";
 import type { SeedResult } from "../services/seed/seed-demo.js";
 import { registerIdentityCommands } from "./commands/identity.js";
+import { registerKnowledgeCommands } from "./commands/knowledge.js";
 import { registerMailCommands } from "./commands/mail.js";
+import { registerWorkerCommand, runWorkerUntilSignal } from "./commands/worker.js";
 
 async function withContainer<T>(work: (container: Container) => Promise<T>, options = { migrate: false }) {
   const config = loadConfig();
@@ -53,14 +55,22 @@ async function serve(options: { migrateAndSeed: boolean }): Promise<void> {
     },
     "Atrium is serving",
   );
+  const close = async () => {
+    await app.close();
+    await container.close();
+    process.exit(0);
+  };
+  // `start` (and embedded mode) runs the job loop in this process; servers run `atrium worker`s.
+  if (options.migrateAndSeed || config.worker.embedded) {
+    runWorkerUntilSignal(container, { onStopped: close });
+    return;
+  }
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "shutting down");
-    await app.close();
-    await container.close();
-    process.exit(0);
+    await close();
   };
   process.once("SIGINT", () => void stop("SIGINT"));
   process.once("SIGTERM", () => void stop("SIGTERM"));
@@ -107,6 +117,11 @@ program
 
 registerMailCommands(program);
 registerIdentityCommands(program, withContainer);
+registerKnowledgeCommands(program, withContainer);
+registerWorkerCommand(program, async (options) => {
+  const config = loadConfig();
+  return createContainer({ ...config, autoMigrate: config.autoMigrate || (options?.migrate ?? false) });
+});
 
 try {
   await program.parseAsync(process.argv);

@@ -80,6 +80,12 @@ export const envSchema = z.object({
   RERANK_URL: optionalUrl(["http", "https"]),
   RERANK_API_KEY: z.preprocess(emptyToUndefined, z.string().optional()),
   RERANK_MODEL: z.preprocess(emptyToUndefined, z.string().optional()),
+  UPLOAD_MAX_BYTES: int(25 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+  CRAWL_ALLOW_PRIVATE_NETWORKS: bool(false),
+  WORKER_EMBEDDED: z.preprocess(emptyToUndefined, z.enum(["true", "false", "1", "0"]).optional()),
+  WORKER_CONCURRENCY: int(2, 1, 64),
+  WORKER_POLL_MS: int(1_000, 10, 60_000),
+  JOB_LEASE_MS: int(60_000, 1_000, 3_600_000),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -121,6 +127,20 @@ export interface Config {
   embedding: EmbeddingConfig;
   /** Optional HTTP reranker (`POST {url}` with {query, documents}); none when `url` is unset. */
   rerank: { url: string | undefined; apiKey: string | undefined; model: string | undefined };
+  knowledge: {
+    /** Largest file accepted by the upload route. */
+    uploadMaxBytes: number;
+    /** Let web sources reach loopback and private addresses (intranets, tests); off by default (SSRF). */
+    crawlAllowPrivateNetworks: boolean;
+  };
+  worker: {
+    /** Run the job loop inside the API process: always in embedded mode, opt-in on servers. */
+    embedded: boolean;
+    concurrency: number;
+    pollMs: number;
+    /** Job lease; a worker renews it while it runs a job, a dead worker's jobs return after it. */
+    leaseMs: number;
+  };
 }
 
 export interface EmbeddingConfig {
@@ -241,5 +261,18 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       localPath: env.EMBEDDING_LOCAL_PATH ? resolve(env.EMBEDDING_LOCAL_PATH) : undefined,
     },
     rerank: { url: env.RERANK_URL, apiKey: env.RERANK_API_KEY, model: env.RERANK_MODEL },
+    knowledge: {
+      uploadMaxBytes: env.UPLOAD_MAX_BYTES,
+      crawlAllowPrivateNetworks: env.CRAWL_ALLOW_PRIVATE_NETWORKS,
+    },
+    worker: {
+      embedded:
+        env.WORKER_EMBEDDED === undefined
+          ? database.kind === "pglite"
+          : ["true", "1"].includes(env.WORKER_EMBEDDED),
+      concurrency: env.WORKER_CONCURRENCY,
+      pollMs: env.WORKER_POLL_MS,
+      leaseMs: env.JOB_LEASE_MS,
+    },
   };
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import cors from "@fastify/cors";
 import helmet from "@fastify/helmet";
+import multipart from "@fastify/multipart";
 import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
@@ -21,11 +22,15 @@ import { authRoutes } from "./routes/auth/index.js";
 import { oauthRoutes } from "./routes/auth/oauth.js";
 import { passwordRoutes } from "./routes/auth/password.js";
 import { departmentRoutes } from "./routes/departments/index.js";
+import { documentRoutes } from "./routes/documents/index.js";
 import { invitationRoutes } from "./routes/invitations/index.js";
+import { knowledgeBaseRoutes } from "./routes/knowledge/index.js";
 import { orgRoutes } from "./routes/orgs/index.js";
 import { roleRoutes } from "./routes/roles/index.js";
+import { searchRoutes } from "./routes/search/index.js";
 import { systemRoutes } from "./routes/system/index.js";
 import { userRoutes } from "./routes/users/index.js";
+import { webSourceRoutes } from "./routes/web-sources/index.js";
 
 export const BODY_LIMIT_BYTES = 1_048_576;
 
@@ -88,6 +93,9 @@ export async function buildApp(container: Container) {
   });
   await app.register(cors, { origin: container.config.http.corsOrigins, credentials: true });
   await app.register(rateLimit, { global: false });
+  await app.register(multipart, {
+    limits: { fileSize: container.config.knowledge.uploadMaxBytes, files: 1, fields: 10, parts: 12 },
+  });
   await app.register(swagger, {
     openapi: {
       openapi: "3.1.0",
@@ -120,6 +128,10 @@ export async function buildApp(container: Container) {
   await app.register(userRoutes);
   await app.register(roleRoutes);
   await app.register(invitationRoutes);
+  await app.register(knowledgeBaseRoutes);
+  await app.register(documentRoutes);
+  await app.register(webSourceRoutes);
+  await app.register(searchRoutes);
   return app;
 }
 

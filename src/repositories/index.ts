@@ -5,13 +5,17 @@ import { AuditLogRepository } from "./audit-log.repository.js";
 import { ChunkRepository } from "./chunk.repository.js";
 import { ConversationRepository } from "./conversation.repository.js";
 import { DepartmentRepository } from "./department.repository.js";
+import { DocumentRepository } from "./document.repository.js";
 import { ApiKeyRepository, SessionRepository, SystemRoleRepository } from "./identity.repositories.js";
 import { InvitationRepository } from "./invitation.repository.js";
+import { JobRepository } from "./job.repository.js";
+import { KnowledgeBaseRepository } from "./knowledge-base.repository.js";
 import { MessageRepository } from "./message.repository.js";
 import { OrganizationRepository, OrgMemberRepository } from "./org.repository.js";
 import { PasswordResetTokenRepository } from "./password-reset.repository.js";
 import { TableRepository } from "./table-repository.js";
 import { UserRepository } from "./user.repository.js";
+import { WebSourceRepository } from "./web-source.repository.js";
 
 /**
  * One repository per table. Tables with domain queries get their own class; the rest share
@@ -31,9 +35,9 @@ export function createRepositories(db: Queryable, cache: Cache, ttlSeconds: numb
     passwordResetTokens: new PasswordResetTokenRepository(db, s.passwordResetTokens),
     apiKeys: new ApiKeyRepository(db, s.apiKeys),
     // knowledge
-    knowledgeBases: plain(s.knowledgeBases),
-    documents: plain(s.documents),
-    webSources: plain(s.webSources),
+    knowledgeBases: new KnowledgeBaseRepository(db, s.knowledgeBases),
+    documents: new DocumentRepository(db, handle),
+    webSources: new WebSourceRepository(db, s.webSources),
     chunks: new ChunkRepository(db, handle),
     chunkQuestions: plain(s.chunkQuestions),
     // assistants
@@ -62,7 +66,7 @@ export function createRepositories(db: Queryable, cache: Cache, ttlSeconds: numb
     agentTasks: plain(s.agentTasks),
     agentToolCalls: plain(s.agentToolCalls),
     schedules: plain(s.schedules),
-    jobs: plain(s.jobs),
+    jobs: new JobRepository(db, s.jobs),
     // observability
     auditLogs: new AuditLogRepository(db, s.auditLogs),
     agentRuns: plain(s.agentRuns),

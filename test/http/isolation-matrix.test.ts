@@ -362,16 +362,17 @@ describe("isolation matrix coverage", () => {
     expect(keys).not.toContain("POST /auth/login");
   });
 
-  it.each(covered.map((route) => ({ key: keyOf(route), route })))(
-    "$key can be attacked (resource fixture, example body, path values)",
-    ({ route }) => {
+  it.each(covered.map((route): [string, RouteEntry] => [keyOf(route), route]))(
+    "%s can be attacked (resource fixture, example body, path values)",
+    (_key, route) => {
       expect(coverageProblems(route)).toEqual([]);
     },
   );
 });
 
-describe.each(covered.map((route) => ({ key: keyOf(route), route })))("$key", ({ route }) => {
-  it.each(casesFor(route))("$name", async (c) => {
+// One named test per route × case (tuples with "%s": titles are neither quoted nor truncated).
+describe.each(covered.map((route): [string, RouteEntry] => [keyOf(route), route]))("%s", (_key, route) => {
+  it.each(casesFor(route).map((c): [string, MatrixCase] => [c.name, c]))("%s", async (_name, c) => {
     await runCase(route, c);
   });
 });

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { hashToken } from "../../src/lib/secrets.js";
 import type { LegacyRole } from "../../src/services/identity/permissions.js";
+import { testEmbedding } from "../factories/knowledge.js";
 import { type IsolationWorld, makeApiKey, marker, WORLD_PASSWORD } from "./world.js";
 
 /**
@@ -59,6 +60,39 @@ async function userIn(world: IsolationWorld, scope: ResourceScope, kind: "hidden
   return user;
 }
 
+/** A knowledge base with one ready document and one searchable chunk, all named with markers. */
+async function knowledgeIn(world: IsolationWorld, scope: ResourceScope, kind: "hidden" | "visible") {
+  const name = marker(kind, "kb");
+  const kb = await world.repos.knowledgeBases.create({
+    ...scope,
+    name,
+    description: marker(kind, "kb-note"),
+  });
+  const title = marker(kind, "document");
+  const document = await world.repos.documents.create({
+    ...scope,
+    knowledgeBaseId: kb.id,
+    title,
+    type: "text",
+    sourceKind: "freeform",
+    status: "ready",
+    content: `Matrix handbook ${title}`,
+    metadata: { revision: 1 },
+  });
+  const content = `Matrix handbook chunk ${marker(kind, "chunk")} about leave and expenses.`;
+  await world.repos.chunks.create({
+    ...scope,
+    knowledgeBaseId: kb.id,
+    documentId: document.id,
+    ordinal: 0,
+    content,
+    tokenCount: 12,
+    embedding: testEmbedding(1, { exact: true }),
+    embeddingModel: kb.embeddingModel,
+  });
+  return { kb, document, identifiers: [kb.id, name, kb.description!, document.id, title, content] };
+}
+
 export const resourceFixtures: Record<string, ResourceFixture> = {
   /** The department itself is the resource (so the revoked-department override applies to it). */
   department: {
@@ -113,6 +147,35 @@ export const resourceFixtures: Record<string, ResourceFixture> = {
         expiresAt: inDays(7),
       });
       return { id: invitation.id, identifiers: [invitation.id, email] };
+    },
+  },
+
+  /** A knowledge base of the scope's department, with a document and a chunk. */
+  knowledge_base: {
+    visibility: "department",
+    async create(world, scope, kind) {
+      const { kb, identifiers } = await knowledgeIn(world, scope, kind);
+      return { id: kb.id, identifiers };
+    },
+  },
+
+  /** A document (with a chunk) in a knowledge base of the scope's department. */
+  document: {
+    visibility: "department",
+    async create(world, scope, kind) {
+      const { document, identifiers } = await knowledgeIn(world, scope, kind);
+      return { id: document.id, identifiers };
+    },
+  },
+
+  /** A web source of a knowledge base of the scope's department (never crawled: no job runs here). */
+  web_source: {
+    visibility: "department",
+    async create(world, scope, kind) {
+      const { kb, identifiers } = await knowledgeIn(world, scope, kind);
+      const rootUrl = `https://${marker(kind, "site")}.example.test/`;
+      const source = await world.repos.webSources.create({ ...scope, knowledgeBaseId: kb.id, rootUrl });
+      return { id: source.id, identifiers: [...identifiers, source.id, rootUrl] };
     },
   },
 
@@ -200,6 +263,30 @@ export const exampleBodies: Record<string, (ctx: ExampleContext) => unknown> = {
     return { name, slug: name, permissions: ["kb:read"], departmentIds: [world.orgA.d1.id] };
   },
   "PATCH /roles/:id": () => ({ description: marker("visible", "role-changed") }),
+  "POST /knowledge-bases": ({ world }) => ({
+    departmentId: world.orgA.d1.id,
+    name: marker("visible", "new-kb"),
+  }),
+  "PATCH /knowledge-bases/:id": () => ({ description: marker("visible", "kb-changed") }),
+  "POST /knowledge-bases/:id/documents": () => ({
+    filename: `${marker("visible", "upload")}.txt`,
+    contentBase64: Buffer.from(`Uploaded by the matrix ${marker("visible", "body")}`).toString("base64"),
+  }),
+  "POST /knowledge-bases/:id/documents/text": () => ({
+    title: marker("visible", "text"),
+    body: "Freeform text added by the isolation matrix.",
+  }),
+  "POST /knowledge-bases/:id/documents/table": () => ({
+    title: marker("visible", "table"),
+    columns: ["item", "cost"],
+    rows: [["desk", 120]],
+  }),
+  "POST /knowledge-bases/:id/web-sources": () => ({
+    url: `https://${marker("visible", "site")}.example.test/`,
+    mode: "single",
+  }),
+  "POST /knowledge-bases/:id/search": () => ({ query: "matrix handbook leave" }),
+  "POST /search": () => ({ query: "matrix handbook leave" }),
   "POST /invitations": ({ world }) => ({
     email: `${marker("visible", "invitee")}@example.test`,
     departmentId: world.orgA.d1.id,

@@ -6,7 +6,8 @@ import { hashToken } from "../../src/lib/secrets.js";
 import type { SystemRoleRow } from "../../src/repositories/identity.repositories.js";
 import type { Repositories } from "../../src/repositories/index.js";
 import type { UserRow } from "../../src/repositories/user.repository.js";
-import { ALL_PERMISSIONS, BUILT_IN_ROLES, type LegacyRole } from "../../src/services/identity/permissions.js";
+import { createBuiltInRoles } from "../../src/services/identity/built-in-roles.js";
+import { ALL_PERMISSIONS, type LegacyRole } from "../../src/services/identity/permissions.js";
 import { testConfig } from "./container.js";
 
 /**
@@ -93,14 +94,10 @@ function passwordHash(): Promise<string> {
 
 const meta = { requestId: "isolation-world", ip: "127.0.0.1", userAgent: "vitest" };
 
-async function builtInRoles(repos: Repositories, orgId: string): Promise<Record<LegacyRole, SystemRoleRow>> {
-  const entries = await Promise.all(
-    BUILT_IN_ROLES.map(async (role) => {
-      const row = await repos.systemRoles.create({ orgId, isSystem: true, ...role });
-      return [role.slug, row] as const;
-    }),
-  );
-  return Object.fromEntries(entries) as Record<LegacyRole, SystemRoleRow>;
+/** The built-in roles exactly as a new organisation gets them. */
+async function builtInRoles(container: Container, orgId: string): Promise<Record<LegacyRole, SystemRoleRow>> {
+  const rows = await createBuiltInRoles(container.repositories, orgId, container.database.db);
+  return Object.fromEntries(rows) as Record<LegacyRole, SystemRoleRow>;
 }
 
 async function makeUser(
@@ -221,7 +218,7 @@ export async function buildWorld(container: Container): Promise<IsolationWorld> 
   const d1 = await makeDepartment(repos, orgA.id, "visible");
   const d2 = await makeDepartment(repos, orgA.id, "hidden");
   const d3Archived = await makeDepartment(repos, orgA.id, "visible", true);
-  const rolesA = await builtInRoles(repos, orgA.id);
+  const rolesA = await builtInRoles(container, orgA.id);
   const customRole = (permissions: string[], departmentIds: string[]) => {
     const name = marker("visible", "role");
     return repos.systemRoles.create({ orgId: orgA.id, name, slug: name, permissions, departmentIds });
@@ -261,7 +258,7 @@ export async function buildWorld(container: Container): Promise<IsolationWorld> 
   // Organisation B: a complete tenant of its own, all of it hidden from org A.
   const orgB = await makeOrg(repos, "hidden");
   const departmentB = await makeDepartment(repos, orgB.id, "hidden");
-  const rolesB = await builtInRoles(repos, orgB.id);
+  const rolesB = await builtInRoles(container, orgB.id);
   const adminB = await makeUser(repos, {
     orgId: orgB.id,
     name: marker("hidden", "admin-b"),

@@ -22,6 +22,11 @@ export const knowledgeBases = pgTable(
     description: text(),
     /** Model every chunk of this base is embedded with; changing it means re-embedding. */
     embeddingModel: text().notNull().default(DEFAULT_EMBEDDING_MODEL),
+    /**
+     * Model being switched to: chunks get `next_embedding` from it in the background while
+     * `embedding_model` keeps serving; the switch happens in one transaction once every chunk has one.
+     */
+    pendingEmbeddingModel: text(),
     /** Chunking and retrieval settings (chunk size, overlap, synthetic questions on/off, …). */
     config: jsonb().$type<Record<string, unknown>>().notNull().default({}),
     createdById: uuid().references(() => users.id, { onDelete: "set null" }),
@@ -63,6 +68,8 @@ export const webSources = pgTable(
     schedule: text(),
     enabled: boolean().notNull().default(true),
     config: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    /** When the scheduler next enqueues a crawl (from `schedule`); null = none planned. */
+    nextRunAt: timestamp({ withTimezone: true }),
     lastCrawledAt: timestamp({ withTimezone: true }),
     lastCrawlStatus: jobStatus(),
     lastCrawlError: text(),
@@ -75,6 +82,7 @@ export const webSources = pgTable(
     index("web_sources_department_id_idx").on(t.departmentId),
     index("web_sources_knowledge_base_id_idx").on(t.knowledgeBaseId),
     index("web_sources_created_by_id_idx").on(t.createdById),
+    index("web_sources_due_idx").on(t.nextRunAt).where(sql`${t.enabled} and ${t.schedule} is not null`),
   ],
 );
 
@@ -155,6 +163,8 @@ export const chunks = pgTable(
     tokenCount: integer().notNull().default(0),
     embedding: halfvec(),
     embeddingModel: text(),
+    /** Embedding by the knowledge base's pending model, filled by the re-embed job before the switch. */
+    nextEmbedding: halfvec(),
     syntheticQuestions: text().array().notNull().default(sql`'{}'::text[]`),
     metadata: jsonb().$type<Record<string, unknown>>().notNull().default({}),
     ...timestamps(),

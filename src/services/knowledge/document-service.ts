@@ -1,0 +1,121 @@
+import type { Queryable } from "../../db/client.js";
+import { withTransaction } from "../../db/transaction.js";
+import { AppError } from "../../lib/errors.js";
+import type { PageQuery } from "../../lib/pagination.js";
+import type { BlobStorage } from "../../providers/storage/index.js";
+import type { DocumentFilter, DocumentRow } from "../../repositories/document.repository.js";
+import type { Repositories } from "../../repositories/index.js";
+import type { JobQueue } from "../../worker/queue.js";
+import { assertDepartmentVisible, requirePermission } from "../access.js";
+import { recordAudit } from "../audit/record-audit.js";
+import type { ServiceContext } from "../context.js";
+import { createDocumentSources } from "./document-service-sources.js";
+import type { IngestProgress } from "./ingest-document.js";
+import { assertWritable, loadKnowledgeBase } from "./knowledge-base-service-access.js";
+
+export interface DocumentDeps {
+  repositories: Repositories;
+  queue: JobQueue;
+  storage: BlobStorage;
+  uploadMaxBytes: number;
+}
+
+/** A document as the API shows it: the row without its bulky source, plus pipeline progress. */
+export type DocumentView = Omit<DocumentRow, "content" | "tableData"> & {
+  progress: IngestProgress | null;
+  revision: number;
+};
+
+export function toDocumentView(row: DocumentRow): DocumentView {
+  const { content: _content, tableData: _table, ...rest } = row;
+  const progress = (row.metadata.progress as IngestProgress | undefined) ?? null;
+  return { ...rest, progress, revision: Number(row.metadata.revision ?? 0) };
+}
+
+/** Queues the pipeline for a document revision inside the caller's transaction. */
+export function enqueueIngest(queue: JobQueue, tx: Queryable, doc: DocumentRow, revision: number) {
+  return queue.enqueue(
+    tx,
+    "document.ingest",
+    { documentId: doc.id, orgId: doc.orgId, revision },
+    { dedupeKey: `document.ingest:${doc.id}:${revision}` },
+  );
+}
+
+export function createDocumentService(deps: DocumentDeps) {
+  const r = deps.repositories;
+
+  async function load(ctx: ServiceContext, id: string, write = false): Promise<DocumentRow> {
+    requirePermission(ctx, write ? "kb:write" : "kb:read");
+    const doc = await r.documents.findInOrg(ctx.orgId, id, ctx.db);
+    if (!doc?.knowledgeBaseId) throw AppError.notFound("Document", id);
+    assertDepartmentVisible(ctx, doc.departmentId, "Document", id);
+    if (write) await assertWritable(r, ctx, doc.departmentId);
+    return doc;
+  }
+
+  return {
+    ...createDocumentSources(deps),
+
+    /** Checks that the caller may add documents to the base (before an upload is read). */
+    async assertCanAdd(ctx: ServiceContext, knowledgeBaseId: string): Promise<void> {
+      await loadKnowledgeBase(r, ctx, knowledgeBaseId, { write: true });
+    },
+
+    async list(ctx: ServiceContext, knowledgeBaseId: string, filter: DocumentFilter, page: PageQuery) {
+      const kb = await loadKnowledgeBase(r, ctx, knowledgeBaseId);
+      const result = await r.documents.pageInKnowledgeBase(kb.id, filter, page, ctx.db);
+      return { ...result, items: result.items.map(toDocumentView) };
+    },
+
+    async get(ctx: ServiceContext, id: string): Promise<DocumentView> {
+      return toDocumentView(await load(ctx, id));
+    },
+
+    /** Runs the pipeline again (a new revision); unchanged content ends as "ready" with no new chunks. */
+    async reingest(ctx: ServiceContext, id: string): Promise<DocumentView> {
+      const doc = await load(ctx, id, true);
+      return withTransaction(ctx.db, async (tx) => {
+        const revision = Number(doc.metadata.revision ?? 0) + 1;
+        const metadata = { ...doc.metadata, revision, progress: { stage: "queued" } };
+        const updated = await r.documents.update(id, { status: "pending", error: null, metadata }, tx);
+        await enqueueIngest(deps.queue, tx, updated!, revision);
+        await recordAudit(
+          r,
+          ctx,
+          {
+            action: "document.reingested",
+            entityType: "document",
+            entityId: id,
+            departmentId: doc.departmentId,
+          },
+          tx,
+        );
+        return toDocumentView(updated!);
+      });
+    },
+
+    /** Deletes the document and its chunks; the stored original goes once the deletion committed. */
+    async delete(ctx: ServiceContext, id: string): Promise<void> {
+      const doc = await load(ctx, id, true);
+      await withTransaction(ctx.db, async (tx) => {
+        await r.documents.delete(id, tx);
+        await recordAudit(
+          r,
+          ctx,
+          {
+            action: "document.deleted",
+            entityType: "document",
+            entityId: id,
+            departmentId: doc.departmentId,
+            changes: { title: doc.title, knowledgeBaseId: doc.knowledgeBaseId },
+          },
+          tx,
+        );
+      });
+      if (doc.storageKey) await deps.storage.delete(doc.storageKey).catch(() => undefined);
+    },
+  };
+}
+
+export type DocumentService = ReturnType<typeof createDocumentService>;

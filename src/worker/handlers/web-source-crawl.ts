@@ -1,0 +1,11 @@
+import type { WebSourceCrawler } from "../../services/knowledge/web-source-crawl.js";
+import type { JobHandler } from "../handler.js";
+
+/** `web_source.crawl`: crawls a web source and queues ingestion of its new and changed pages. */
+export function webSourceCrawlHandler(crawler: WebSourceCrawler): JobHandler<"web_source.crawl"> {
+  return {
+    run: (payload, job) =>
+      crawler.crawlSource(payload.webSourceId, { signal: job.signal, logger: job.logger }),
+    failed: (payload, error) => crawler.recordFailure(payload.webSourceId, error),
+  };
+}

@@ -1,0 +1,34 @@
+import type { Container } from "../app/container.js";
+import type { CatalogOverrides } from "./catalog.js";
+import { createJobHandlers } from "./handlers/index.js";
+import { JobRunner } from "./runner.js";
+
+export interface WorkerOptions {
+  workerId?: string;
+  concurrency?: number;
+  pollMs?: number;
+  leaseMs?: number;
+  tickEveryMs?: number;
+  catalog?: CatalogOverrides;
+}
+
+/**
+ * A job runner wired to the container: every handler, the crawl scheduler as its periodic tick, and
+ * the concurrency, poll interval and lease from config unless overridden. Used by `atrium worker`,
+ * the embedded worker of `atrium start`, the CLI's in-process ingestion and tests.
+ */
+export function createWorker(container: Container, options: WorkerOptions = {}): JobRunner {
+  const { services, config } = container;
+  return new JobRunner({
+    jobs: container.repositories.jobs,
+    handlers: createJobHandlers(services),
+    logger: container.logger.child({ component: "worker" }),
+    concurrency: options.concurrency ?? config.worker.concurrency,
+    pollMs: options.pollMs ?? config.worker.pollMs,
+    leaseMs: options.leaseMs ?? config.worker.leaseMs,
+    tick: () => services.crawlScheduler.enqueueDue(),
+    tickEveryMs: options.tickEveryMs ?? 30_000,
+    ...(options.workerId ? { workerId: options.workerId } : {}),
+    ...(options.catalog ? { catalog: options.catalog } : {}),
+  });
+}
