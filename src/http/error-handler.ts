@@ -50,8 +50,11 @@ export function errorHandler(error: FastifyError, request: FastifyRequest, reply
   }
   if (!isResponseSerializationError(error)) {
     const client = fastifyClientError(error);
-    if (client)
-      return reply.status(errorCodes[client.code]).send(envelope(request, client.code, client.message));
+    if (client) {
+      // A body over the limit keeps HTTP's own 413 so clients do not read it as "retry later" (429).
+      const status = error.statusCode === 413 ? 413 : errorCodes[client.code];
+      return reply.status(status).send(envelope(request, client.code, client.message));
+    }
   }
   request.log.error({ err: error }, "unhandled error");
   return reply.status(500).send(envelope(request, "INTERNAL", "Something went wrong on our side"));

@@ -61,3 +61,21 @@ describe("system routes", () => {
     expect(res.headers["x-content-type-options"]).toBe("nosniff");
   });
 });
+
+describe("request limits", () => {
+  const t = useTestApp();
+
+  it("answers an oversized body with 413 and the error envelope", async () => {
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/auth/login",
+      headers: { "content-type": "application/json" },
+      payload: JSON.stringify({ email: "a@b.example", password: "x".repeat(2_000_000) }),
+    });
+    expect(res.statusCode).toBe(413);
+    expect(res.json().error).toMatchObject({
+      code: "LIMIT_EXCEEDED",
+      requestId: res.headers["x-request-id"],
+    });
+  });
+});
