@@ -20,13 +20,13 @@ import { from as copyFrom } from "pg-copy-streams";
 import { createContainer } from "../src/app/container.js";
 import { loadConfig } from "../src/config/env.js";
 import { openPostgres } from "../src/db/client.js";
-import { arrayLiteral, copyText, vectorLiteral } from "../src/db/copy.js";
+import { copyText } from "../src/db/copy.js";
 import { runMigrations } from "../src/db/migrate.js";
 import { withTransaction } from "../src/db/transaction.js";
 import { newId } from "../src/lib/ids.js";
 import { createLogger } from "../src/lib/logger.js";
 import { HashEmbedder } from "../src/providers/embeddings/index.js";
-import type { NewChunk } from "../src/repositories/chunk.repository.js";
+import { CHUNK_COPY_COLUMNS, chunkCopyValues, type NewChunk } from "../src/repositories/chunk.repository.js";
 import { systemContext } from "../src/services/orgs/system-context.js";
 import { createWorker } from "../src/worker/index.js";
 import { describeMachine, loadAverage } from "./lib/machine.js";
@@ -45,37 +45,10 @@ const seed = intOption("seed", "BENCH_SEED", 42, { min: 0, max: 2 ** 31 });
 /** Chunks per document in the write-path comparison (a typical document's worth). */
 const CHUNKS_PER_DOC = 50;
 
-const COLUMNS = [
-  "id",
-  "org_id",
-  "department_id",
-  "knowledge_base_id",
-  "document_id",
-  "ordinal",
-  "content",
-  "token_count",
-  "embedding",
-  "embedding_model",
-  "synthetic_questions",
-  "metadata",
-];
+const COLUMNS = CHUNK_COPY_COLUMNS;
 
 function copyLine(r: NewChunk): string {
-  const values = [
-    r.id,
-    r.orgId,
-    r.departmentId,
-    r.knowledgeBaseId,
-    r.documentId,
-    r.ordinal,
-    r.content,
-    r.tokenCount,
-    vectorLiteral(r.embedding!),
-    r.embeddingModel,
-    arrayLiteral(r.syntheticQuestions ?? []),
-    r.metadata,
-  ];
-  return `${values.map(copyText).join("\t")}\n`;
+  return `${chunkCopyValues(r).map(copyText).join("\t")}\n`;
 }
 
 async function main() {

@@ -11,7 +11,8 @@ export type NewChunk = NewRow<typeof chunks>;
 /** Rows per multi-row INSERT on the embedded database (keeps each statement well under parameter limits). */
 const INSERT_BATCH = 500;
 
-const COPY_COLUMNS = [
+/** Column order of a COPY into chunks; `chunkCopyValues` gives one row in the same order. */
+export const CHUNK_COPY_COLUMNS = [
   "id",
   "org_id",
   "department_id",
@@ -56,29 +57,27 @@ export class ChunkRepository extends TableRepository<typeof chunks> {
   ): Promise<number> {
     const client = await handle.pool.connect();
     try {
-      return await guarded(() =>
-        copyRows(
-          client,
-          "chunks",
-          COPY_COLUMNS,
-          rows.map((r) => [
-            r.id ?? newId(),
-            r.orgId,
-            r.departmentId,
-            r.knowledgeBaseId,
-            r.documentId,
-            r.ordinal,
-            r.content,
-            r.tokenCount ?? 0,
-            r.embedding ? vectorLiteral(r.embedding) : null,
-            r.embeddingModel ?? null,
-            arrayLiteral(r.syntheticQuestions ?? []),
-            r.metadata ?? {},
-          ]),
-        ),
-      );
+      return await guarded(() => copyRows(client, "chunks", CHUNK_COPY_COLUMNS, rows.map(chunkCopyValues)));
     } finally {
       client.release();
     }
   }
+}
+
+/** One chunk as COPY text-format values, in CHUNK_COPY_COLUMNS order. */
+export function chunkCopyValues(r: NewChunk): unknown[] {
+  return [
+    r.id ?? newId(),
+    r.orgId,
+    r.departmentId,
+    r.knowledgeBaseId,
+    r.documentId,
+    r.ordinal,
+    r.content,
+    r.tokenCount ?? 0,
+    r.embedding ? vectorLiteral(r.embedding) : null,
+    r.embeddingModel ?? null,
+    arrayLiteral(r.syntheticQuestions ?? []),
+    r.metadata ?? {},
+  ];
 }

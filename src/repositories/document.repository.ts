@@ -1,12 +1,12 @@
 import { and, eq, type SQL, sql } from "drizzle-orm";
 import type { DatabaseHandle, Queryable } from "../db/client.js";
-import { arrayLiteral, copyRows, vectorLiteral } from "../db/copy.js";
+import { copyRows, vectorLiteral } from "../db/copy.js";
 import { guarded } from "../db/errors.js";
 import { chunkQuestions, chunks, documents } from "../db/schema/index.js";
 import { transactionClient } from "../db/tx-client.js";
 import { newId } from "../lib/ids.js";
 import type { Page, PageQuery } from "../lib/pagination.js";
-import type { NewChunk } from "./chunk.repository.js";
+import { CHUNK_COPY_COLUMNS, chunkCopyValues, type NewChunk } from "./chunk.repository.js";
 import { TableRepository } from "./table-repository.js";
 
 export type DocumentRow = typeof documents.$inferSelect;
@@ -20,21 +20,6 @@ export interface DocumentFilter {
 
 /** Rows per multi-row INSERT where COPY is not available (PGlite). */
 const INSERT_BATCH = 500;
-
-const CHUNK_COLUMNS = [
-  "id",
-  "org_id",
-  "department_id",
-  "knowledge_base_id",
-  "document_id",
-  "ordinal",
-  "content",
-  "token_count",
-  "embedding",
-  "embedding_model",
-  "synthetic_questions",
-  "metadata",
-] as const;
 
 const QUESTION_COLUMNS = [
   "id",
@@ -166,7 +151,7 @@ export class DocumentRepository extends TableRepository<typeof documents> {
     const client = transactionClient(this.handle, tx);
     if (client) {
       if (rows.length > 0)
-        await guarded(() => copyRows(client, "chunks", CHUNK_COLUMNS, rows.map(chunkLine)));
+        await guarded(() => copyRows(client, "chunks", CHUNK_COPY_COLUMNS, rows.map(chunkCopyValues)));
       if (questions.length > 0) {
         await guarded(() =>
           copyRows(client, "chunk_questions", QUESTION_COLUMNS, questions.map(questionLine)),
@@ -188,23 +173,6 @@ export class DocumentRepository extends TableRepository<typeof documents> {
   async writeQuestions(questions: NewChunkQuestion[], tx: Queryable): Promise<void> {
     await this.writeChunks([], questions, tx);
   }
-}
-
-function chunkLine(r: NewChunk): unknown[] {
-  return [
-    r.id ?? newId(),
-    r.orgId,
-    r.departmentId,
-    r.knowledgeBaseId,
-    r.documentId,
-    r.ordinal,
-    r.content,
-    r.tokenCount ?? 0,
-    r.embedding ? vectorLiteral(r.embedding) : null,
-    r.embeddingModel ?? null,
-    arrayLiteral(r.syntheticQuestions ?? []),
-    r.metadata ?? {},
-  ];
 }
 
 function questionLine(q: NewChunkQuestion): unknown[] {
