@@ -57,13 +57,23 @@ app.get("/departments", async (request) => {
   const page = intParam(query.page, 1, 1_000_000);
   const pageSize = intParam(query.pageSize, 20, 100);
   const offset = (page - 1) * pageSize;
-  const [rows, counted] = await Promise.all([
+  const rows =
     offset > 0
-      ? pool.query<DepartmentDbRow>(pageSqlWithOffset, [orgId, false, pageSize, offset])
-      : pool.query<DepartmentDbRow>(pageSql, [orgId, false, pageSize]),
-    pool.query<{ count: string }>(DEPARTMENT_COUNT_SQL, [orgId, false]),
-  ]);
-  const total = Number(counted.rows[0]?.count ?? 0);
+      ? await pool.query<DepartmentDbRow & { count: string }>(pageSqlWithOffset, [
+          orgId,
+          false,
+          pageSize,
+          offset,
+        ])
+      : await pool.query<DepartmentDbRow & { count: string }>(pageSql, [orgId, false, pageSize]);
+  const first = rows.rows[0];
+  const total = first
+    ? Number(first.count)
+    : offset > 0
+      ? Number(
+          (await pool.query<{ count: string }>(DEPARTMENT_COUNT_SQL, [orgId, false])).rows[0]?.count ?? 0,
+        )
+      : 0;
   return {
     items: rows.rows.map((r) => ({
       id: r.id,

@@ -1,7 +1,7 @@
 /**
  * The SQL that Atrium's `GET /departments` sends for a caller who sees every department, copied from
- * what Drizzle generates for DepartmentRepository.pageVisible → TableRepository.page() (the page and
- * a count, run in parallel). The baseline server runs these strings with plain pg; api.bench.ts checks
+ * what Drizzle generates for DepartmentRepository.pageVisible → TableRepository.page() (one query:
+ * the page with a window count; a separate count only past the last page). The baseline server runs these strings with plain pg; api.bench.ts checks
  * them against Drizzle's own toSQL() before it measures anything, so they cannot drift silently.
  */
 export const DEPARTMENT_COLUMNS = [
@@ -24,7 +24,7 @@ const WHERE = 'where ("departments"."org_id" = $1 and "departments"."is_archived
 export function departmentPageSql(withOffset: boolean): string {
   const columns = DEPARTMENT_COLUMNS.map((c) => `"${c}"`).join(", ");
   return (
-    `select ${columns} from "departments" ${WHERE} ` +
+    `select ${columns}, count(*) over() from "departments" ${WHERE} ` +
     `order by "departments"."created_at" desc, "departments"."id" desc limit $3${withOffset ? " offset $4" : ""}`
   );
 }
