@@ -1,0 +1,17 @@
+import type { ServiceContext } from "../context.js";
+
+/**
+ * What the turn pipeline needs from neighbouring domains, as interfaces so each side can change alone.
+ * Implemented by services/usage (budgets) and services/memory (employee profiles).
+ */
+export interface BudgetGuard {
+  /** Throws AppError LIMIT_EXCEEDED when the department's or the organisation's monthly budget is spent. */
+  assertWithinBudget(ctx: ServiceContext, departmentId: string | null): Promise<void>;
+}
+
+export interface MemoryReader {
+  /** The user's profile as a short prompt section, or null when there is none. */
+  forPrompt(ctx: ServiceContext, userId: string): Promise<string | null>;
+  /** Enqueues (deduplicated) a background extraction of the user's profile after a conversation turn. */
+  scheduleExtraction(ctx: ServiceContext, userId: string, conversationId: string): Promise<void>;
+}

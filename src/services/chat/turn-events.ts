@@ -1,0 +1,47 @@
+/** A citation as clients see it: the label the answer uses and where it points. */
+export interface CitationView {
+  label: number;
+  chunkId: string;
+  documentId: string;
+  knowledgeBaseId: string;
+  title: string;
+  snippet: string;
+  score: number;
+}
+
+export interface TurnUsage {
+  promptTokens: number;
+  completionTokens: number;
+  costUsd: number;
+}
+
+/**
+ * What a running turn reports, in order. HTTP streams them as Server-Sent Events (the `id` is the SSE
+ * event id used by `Last-Event-ID`), the CLI prints them, `/v1/chat/completions` maps them to chunks.
+ */
+export type TurnEvent =
+  | { type: "turn-start"; conversationId: string; taskId: string; userMessageId: string }
+  | { type: "token"; text: string }
+  | { type: "tool-call"; step: number; toolCallId: string; name: string; input: unknown }
+  | { type: "tool-result"; step: number; toolCallId: string; name: string; output?: unknown; error?: string }
+  | { type: "citations"; citations: CitationView[] }
+  | {
+      type: "done";
+      messageId: string;
+      text: string;
+      citations: CitationView[];
+      /** Citation markers removed because they named nothing retrieved in this turn. */
+      removedCitations: number;
+      usage: TurnUsage;
+      runId: string;
+      taskId: string;
+    }
+  | {
+      type: "error";
+      code: string;
+      message: string;
+      messageId?: string | undefined;
+      taskId?: string | undefined;
+    };
+
+export type NumberedTurnEvent = TurnEvent & { id: number };
