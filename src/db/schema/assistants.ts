@@ -137,6 +137,10 @@ export const agents = pgTable(
     index("agents_persona_id_idx").on(t.personaId),
     index("agents_current_version_id_idx").on(t.currentVersionId),
     index("agents_created_by_id_idx").on(t.createdById),
+    // The OpenAI-compatible endpoint addresses agents by name, so live names must not collide.
+    uniqueIndex("agents_org_name_active_uq")
+      .on(t.orgId, sql`lower(${t.name})`)
+      .where(sql`${t.archived} = false`),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "agents_org_name_active_uq" ON "agents" USING btree ("org_id",lower("name")) WHERE "agents"."archived" = false;
