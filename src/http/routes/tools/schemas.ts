@@ -1,0 +1,60 @@
+import { z } from "zod";
+import { httpToolConfigInput, mcpToolConfigInput } from "../../../services/tools/tool-config.js";
+import { TOOL_NAME_PATTERN } from "../../../services/tools/tool-names.js";
+import { jsonObjectInput, timestamp } from "../../schemas/common.js";
+
+const name = z.string().regex(TOOL_NAME_PATTERN, "1-64 letters, digits, _ or -");
+const description = z.string().max(2000);
+
+export const tool = z.object({
+  id: z.uuid(),
+  /** Null: an org-wide tool. */
+  departmentId: z.uuid().nullable(),
+  name: z.string(),
+  description: z.string(),
+  kind: z.enum(["http", "mcp"]),
+  inputSchema: z.record(z.string(), z.unknown()),
+  /** The configuration without secret values: `secretNames` / `envNames` list what is set. */
+  config: z.record(z.string(), z.unknown()),
+  requiresApproval: z.boolean(),
+  enabled: z.boolean(),
+  createdById: z.uuid().nullable(),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+});
+
+export const builtinTool = z.object({
+  name: z.string(),
+  kind: z.literal("builtin"),
+  description: z.string(),
+  inputSchema: z.record(z.string(), z.unknown()),
+  requiresApproval: z.boolean(),
+});
+
+const common = {
+  departmentId: z.uuid().nullish(),
+  name,
+  description: description.optional(),
+  /** JSON Schema of the input object (default: an object with no declared properties). */
+  inputSchema: jsonObjectInput.optional(),
+  requiresApproval: z.boolean().optional(),
+  enabled: z.boolean().optional(),
+};
+
+export const createToolBody = z.discriminatedUnion("kind", [
+  z.object({ ...common, kind: z.literal("http"), config: httpToolConfigInput }),
+  z.object({ ...common, kind: z.literal("mcp"), config: mcpToolConfigInput }),
+]);
+
+export const updateToolBody = z
+  .object({
+    departmentId: z.uuid().nullable().optional(),
+    name: name.optional(),
+    description: description.optional(),
+    inputSchema: jsonObjectInput.optional(),
+    /** The whole configuration of the tool's kind; secrets not sent are kept, a secret sent as null is removed. */
+    config: z.union([httpToolConfigInput, mcpToolConfigInput]).optional(),
+    requiresApproval: z.boolean().optional(),
+    enabled: z.boolean().optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, "send at least one field");

@@ -1,0 +1,27 @@
+import type { Repositories } from "../../../repositories/index.js";
+import type { DocumentService } from "../../knowledge/document-service.js";
+import type { SearchService } from "../../knowledge/search-service.js";
+import type { RuntimeTool } from "../runtime-tool.js";
+import { createNoteTool } from "./create-note.js";
+import { currentDatetimeTool } from "./current-datetime.js";
+import { fetchDocumentTool } from "./fetch-document.js";
+import { knowledgeSearchTool } from "./knowledge-search.js";
+import { BUILTIN_TOOL_NAMES, type BuiltinToolName } from "./names.js";
+
+export interface BuiltinToolDeps {
+  repositories: Repositories;
+  search: SearchService;
+  documents: DocumentService;
+  clock?: (() => Date) | undefined;
+}
+
+/** Every built-in tool, by name (the order of BUILTIN_TOOL_NAMES). */
+export function createBuiltinTools(deps: BuiltinToolDeps): Map<BuiltinToolName, RuntimeTool> {
+  const tools: Record<BuiltinToolName, RuntimeTool> = {
+    knowledge_search: knowledgeSearchTool(deps.search),
+    fetch_document: fetchDocumentTool(deps),
+    create_note: createNoteTool(deps.documents),
+    current_datetime: currentDatetimeTool(deps.clock),
+  };
+  return new Map(BUILTIN_TOOL_NAMES.map((name) => [name, tools[name]]));
+}

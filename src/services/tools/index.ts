@@ -1,0 +1,35 @@
+import { deriveKey } from "../../lib/encryption.js";
+import type { Repositories } from "../../repositories/index.js";
+import type { DocumentService } from "../knowledge/document-service.js";
+import type { SearchService } from "../knowledge/search-service.js";
+import { createBuiltinTools } from "./builtins/index.js";
+import type { FetchFn } from "./http-tool.js";
+import type { McpTimeouts } from "./mcp-tools.js";
+import { createToolResolver } from "./tool-resolver.js";
+import { createToolService } from "./tool-service.js";
+
+/** The key that seals tool secrets; its own HKDF purpose, so no other use shares it. */
+export const TOOL_SECRETS_PURPOSE = "tool-secrets";
+
+/** The tools registry (CRUD) and the per-turn resolver, sharing the built-ins and the secret key. */
+export function createToolServices(deps: {
+  repositories: Repositories;
+  authSecret: string;
+  search: SearchService;
+  documents: DocumentService;
+  mcp: McpTimeouts;
+  fetch?: FetchFn | undefined;
+}) {
+  const secretKey = deriveKey(deps.authSecret, TOOL_SECRETS_PURPOSE);
+  const builtins = createBuiltinTools(deps);
+  return {
+    tools: createToolService({ repositories: deps.repositories, secretKey, builtins: () => [...builtins.values()] }),
+    toolResolver: createToolResolver({
+      repositories: deps.repositories,
+      builtins,
+      secretKey,
+      mcp: deps.mcp,
+      fetch: deps.fetch,
+    }),
+  };
+}

@@ -1,0 +1,108 @@
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { getDefaultEnvironment, StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import { AppError } from "../../lib/errors.js";
+import type { ToolRow } from "../../repositories/tool.repository.js";
+import type { RuntimeTool } from "./runtime-tool.js";
+import { fillSecretReferences, type McpToolConfig } from "./tool-config.js";
+import { mcpToolName } from "./tool-names.js";
+import { scrubSecrets } from "./tool-secrets.js";
+
+export interface McpTimeouts {
+  connectMs: number;
+  callMs: number;
+}
+
+/** An open connection to one MCP server and the runtime tools it offers. */
+export interface McpConnection {
+  tools: RuntimeTool[];
+  close(): Promise<void>;
+}
+
+/** Keeps the tail of a stdio server's stderr for error messages (and drains the pipe so it never blocks). */
+function stderrTail(transport: StdioClientTransport): () => string {
+  let tail = "";
+  transport.stderr?.on("data", (chunk: Buffer) => {
+    tail = (tail + chunk.toString("utf8")).slice(-1000);
+  });
+  return () => tail.trim();
+}
+
+function transportFor(config: McpToolConfig, secrets: Record<string, string>): { transport: Transport; tail: () => string } {
+  if (config.transport === "http") {
+    const headers = fillSecretReferences(config.headers, secrets);
+    return {
+      transport: new StreamableHTTPClientTransport(new URL(config.url), { requestInit: { headers } }),
+      tail: () => "",
+    };
+  }
+  const transport = new StdioClientTransport({
+    command: config.command,
+    args: config.args,
+    env: { ...getDefaultEnvironment(), ...secrets },
+    stderr: "pipe",
+  });
+  return { transport, tail: stderrTail(transport) };
+}
+
+function textOf(content: unknown): string {
+  if (!Array.isArray(content)) return "";
+  return content
+    .map((part: { type?: string; text?: string }) => (part.type === "text" ? (part.text ?? "") : `[${part.type}]`))
+    .join("\n");
+}
+
+/**
+ * Connects to the MCP server of a `mcp` tools row (streamable HTTP or a local process over stdio),
+ * lists its tools and wraps each as a RuntimeTool named `<row>__<tool>`. The caller closes the
+ * connection when the turn ends.
+ */
+export async function connectMcp(
+  row: ToolRow,
+  secrets: Record<string, string>,
+  timeouts: McpTimeouts,
+  signal?: AbortSignal,
+): Promise<McpConnection> {
+  const config = row.config as unknown as McpToolConfig;
+  const { transport, tail } = transportFor(config, secrets);
+  const client = new Client({ name: "atrium", version: "0.1.0" });
+  const close = () => client.close().catch(() => undefined);
+  try {
+    await client.connect(transport, { timeout: timeouts.connectMs, signal });
+    const listed = await client.listTools({}, { timeout: timeouts.connectMs, signal });
+    const filter = config.toolFilter ? new Set(config.toolFilter) : undefined;
+    const tools = listed.tools
+      .filter((tool) => !filter || filter.has(tool.name))
+      .map(
+        (tool): RuntimeTool => ({
+          name: mcpToolName(row.name, tool.name),
+          description: tool.description ?? row.description,
+          inputSchema: tool.inputSchema as Record<string, unknown>,
+          toolId: row.id,
+          requiresApproval: row.requiresApproval,
+          async execute(input, run) {
+            const result = await client
+              .callTool({ name: tool.name, arguments: (input ?? {}) as Record<string, unknown> }, undefined, {
+                signal: run.signal,
+                timeout: timeouts.callMs,
+              })
+              .catch((error: unknown) => {
+                const message = error instanceof Error ? error.message : String(error);
+                throw new AppError("UNAVAILABLE", `MCP tool ${tool.name} failed: ${message}`);
+              });
+            const text = textOf(result.content);
+            if (result.isError) throw new AppError("UNAVAILABLE", text || `MCP tool ${tool.name} reported an error`);
+            return result.structuredContent ? { text, structured: result.structuredContent } : { text };
+          },
+        }),
+      );
+    return { tools, close };
+  } catch (error) {
+    await close();
+    const message = error instanceof Error ? error.message : String(error);
+    const stderr = tail();
+    const text = `MCP server of tool ${row.name} could not be used: ${message}${stderr ? ` (stderr: ${stderr})` : ""}`;
+    throw new AppError("UNAVAILABLE", scrubSecrets(text, Object.values(secrets)));
+  }
+}

@@ -1,0 +1,79 @@
+import { decryptSecret, type EncryptionKey, encryptSecret } from "../../lib/encryption.js";
+import { AppError } from "../../lib/errors.js";
+import {
+  assertUrlTemplate,
+  type HttpToolConfig,
+  type McpToolConfig,
+  parseConfig,
+  referencedSecrets,
+  type ToolKind,
+} from "./tool-config.js";
+
+/**
+ * Turns a configuration as a client sends it into the stored form (secrets encrypted, merged with the
+ * stored ones: a name sent as null is removed, a name not sent is kept, so a client that never sees
+ * secret values can still edit the rest) and the stored form into the public one (names only).
+ */
+
+type Sealed = Record<string, string>;
+
+function merge(key: EncryptionKey, previous: Sealed | undefined, given: Record<string, string | null>): Sealed {
+  const next: Sealed = { ...previous };
+  for (const [name, value] of Object.entries(given)) {
+    if (value === null) delete next[name];
+    else next[name] = encryptSecret(key, value);
+  }
+  return next;
+}
+
+function assertReferencesKnown(headers: Record<string, string>, secrets: Sealed): void {
+  const missing = referencedSecrets(headers).filter((name) => !Object.hasOwn(secrets, name));
+  if (missing.length > 0) {
+    throw new AppError("VALIDATION", `config.headers refer to unknown secrets: ${missing.join(", ")}`);
+  }
+}
+
+export function storeConfig(
+  key: EncryptionKey,
+  kind: ToolKind,
+  input: unknown,
+  previous?: Record<string, unknown>,
+): HttpToolConfig | McpToolConfig {
+  if (kind === "http") {
+    const parsed = parseConfig("http", input);
+    assertUrlTemplate(parsed.url, parsed.allowedHosts);
+    const secrets = merge(key, previous?.secrets as Sealed | undefined, parsed.secrets);
+    assertReferencesKnown(parsed.headers, secrets);
+    return { ...parsed, allowedHosts: [...new Set(parsed.allowedHosts)], secrets };
+  }
+  const parsed = parseConfig("mcp", input);
+  const sameTransport = previous?.transport === parsed.transport;
+  if (parsed.transport === "http") {
+    const secrets = merge(key, sameTransport ? (previous?.secrets as Sealed) : undefined, parsed.secrets);
+    assertReferencesKnown(parsed.headers, secrets);
+    return { ...parsed, secrets };
+  }
+  return { ...parsed, env: merge(key, sameTransport ? (previous?.env as Sealed) : undefined, parsed.env) };
+}
+
+/** What the API shows: everything but secret values (their names stay, so admins know what is set). */
+export function publicConfig(stored: Record<string, unknown>): Record<string, unknown> {
+  const { secrets, env, ...rest } = stored;
+  return {
+    ...rest,
+    ...(secrets ? { secretNames: Object.keys(secrets as Sealed).sort() } : {}),
+    ...(env ? { envNames: Object.keys(env as Sealed).sort() } : {}),
+  };
+}
+
+/** Decrypted values of a stored map of secrets (or env). */
+export function openSecrets(key: EncryptionKey, sealed: Sealed | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(sealed ?? {}).map(([name, value]) => [name, decryptSecret(key, value)]));
+}
+
+/** Replaces every secret value in `text`, so nothing a server echoes back exposes a credential. */
+export function scrubSecrets(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join("[secret]");
+  return out;
+}
