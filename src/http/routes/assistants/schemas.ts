@@ -1,0 +1,170 @@
+import { z } from "zod";
+import { LLM_PROVIDERS } from "../../../providers/llm/providers.js";
+import { jsonObjectInput, timestamp } from "../../schemas/common.js";
+
+const name = z.string().trim().min(1).max(200);
+const longText = z.string().max(20_000);
+const shortText = z.string().max(2000);
+const booleanQuery = z.enum(["true", "false"]).transform((v) => v === "true");
+
+export const optionalBoolean = booleanQuery.optional();
+export const includeFlag = booleanQuery.default(false);
+
+export const persona = z.object({
+  id: z.uuid(),
+  departmentId: z.uuid().nullable(),
+  name: z.string(),
+  description: z.string().nullable(),
+  prompt: z.string(),
+  tone: z.string().nullable(),
+  greeting: z.string().nullable(),
+  avatarUrl: z.string().nullable(),
+  config: z.record(z.string(), z.unknown()),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+});
+
+export const createPersonaBody = z.object({
+  departmentId: z.uuid().nullish(),
+  name,
+  description: shortText.nullish(),
+  prompt: longText.optional(),
+  tone: z.string().max(200).nullish(),
+  greeting: shortText.nullish(),
+  avatarUrl: z.url().max(2000).nullish(),
+  config: jsonObjectInput.optional(),
+});
+
+export const updatePersonaBody = createPersonaBody
+  .omit({ departmentId: true })
+  .partial()
+  .refine((b) => Object.keys(b).length > 0, "send at least one field");
+
+export const namespace = z.object({
+  id: z.uuid(),
+  departmentId: z.uuid(),
+  name: z.string(),
+  slug: z.string(),
+  description: z.string().nullable(),
+  systemPrompt: z.string(),
+  persona: z.string().nullable(),
+  personaId: z.uuid().nullable(),
+  config: z.record(z.string(), z.unknown()),
+  isActive: z.boolean(),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+});
+
+export const createNamespaceBody = z.object({
+  departmentId: z.uuid(),
+  name,
+  slug: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "lowercase letters, digits and single dashes"),
+  description: shortText.nullish(),
+  systemPrompt: longText.optional(),
+  persona: longText.nullish(),
+  personaId: z.uuid().nullish(),
+  config: jsonObjectInput.optional(),
+  isActive: z.boolean().optional(),
+});
+
+export const updateNamespaceBody = createNamespaceBody
+  .omit({ departmentId: true })
+  .partial()
+  .refine((b) => Object.keys(b).length > 0, "send at least one field");
+
+export const plugin = z.object({
+  id: z.uuid(),
+  namespaceId: z.uuid(),
+  pluginId: z.string(),
+  enabled: z.boolean(),
+  /** Credential values come back as "[set]"; sending "[set]" again keeps the stored value. */
+  config: z.record(z.string(), z.unknown()),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+});
+
+export const pluginList = z.object({
+  items: z.array(plugin),
+  available: z.array(z.object({ id: z.string(), description: z.string() })),
+});
+
+export const putPluginBody = z.object({
+  enabled: z.boolean().optional(),
+  config: jsonObjectInput.optional(),
+});
+
+export const pluginParams = z.object({
+  id: z.uuid({ message: "must be a UUID" }),
+  pluginId: z.string().min(1).max(50),
+});
+
+const agentFields = {
+  name: z.string(),
+  description: z.string().nullable(),
+  departmentId: z.uuid().nullable(),
+  personaId: z.uuid().nullable(),
+  prompt: z.string().nullable(),
+  primaryModelProvider: z.string().nullable(),
+  primaryModel: z.string().nullable(),
+  primaryModelTemperature: z.number().nullable(),
+  toolsEnabled: z.array(z.string()),
+  ragEnabled: z.array(z.uuid()),
+  maxSteps: z.number().int(),
+  config: z.record(z.string(), z.unknown()),
+};
+
+export const agent = z.object({
+  id: z.uuid(),
+  ...agentFields,
+  enabled: z.boolean(),
+  archived: z.boolean(),
+  currentVersionId: z.uuid().nullable(),
+  currentVersion: z.number().int().nullable(),
+  hasUnpublishedChanges: z.boolean(),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+});
+
+export const agentVersion = z.object({
+  id: z.uuid(),
+  agentId: z.uuid(),
+  version: z.number().int(),
+  ...agentFields,
+  /** The persona's text as it was when the version was published. */
+  persona: z.string().nullable(),
+  changelog: z.string().nullable(),
+  publishedById: z.uuid().nullable(),
+  publishedAt: timestamp,
+});
+
+export const createAgentBody = z.object({
+  name,
+  description: shortText.nullish(),
+  departmentId: z.uuid().nullish(),
+  personaId: z.uuid().nullish(),
+  prompt: longText.nullish(),
+  primaryModelProvider: z.enum(LLM_PROVIDERS).nullish(),
+  primaryModel: z.string().trim().min(1).max(200).nullish(),
+  primaryModelTemperature: z.number().min(0).max(2).nullish(),
+  toolsEnabled: z.array(z.string().min(1).max(200)).max(100).optional(),
+  ragEnabled: z.array(z.uuid()).max(100).optional(),
+  maxSteps: z.number().int().min(1).max(20).optional(),
+  config: jsonObjectInput.optional(),
+});
+
+export const updateAgentBody = createAgentBody
+  .omit({ departmentId: true })
+  .partial()
+  .refine((b) => Object.keys(b).length > 0, "send at least one field");
+
+export const publishBody = z.object({ changelog: z.string().trim().max(2000).optional() });
+
+export const versionParams = z.object({
+  id: z.uuid({ message: "must be a UUID" }),
+  version: z.coerce.number().int().min(1).max(1_000_000),
+});

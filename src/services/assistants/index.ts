@@ -1,0 +1,17 @@
+import type { Repositories } from "../../repositories/index.js";
+import { createAgentService } from "./agent-service.js";
+import { createNamespaceService } from "./namespace-service.js";
+import { createPersonaService } from "./persona-service.js";
+
+export type { AgentInput, AgentPatch, AgentService } from "./agent-service.js";
+export type { AgentForChat, AgentRef, ResolvedAgent } from "./resolve-agent.js";
+export { createAgentResolver } from "./resolve-agent.js";
+
+/** Assistants administration: personas, namespaces (department assistants) and agents with versions. */
+export function createAssistantServices(repositories: Repositories) {
+  return {
+    personas: createPersonaService(repositories),
+    namespaces: createNamespaceService(repositories),
+    agents: createAgentService(repositories),
+  };
+}
