@@ -44,14 +44,21 @@ export class ToolRepository extends TableRepository<typeof tools> {
   }
 
   /** Enabled tools of the organisation with these names, org-wide or of `departmentId`. */
-  findUsable(orgId: string, names: string[], departmentId: string | null, tx?: Queryable): Promise<ToolRow[]> {
+  findUsable(
+    orgId: string,
+    names: string[],
+    departmentId: string | null,
+    tx?: Queryable,
+  ): Promise<ToolRow[]> {
     if (names.length === 0) return Promise.resolve([]);
     return this.findMany(
       and(
         eq(tools.orgId, orgId),
         inArray(tools.name, names),
         eq(tools.enabled, true),
-        departmentId ? or(isNull(tools.departmentId), eq(tools.departmentId, departmentId)) : isNull(tools.departmentId),
+        departmentId
+          ? or(isNull(tools.departmentId), eq(tools.departmentId, departmentId))
+          : isNull(tools.departmentId),
       ),
       tx,
     );

@@ -1,8 +1,8 @@
 import { AppError, isAppError } from "../../lib/errors.js";
 import type { ToolRow } from "../../repositories/tool.repository.js";
 import type { RuntimeTool, ToolRunContext } from "./runtime-tool.js";
-import { scrubSecrets } from "./tool-secrets.js";
 import { fillSecretReferences, type HttpToolConfig, isHostAllowed, URL_PLACEHOLDER } from "./tool-config.js";
+import { scrubSecrets } from "./tool-secrets.js";
 
 const MAX_REDIRECTS = 3;
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
@@ -10,7 +10,10 @@ const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
 export type FetchFn = typeof fetch;
 
 /** Fills `{{name}}` placeholders from the input (URL-encoded); returns the URL and the input keys it used. */
-export function fillUrlTemplate(template: string, input: Record<string, unknown>): { url: URL; used: Set<string> } {
+export function fillUrlTemplate(
+  template: string,
+  input: Record<string, unknown>,
+): { url: URL; used: Set<string> } {
   const used = new Set<string>();
   const filled = template.replace(URL_PLACEHOLDER, (_, name: string) => {
     const value = input[name];
@@ -98,29 +101,42 @@ export async function callHttpTool(
       const location = response.headers.get("location");
       if (response.status >= 300 && response.status < 400 && location) {
         await response.body?.cancel().catch(() => undefined);
-        if (hop >= MAX_REDIRECTS) throw new AppError("UNAVAILABLE", "The tool's endpoint redirected too many times");
+        if (hop >= MAX_REDIRECTS)
+          throw new AppError("UNAVAILABLE", "The tool's endpoint redirected too many times");
         url = new URL(location, url);
         continue;
       }
-      const raw = scrubSecrets((await readLimited(response, config.maxResponseBytes)).toString("utf8"), secretValues);
+      const raw = scrubSecrets(
+        (await readLimited(response, config.maxResponseBytes)).toString("utf8"),
+        secretValues,
+      );
       const contentType = response.headers.get("content-type");
       const body = /[/+]json\b/i.test(contentType ?? "") ? parseJson(raw) : raw;
       if (!response.ok) {
-        throw new AppError("UNAVAILABLE", `The tool's endpoint answered ${response.status}: ${raw.slice(0, 500)}`, {
-          status: response.status,
-        });
+        throw new AppError(
+          "UNAVAILABLE",
+          `The tool's endpoint answered ${response.status}: ${raw.slice(0, 500)}`,
+          {
+            status: response.status,
+          },
+        );
       }
       return { status: response.status, contentType, body };
     }
   } catch (error) {
-    if (isAppError(error)) throw new AppError(error.code, scrubSecrets(error.message, secretValues), error.details);
+    if (isAppError(error))
+      throw new AppError(error.code, scrubSecrets(error.message, secretValues), error.details);
     if (run.signal.aborted) throw new AppError("UNAVAILABLE", "The tool call was cancelled");
     if (signal.aborted) {
       throw new AppError("UNAVAILABLE", `The tool's endpoint did not answer within ${config.timeoutMs} ms`);
     }
     // Network errors name the host at most; their text never contains the headers.
-    const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : "";
-    throw new AppError("UNAVAILABLE", scrubSecrets(`The tool's endpoint could not be reached: ${reason}`, secretValues));
+    const reason =
+      error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : "";
+    throw new AppError(
+      "UNAVAILABLE",
+      scrubSecrets(`The tool's endpoint could not be reached: ${reason}`, secretValues),
+    );
   }
 }
 

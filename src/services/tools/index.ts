@@ -23,7 +23,11 @@ export function createToolServices(deps: {
   const secretKey = deriveKey(deps.authSecret, TOOL_SECRETS_PURPOSE);
   const builtins = createBuiltinTools(deps);
   return {
-    tools: createToolService({ repositories: deps.repositories, secretKey, builtins: () => [...builtins.values()] }),
+    tools: createToolService({
+      repositories: deps.repositories,
+      secretKey,
+      builtins: () => [...builtins.values()],
+    }),
     toolResolver: createToolResolver({
       repositories: deps.repositories,
       builtins,

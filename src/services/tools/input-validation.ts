@@ -25,7 +25,10 @@ function compile(schema: Record<string, unknown>): ValidateFunction {
 /** Throws VALIDATION with Ajv's message when `schema` is not a usable JSON Schema for a tool input. */
 export function assertValidInputSchema(schema: Record<string, unknown>): void {
   if (schema.type !== undefined && schema.type !== "object") {
-    throw new AppError("VALIDATION", 'inputSchema: a tool input is an object, so its "type" must be "object"');
+    throw new AppError(
+      "VALIDATION",
+      'inputSchema: a tool input is an object, so its "type" must be "object"',
+    );
   }
   try {
     compile(schema);

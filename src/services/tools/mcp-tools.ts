@@ -29,7 +29,10 @@ function stderrTail(transport: StdioClientTransport): () => string {
   return () => tail.trim();
 }
 
-function transportFor(config: McpToolConfig, secrets: Record<string, string>): { transport: Transport; tail: () => string } {
+function transportFor(
+  config: McpToolConfig,
+  secrets: Record<string, string>,
+): { transport: Transport; tail: () => string } {
   if (config.transport === "http") {
     const headers = fillSecretReferences(config.headers, secrets);
     return {
@@ -49,7 +52,9 @@ function transportFor(config: McpToolConfig, secrets: Record<string, string>): {
 function textOf(content: unknown): string {
   if (!Array.isArray(content)) return "";
   return content
-    .map((part: { type?: string; text?: string }) => (part.type === "text" ? (part.text ?? "") : `[${part.type}]`))
+    .map((part: { type?: string; text?: string }) =>
+      part.type === "text" ? (part.text ?? "") : `[${part.type}]`,
+    )
     .join("\n");
 }
 
@@ -92,7 +97,8 @@ export async function connectMcp(
                 throw new AppError("UNAVAILABLE", `MCP tool ${tool.name} failed: ${message}`);
               });
             const text = textOf(result.content);
-            if (result.isError) throw new AppError("UNAVAILABLE", text || `MCP tool ${tool.name} reported an error`);
+            if (result.isError)
+              throw new AppError("UNAVAILABLE", text || `MCP tool ${tool.name} reported an error`);
             return result.structuredContent ? { text, structured: result.structuredContent } : { text };
           },
         }),

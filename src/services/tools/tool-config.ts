@@ -44,9 +44,7 @@ export const httpToolConfigInput = z
 const mcpHttpInput = z
   .object({
     transport: z.literal("http"),
-    url: z
-      .url({ protocol: /^https?$/, message: "must be an http(s) URL" })
-      .max(2000),
+    url: z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).max(2000),
     headers: z.record(headerName, headerValue).default({}),
     secrets: secretValues,
     toolFilter,
@@ -59,7 +57,9 @@ const mcpStdioInput = z
     command: z.string().trim().min(1).max(1000),
     args: z.array(z.string().max(4000)).max(100).default([]),
     /** Environment of the server process; values are stored encrypted like secrets. */
-    env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/), z.string().max(8000).nullable()).default({}),
+    env: z
+      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/), z.string().max(8000).nullable())
+      .default({}),
     toolFilter,
   })
   .strict();
@@ -74,7 +74,9 @@ export type ToolConfigInput = HttpToolConfigInput | McpToolConfigInput;
 export type HttpToolConfig = Omit<z.output<typeof httpToolConfigInput>, "secrets"> & {
   secrets: Record<string, string>;
 };
-export type McpHttpConfig = Omit<z.output<typeof mcpHttpInput>, "secrets"> & { secrets: Record<string, string> };
+export type McpHttpConfig = Omit<z.output<typeof mcpHttpInput>, "secrets"> & {
+  secrets: Record<string, string>;
+};
 export type McpStdioConfig = Omit<z.output<typeof mcpStdioInput>, "env"> & { env: Record<string, string> };
 export type McpToolConfig = McpHttpConfig | McpStdioConfig;
 
@@ -98,7 +100,9 @@ const SECRET_REFERENCE = /\{\{\s*secret:([A-Za-z0-9_]+)\s*\}\}/g;
 
 /** Names of the secrets the headers refer to. */
 export function referencedSecrets(headers: Record<string, string>): string[] {
-  return [...new Set(Object.values(headers).flatMap((v) => [...v.matchAll(SECRET_REFERENCE)].map((m) => m[1]!)))];
+  return [
+    ...new Set(Object.values(headers).flatMap((v) => [...v.matchAll(SECRET_REFERENCE)].map((m) => m[1]!))),
+  ];
 }
 
 /** Header values with `{{secret:NAME}}` replaced by the secret. */

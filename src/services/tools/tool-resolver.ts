@@ -21,7 +21,10 @@ export interface ToolResolverDeps {
 
 /** Every tool validates its input against its schema before it runs, whoever calls it. */
 function validating(tool: RuntimeTool): RuntimeTool {
-  return { ...tool, execute: (input, run) => tool.execute(validateToolInput(tool.inputSchema, input ?? {}), run) };
+  return {
+    ...tool,
+    execute: async (input, run) => tool.execute(validateToolInput(tool.inputSchema, input ?? {}), run),
+  };
 }
 
 /**
@@ -34,7 +37,11 @@ function validating(tool: RuntimeTool): RuntimeTool {
 export function createToolResolver(deps: ToolResolverDeps): ToolResolver {
   const r = deps.repositories;
 
-  async function mcpTools(ctx: ServiceContext, row: ToolRow, only: Set<string> | "all"): Promise<McpConnection | undefined> {
+  async function mcpTools(
+    ctx: ServiceContext,
+    row: ToolRow,
+    only: Set<string> | "all",
+  ): Promise<McpConnection | undefined> {
     const config = row.config as unknown as McpToolConfig;
     const secrets = openSecrets(deps.secretKey, config.transport === "http" ? config.secrets : config.env);
     try {
@@ -42,7 +49,10 @@ export function createToolResolver(deps: ToolResolverDeps): ToolResolver {
       if (only === "all") return connection;
       return { ...connection, tools: connection.tools.filter((t) => only.has(t.name)) };
     } catch (error) {
-      ctx.logger.warn({ err: error, toolId: row.id }, "MCP server unavailable; its tools are skipped this turn");
+      ctx.logger.warn(
+        { err: error, toolId: row.id },
+        "MCP server unavailable; its tools are skipped this turn",
+      );
       return undefined;
     }
   }
@@ -65,13 +75,21 @@ export function createToolResolver(deps: ToolResolverDeps): ToolResolver {
         }
         const row = byName.get(name) ?? byName.get(name.split("__")[0]!);
         if (!row) {
-          ctx.logger.warn({ tool: name }, "tool not found, disabled or outside the agent's department; skipped");
+          ctx.logger.warn(
+            { tool: name },
+            "tool not found, disabled or outside the agent's department; skipped",
+          );
           continue;
         }
         if (row.kind === "http") {
           if (row.name !== name) continue;
           const config = row.config as unknown as HttpToolConfig;
-          tools.push(httpRuntimeTool(row, { secrets: () => openSecrets(deps.secretKey, config.secrets), fetch: deps.fetch }));
+          tools.push(
+            httpRuntimeTool(row, {
+              secrets: () => openSecrets(deps.secretKey, config.secrets),
+              fetch: deps.fetch,
+            }),
+          );
         } else if (row.kind === "mcp") {
           const current = mcpWanted.get(row);
           if (row.name === name) mcpWanted.set(row, "all");

@@ -17,7 +17,11 @@ import {
 
 type Sealed = Record<string, string>;
 
-function merge(key: EncryptionKey, previous: Sealed | undefined, given: Record<string, string | null>): Sealed {
+function merge(
+  key: EncryptionKey,
+  previous: Sealed | undefined,
+  given: Record<string, string | null>,
+): Sealed {
   const next: Sealed = { ...previous };
   for (const [name, value] of Object.entries(given)) {
     if (value === null) delete next[name];
@@ -68,7 +72,9 @@ export function publicConfig(stored: Record<string, unknown>): Record<string, un
 
 /** Decrypted values of a stored map of secrets (or env). */
 export function openSecrets(key: EncryptionKey, sealed: Sealed | undefined): Record<string, string> {
-  return Object.fromEntries(Object.entries(sealed ?? {}).map(([name, value]) => [name, decryptSecret(key, value)]));
+  return Object.fromEntries(
+    Object.entries(sealed ?? {}).map(([name, value]) => [name, decryptSecret(key, value)]),
+  );
 }
 
 /** Replaces every secret value in `text`, so nothing a server echoes back exposes a credential. */

@@ -1,6 +1,6 @@
 import { withTransaction } from "../../db/transaction.js";
-import { AppError } from "../../lib/errors.js";
 import type { EncryptionKey } from "../../lib/encryption.js";
+import { AppError } from "../../lib/errors.js";
 import type { PageQuery } from "../../lib/pagination.js";
 import type { Repositories } from "../../repositories/index.js";
 import type { ToolFilter, ToolRow } from "../../repositories/tool.repository.js";
@@ -81,7 +81,10 @@ export function createToolService(deps: {
   async function assertWritable(ctx: ServiceContext, departmentId: string | null): Promise<void> {
     if (departmentId === null) {
       if (!ctx.access.allDepartments) {
-        throw new AppError("FORBIDDEN", "Org-wide tools can be changed only by a role that reaches every department");
+        throw new AppError(
+          "FORBIDDEN",
+          "Org-wide tools can be changed only by a role that reaches every department",
+        );
       }
       return;
     }
@@ -95,9 +98,13 @@ export function createToolService(deps: {
   function assertTransportAllowed(ctx: ServiceContext, kind: ToolKind, config: unknown): void {
     if (kind === "mcp" && (config as { transport?: unknown })?.transport === "stdio") {
       if (!hasPermission(ctx.access, "org:admin")) {
-        throw new AppError("FORBIDDEN", "MCP servers started as local processes need the org:admin permission", {
-          permission: "org:admin",
-        });
+        throw new AppError(
+          "FORBIDDEN",
+          "MCP servers started as local processes need the org:admin permission",
+          {
+            permission: "org:admin",
+          },
+        );
       }
     }
   }
@@ -178,7 +185,8 @@ export function createToolService(deps: {
       if (patch.name !== undefined) assertName(patch.name);
       if (patch.inputSchema !== undefined) assertValidInputSchema(patch.inputSchema);
       if (patch.config !== undefined) assertTransportAllowed(ctx, kind, patch.config);
-      const config = patch.config === undefined ? undefined : storeConfig(deps.secretKey, kind, patch.config, row.config);
+      const config =
+        patch.config === undefined ? undefined : storeConfig(deps.secretKey, kind, patch.config, row.config);
       const values = {
         ...(patch.departmentId !== undefined ? { departmentId: patch.departmentId } : {}),
         ...(patch.name !== undefined ? { name: patch.name } : {}),
@@ -196,7 +204,13 @@ export function createToolService(deps: {
         await recordAudit(
           r,
           ctx,
-          { action: "tool.updated", entityType: "tool", entityId: id, departmentId: updated!.departmentId, changes },
+          {
+            action: "tool.updated",
+            entityType: "tool",
+            entityId: id,
+            departmentId: updated!.departmentId,
+            changes,
+          },
           tx,
         );
         return view(updated!);

@@ -24,7 +24,8 @@ export const toolRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       schema: {
         tags,
-        summary: "Registered HTTP and MCP tools: org-wide ones and those of the departments the caller can see",
+        summary:
+          "Registered HTTP and MCP tools: org-wide ones and those of the departments the caller can see",
         querystring: listQuery,
         response: { 200: pageOf(tool), ...authErrors },
       },
@@ -53,12 +54,14 @@ export const toolRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { permission: "agents:manage" },
       schema: {
         tags,
-        summary: "Register an HTTP endpoint or an MCP server as a tool (secrets are stored encrypted, never shown)",
+        summary:
+          "Register an HTTP endpoint or an MCP server as a tool (secrets are stored encrypted, never shown)",
         body: createToolBody,
         response: { 201: tool, ...authErrors },
       },
     },
-    async (request, reply) => reply.status(201).send(await service().create(contextOf(request), request.body)),
+    async (request, reply) =>
+      reply.status(201).send(await service().create(contextOf(request), request.body)),
   );
 
   app.get(
@@ -89,7 +92,12 @@ export const toolRoutes: FastifyPluginAsyncZod = async (app) => {
     "/tools/:id",
     {
       config: { permission: "agents:manage", resource: "tool" },
-      schema: { tags, summary: "Delete a tool", params: idParams, response: { 204: z.null(), ...authErrors } },
+      schema: {
+        tags,
+        summary: "Delete a tool",
+        params: idParams,
+        response: { 204: z.null(), ...authErrors },
+      },
     },
     async (request, reply) => {
       await service().delete(contextOf(request), request.params.id);

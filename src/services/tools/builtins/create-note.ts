@@ -22,8 +22,13 @@ export function createNoteTool(documents: DocumentService): RuntimeTool {
     },
     requiresApproval: false,
     async execute(input, run) {
-      const { knowledgeBaseId, title, body } = input as { knowledgeBaseId: string; title: string; body: string };
-      if (!run.knowledgeBaseIds.includes(knowledgeBaseId)) throw AppError.notFound("Knowledge base", knowledgeBaseId);
+      const { knowledgeBaseId, title, body } = input as {
+        knowledgeBaseId: string;
+        title: string;
+        body: string;
+      };
+      if (!run.knowledgeBaseIds.includes(knowledgeBaseId))
+        throw AppError.notFound("Knowledge base", knowledgeBaseId);
       const { document, created } = await documents.addText(run.ctx, knowledgeBaseId, { title, body });
       return { documentId: document.id, title: document.title, status: document.status, created };
     },

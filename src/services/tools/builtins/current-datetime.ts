@@ -16,17 +16,31 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
       timeZoneName: "longOffset",
     });
   } catch {
-    throw new AppError("VALIDATION", `"${timeZone}" is not a known time zone (use an IANA name like Europe/Paris)`);
+    throw new AppError(
+      "VALIDATION",
+      `"${timeZone}" is not a known time zone (use an IANA name like Europe/Paris)`,
+    );
   }
 }
 
 /** The time in a zone as ISO 8601 with its offset, plus the weekday (models are bad at both). */
 export function describeTime(now: Date, timeZone: string) {
-  const parts = Object.fromEntries(formatterFor(timeZone).formatToParts(now).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    formatterFor(timeZone)
+      .formatToParts(now)
+      .map((p) => [p.type, p.value]),
+  );
   const offset = (parts.timeZoneName ?? "GMT").replace("GMT", "") || "+00:00";
   const date = `${parts.year}-${parts.month}-${parts.day}`;
   const time = `${parts.hour}:${parts.minute}:${parts.second}`;
-  return { iso: `${date}T${time}${offset}`, date, time, weekday: parts.weekday!, timezone: timeZone, utc: now.toISOString() };
+  return {
+    iso: `${date}T${time}${offset}`,
+    date,
+    time,
+    weekday: parts.weekday!,
+    timezone: timeZone,
+    utc: now.toISOString(),
+  };
 }
 
 export function currentDatetimeTool(clock: () => Date = () => new Date()): RuntimeTool {
@@ -35,7 +49,9 @@ export function currentDatetimeTool(clock: () => Date = () => new Date()): Runti
     description: "The current date, time and weekday, in a time zone (default UTC).",
     inputSchema: {
       type: "object",
-      properties: { timezone: { type: "string", maxLength: 100, description: "IANA zone, e.g. Europe/Paris" } },
+      properties: {
+        timezone: { type: "string", maxLength: 100, description: "IANA zone, e.g. Europe/Paris" },
+      },
       additionalProperties: false,
     },
     requiresApproval: false,

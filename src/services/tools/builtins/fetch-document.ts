@@ -9,15 +9,24 @@ const MAX_CHARS = 20_000;
 const MAX_CHUNKS = 400;
 
 /** A document of one of the agent's knowledge bases: title and the start of its text. */
-export function fetchDocumentTool(deps: { repositories: Repositories; documents: DocumentService }): RuntimeTool {
+export function fetchDocumentTool(deps: {
+  repositories: Repositories;
+  documents: DocumentService;
+}): RuntimeTool {
   return {
     name: "fetch_document",
-    description: "Read a document of the assistant's knowledge bases by id: its title and the start of its text.",
+    description:
+      "Read a document of the assistant's knowledge bases by id: its title and the start of its text.",
     inputSchema: {
       type: "object",
       properties: {
         documentId: { type: "string", pattern: "^[0-9a-fA-F-]{36}$", description: "The document's id" },
-        maxChars: { type: "integer", minimum: 100, maximum: MAX_CHARS, description: "Text length (default 8000)" },
+        maxChars: {
+          type: "integer",
+          minimum: 100,
+          maximum: MAX_CHARS,
+          description: "Text length (default 8000)",
+        },
       },
       required: ["documentId"],
       additionalProperties: false,

@@ -18,7 +18,12 @@ export function knowledgeSearchTool(search: SearchService): RuntimeTool {
       type: "object",
       properties: {
         query: { type: "string", minLength: 1, maxLength: 2000, description: "What to look for" },
-        limit: { type: "integer", minimum: 1, maximum: MAX_LIMIT, description: "How many passages (default 5)" },
+        limit: {
+          type: "integer",
+          minimum: 1,
+          maximum: MAX_LIMIT,
+          description: "How many passages (default 5)",
+        },
       },
       required: ["query"],
       additionalProperties: false,
