@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { z } from "zod";
+import { type LlmConfig, llmConfig, llmEnvShape, llmProblems } from "./llm-env.js";
 
 const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const optionalUrl = (protocols: string[]) =>
@@ -86,9 +87,20 @@ export const envSchema = z.object({
   WORKER_CONCURRENCY: int(2, 1, 64),
   WORKER_POLL_MS: int(1_000, 10, 60_000),
   JOB_LEASE_MS: int(60_000, 1_000, 3_600_000),
+  MEMORY_MAX_MESSAGES: int(200, 1, 5_000),
+  MEMORY_EXTRACTION_DELAY_SECONDS: int(30, 0, 86_400),
+  BUDGET_CACHE_SECONDS: int(5, 0, 300),
+  ...llmEnvShape,
+  TOOLS_MCP_CONNECT_TIMEOUT_MS: int(10_000, 100, 120_000),
+  TOOLS_MCP_CALL_TIMEOUT_MS: int(60_000, 100, 600_000),
+  CHAT_STEP_TIMEOUT_MS: int(60_000, 100, 600_000),
+  CHAT_TURN_TIMEOUT_MS: int(180_000, 100, 3_600_000),
+  CHAT_HISTORY_TOKENS: int(4_000, 0, 1_000_000),
+  CHAT_RETRIEVAL_LIMIT: int(8, 0, 50),
 });
 
 export type Env = z.infer<typeof envSchema>;
+export type { LlmConfig, ModelPrice } from "./llm-env.js";
 
 export interface Config {
   nodeEnv: Env["NODE_ENV"];
@@ -125,6 +137,8 @@ export interface Config {
   dataDir: string;
   /** Which embedder the composition root builds (providers/embeddings); `hash` needs nothing. */
   embedding: EmbeddingConfig;
+  /** Chat models (providers/llm): the offline `extractive` model unless LLM_* names an endpoint. */
+  llm: LlmConfig;
   /** Optional HTTP reranker (`POST {url}` with {query, documents}); none when `url` is unset. */
   rerank: { url: string | undefined; apiKey: string | undefined; model: string | undefined };
   knowledge: {
@@ -140,6 +154,32 @@ export interface Config {
     pollMs: number;
     /** Job lease; a worker renews it while it runs a job, a dead worker's jobs return after it. */
     leaseMs: number;
+  };
+  memory: {
+    /** The user's latest messages one profile extraction reads. */
+    maxMessages: number;
+    /** Delay before a scheduled extraction runs, so a burst of turns is read once. */
+    extractionDelaySeconds: number;
+  };
+  budgets: {
+    /** How long the budget guard reuses one reading of the month's spend (0 = read every turn). */
+    cacheSeconds: number;
+  };
+  tools: {
+    /** Longest wait to connect to an MCP server and list its tools (a turn skips servers that miss it). */
+    mcpConnectTimeoutMs: number;
+    /** Longest wait for one call of an MCP tool. */
+    mcpCallTimeoutMs: number;
+  };
+  chat: {
+    /** Longest wait for one model step (one call, its stream and its tool calls). */
+    stepTimeoutMs: number;
+    /** Longest a whole turn may run before it ends with status `timeout`. */
+    turnTimeoutMs: number;
+    /** Earlier messages sent with a question, newest first, up to this many tokens. */
+    historyTokens: number;
+    /** Passages retrieved for a turn from the assistant's knowledge bases (0 turns retrieval off). */
+    retrievalLimit: number;
   };
 }
 
@@ -189,7 +229,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`));
   }
   const env = parsed.data;
-  const problems = embeddingProblems(env);
+  const problems = [...embeddingProblems(env), ...llmProblems(env)];
   if (problems.length > 0) throw new ConfigError(problems);
   const database: Config["database"] = env.DATABASE_URL
     ? { kind: "postgres", url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }
@@ -261,6 +301,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       localPath: env.EMBEDDING_LOCAL_PATH ? resolve(env.EMBEDDING_LOCAL_PATH) : undefined,
     },
     rerank: { url: env.RERANK_URL, apiKey: env.RERANK_API_KEY, model: env.RERANK_MODEL },
+    llm: llmConfig(env),
     knowledge: {
       uploadMaxBytes: env.UPLOAD_MAX_BYTES,
       crawlAllowPrivateNetworks: env.CRAWL_ALLOW_PRIVATE_NETWORKS,
@@ -273,6 +314,21 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       concurrency: env.WORKER_CONCURRENCY,
       pollMs: env.WORKER_POLL_MS,
       leaseMs: env.JOB_LEASE_MS,
+    },
+    memory: {
+      maxMessages: env.MEMORY_MAX_MESSAGES,
+      extractionDelaySeconds: env.MEMORY_EXTRACTION_DELAY_SECONDS,
+    },
+    budgets: { cacheSeconds: env.BUDGET_CACHE_SECONDS },
+    tools: {
+      mcpConnectTimeoutMs: env.TOOLS_MCP_CONNECT_TIMEOUT_MS,
+      mcpCallTimeoutMs: env.TOOLS_MCP_CALL_TIMEOUT_MS,
+    },
+    chat: {
+      stepTimeoutMs: env.CHAT_STEP_TIMEOUT_MS,
+      turnTimeoutMs: env.CHAT_TURN_TIMEOUT_MS,
+      historyTokens: env.CHAT_HISTORY_TOKENS,
+      retrievalLimit: env.CHAT_RETRIEVAL_LIMIT,
     },
   };
 }

@@ -40,4 +40,56 @@ describe("loadConfig", () => {
   it("treats empty strings as unset", () => {
     expect(loadConfig({ DATABASE_URL: "", PORT: "" }).database.kind).toBe("pglite");
   });
+
+  it("defaults to the offline extractive model and reads the LLM settings", () => {
+    expect(loadConfig({}).llm).toEqual({
+      provider: "extractive",
+      model: undefined,
+      baseUrl: undefined,
+      apiKey: undefined,
+      prices: {},
+      timeoutMs: 60_000,
+    });
+    const llm = loadConfig({
+      LLM_PROVIDER: "openai",
+      LLM_MODEL: "llama3.1:8b",
+      LLM_BASE_URL: "http://ollama:11434/v1",
+      LLM_API_KEY: "sk-abc",
+      LLM_PRICES: '{"llama3.1:8b":{"input":0.1,"output":0.2}}',
+      LLM_TIMEOUT_MS: "5000",
+    }).llm;
+    expect(llm).toEqual({
+      provider: "openai",
+      model: "llama3.1:8b",
+      baseUrl: "http://ollama:11434/v1",
+      apiKey: "sk-abc",
+      prices: { "llama3.1:8b": { input: 0.1, output: 0.2 } },
+      timeoutMs: 5000,
+    });
+  });
+
+  it("rejects bad LLM settings without echoing the key", () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        LLM_PROVIDER: "skynet",
+        LLM_BASE_URL: "ftp://x",
+        LLM_TIMEOUT_MS: "5",
+        LLM_API_KEY: "sk-hunter2",
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const { problems, message } = error as ConfigError;
+    expect(problems.map((p) => p.split(":")[0]).sort()).toEqual([
+      "LLM_BASE_URL",
+      "LLM_PROVIDER",
+      "LLM_TIMEOUT_MS",
+    ]);
+    expect(message).not.toContain("sk-hunter2");
+    // openai needs somewhere to send requests: an endpoint, or a key for OpenAI itself.
+    expect(() => loadConfig({ LLM_PROVIDER: "openai" })).toThrow(/LLM_BASE_URL/);
+    expect(loadConfig({ LLM_PROVIDER: "openai", LLM_API_KEY: "sk-x" }).llm.provider).toBe("openai");
+  });
 });
