@@ -1,10 +1,45 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, ilike, inArray, isNotNull, isNull, or, type SQL, sql } from "drizzle-orm";
 import type { Queryable } from "../db/client.js";
-import { conversations } from "../db/schema/index.js";
-import type { CursorPage } from "../lib/pagination.js";
+import { conversations, messages } from "../db/schema/index.js";
+import type { CursorPage, Page, PageQuery } from "../lib/pagination.js";
+import type { Access } from "../services/context.js";
 import { CachedTableRepository } from "./cached-table-repository.js";
+import { departmentScope } from "./scope.js";
 
 export type ConversationRow = typeof conversations.$inferSelect;
+export type ConversationStatus = ConversationRow["status"];
+export type ConversationChannel = ConversationRow["channel"];
+
+/**
+ * Which conversations a list may contain. `owner` lists one user's own conversations (org-wide ones
+ * included); `department` lists every conversation of the departments `access` reaches (reviewers).
+ * Both stay inside the caller's department reach.
+ */
+export type ConversationScope = { kind: "owner"; userId: string } | { kind: "department" };
+
+export interface ConversationFilter {
+  status?: ConversationStatus | undefined;
+  agentId?: string | undefined;
+  channel?: ConversationChannel | undefined;
+  /** Matches titles (substring) and message text (full text, web-search syntax). */
+  q?: string | undefined;
+}
+
+/**
+ * Message text matching a web-search query. The expression is exactly the one of
+ * `messages_text_content_gin_idx` (literal regconfig, same coalesce) so the planner can use the index.
+ */
+export function messageTextMatches(q: string): SQL {
+  return sql`to_tsvector('english', coalesce(${messages.textContent}, '')) @@ websearch_to_tsquery('english', ${q})`;
+}
+
+/** Ids of the organisation's conversations with a message matching `q` (a subquery for IN). */
+export function conversationsWithMessagesMatching(db: Queryable, orgId: string, q: string) {
+  return db
+    .select({ id: messages.conversationId })
+    .from(messages)
+    .where(and(eq(messages.orgId, orgId), messageTextMatches(q)));
+}
 
 export class ConversationRepository extends CachedTableRepository<typeof conversations> {
   listForUser(
@@ -14,6 +49,54 @@ export class ConversationRepository extends CachedTableRepository<typeof convers
     tx?: Queryable,
   ): Promise<CursorPage<ConversationRow>> {
     return this.pageAfter(and(eq(conversations.orgId, orgId), eq(conversations.userId, userId)), options, tx);
+  }
+
+  findInOrg(orgId: string, id: string, tx?: Queryable): Promise<ConversationRow | undefined> {
+    return this.findOne(and(eq(conversations.orgId, orgId), eq(conversations.id, id)), tx);
+  }
+
+  private visible(orgId: string, access: Access, scope: ConversationScope, filter: ConversationFilter) {
+    const reach = departmentScope(conversations.departmentId, access);
+    const pattern = filter.q ? `%${filter.q.replace(/[\\%_]/g, "\\$&")}%` : undefined;
+    return and(
+      eq(conversations.orgId, orgId),
+      scope.kind === "owner"
+        ? and(eq(conversations.userId, scope.userId), or(isNull(conversations.departmentId), reach))
+        : and(isNotNull(conversations.departmentId), reach),
+      filter.status ? eq(conversations.status, filter.status) : undefined,
+      filter.agentId ? eq(conversations.agentId, filter.agentId) : undefined,
+      filter.channel ? eq(conversations.channel, filter.channel) : undefined,
+      filter.q && pattern
+        ? or(
+            ilike(conversations.title, pattern),
+            inArray(conversations.id, conversationsWithMessagesMatching(this.q(), orgId, filter.q)),
+          )
+        : undefined,
+    );
+  }
+
+  /** Numbered pages, newest first, with the total. */
+  pageVisible(
+    orgId: string,
+    access: Access,
+    scope: ConversationScope,
+    filter: ConversationFilter,
+    query: PageQuery,
+    tx?: Queryable,
+  ): Promise<Page<ConversationRow>> {
+    return this.page(this.visible(orgId, access, scope, filter), query, tx);
+  }
+
+  /** Keyset pages, newest first. */
+  pageVisibleAfter(
+    orgId: string,
+    access: Access,
+    scope: ConversationScope,
+    filter: ConversationFilter,
+    options: { cursor?: string | undefined; limit: number },
+    tx?: Queryable,
+  ): Promise<CursorPage<ConversationRow>> {
+    return this.pageAfter(this.visible(orgId, access, scope, filter), options, tx);
   }
 
   /** Keeps the denormalised counter and last activity in step with an appended message. */

@@ -1,7 +1,8 @@
-import { asc, desc, eq } from "drizzle-orm";
+import { and, asc, desc, eq, gt } from "drizzle-orm";
 import type { Queryable } from "../db/client.js";
 import { guarded } from "../db/errors.js";
 import { messages } from "../db/schema/index.js";
+import { buildCursorPage, type CursorPage, decodeCursor } from "../lib/pagination.js";
 import { CachedTableRepository } from "./cached-table-repository.js";
 import type { NewRow } from "./table-repository.js";
 
@@ -52,6 +53,34 @@ export class MessageRepository extends CachedTableRepository<typeof messages> {
         .where(eq(messages.conversationId, conversationId))
         .orderBy(asc(messages.createdAt), asc(messages.id)),
     );
+  }
+
+  /** Keyset pages of a conversation, oldest first (the cursor is the last id seen; ids are time-ordered). */
+  async pageOldestFirst(
+    conversationId: string,
+    options: { cursor?: string | undefined; limit: number },
+    tx?: Queryable,
+  ): Promise<CursorPage<MessageRow>> {
+    const after = options.cursor ? gt(messages.id, decodeCursor(options.cursor).id) : undefined;
+    const rows = await guarded(() =>
+      this.q(tx)
+        .select()
+        .from(messages)
+        .where(and(eq(messages.conversationId, conversationId), after))
+        .orderBy(asc(messages.id))
+        .limit(options.limit + 1),
+    );
+    return buildCursorPage(rows, options.limit);
+  }
+
+  /** A message of one conversation (a message id from another conversation finds nothing). */
+  findInConversation(conversationId: string, id: string, tx?: Queryable): Promise<MessageRow | undefined> {
+    return this.findOne(and(eq(messages.conversationId, conversationId), eq(messages.id, id)), tx);
+  }
+
+  /** Deletes a conversation's messages through the cache (the conversation's cascade would bypass it). */
+  deleteForConversation(conversationId: string, tx?: Queryable): Promise<number> {
+    return this.deleteWhere(eq(messages.conversationId, conversationId), tx);
   }
 
   override async create(values: NewRow<typeof messages>, tx?: Queryable): Promise<MessageRow> {

@@ -1,0 +1,19 @@
+import type { Repositories } from "../../repositories/index.js";
+import { createConversationService } from "./conversation-service.js";
+import { createMessageService } from "./message-service.js";
+
+export type {
+  ConversationPatch,
+  CreateConversationInput,
+  ListPaging,
+  ListScope,
+} from "./conversation-service.js";
+export { titleFromFirstMessage } from "./title.js";
+export type { ConversationView, MessageView } from "./views.js";
+
+/** `services.conversations`: conversation CRUD and search, message history and feedback. */
+export function createConversationsService(repositories: Repositories) {
+  return { ...createConversationService(repositories), ...createMessageService(repositories) };
+}
+
+export type ConversationsService = ReturnType<typeof createConversationsService>;
