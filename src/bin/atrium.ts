@@ -5,6 +5,8 @@ import { runMigrations } from "../db/migrate.js";
 import { buildApp } from "../http/app.js";
 import { redactUrl } from "../lib/logger.js";
 import type { SeedResult } from "../services/seed/seed-demo.js";
+import { demoContentChanged } from "../services/seed/seed-demo-content.js";
+import { registerAskCommand } from "./commands/ask.js";
 import { registerIdentityCommands } from "./commands/identity.js";
 import { registerKnowledgeCommands } from "./commands/knowledge.js";
 import { registerMailCommands } from "./commands/mail.js";
@@ -28,6 +30,8 @@ function printDemoBanner(seeded: SeedResult): void {
       `  Demo organisation "${seeded.orgSlug}" created.`,
       `  Sign in as ${seeded.adminEmail} with password: ${seeded.password}`,
       "  (set DEMO_PASSWORD to choose it; other demo users share it)",
+      `  Assistants: HR Assistant, IT Helpdesk, Finance Assistant (${seeded.content.documentsAdded} documents queued for ingestion)`,
+      '  Try: npx atrium ask "How many days of annual leave do I get?"',
       "",
     ].join("\n"),
   );
@@ -103,13 +107,24 @@ program
 
 program
   .command("seed")
-  .description("create the demo organisation, departments and users when the database is empty")
+  .description(
+    "create the demo organisation (departments, users, knowledge bases, assistants) or complete an existing one",
+  )
   .action(() =>
     withContainer(
       async (container) => {
         const seeded = await container.services.seed.seedDemoIfEmpty();
-        if (seeded) printDemoBanner(seeded);
-        else console.log("the database already has an organisation; nothing to seed");
+        if (seeded) {
+          printDemoBanner(seeded);
+          return;
+        }
+        // An existing demo organisation gets whatever demo content it lacks; other data is left alone.
+        const added = await container.services.seed.completeDemo();
+        if (added && demoContentChanged(added)) {
+          console.log(
+            `Demo organisation completed: ${added.knowledgeBases} knowledge base(s), ${added.documentsAdded} new and ${added.documentsUpdated} updated document(s) queued, ${added.agents} assistant(s), ${added.namespaces} namespace(s)`,
+          );
+        } else console.log("the database already has an organisation; nothing to seed");
       },
       { migrate: true },
     ),
@@ -118,6 +133,7 @@ program
 registerMailCommands(program);
 registerIdentityCommands(program, withContainer);
 registerKnowledgeCommands(program, withContainer);
+registerAskCommand(program, withContainer);
 registerWorkerCommand(program, async (options) => {
   const config = loadConfig();
   return createContainer({ ...config, autoMigrate: config.autoMigrate || (options?.migrate ?? false) });

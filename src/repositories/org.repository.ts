@@ -1,4 +1,4 @@
-import { and, count, desc, eq, ilike, or } from "drizzle-orm";
+import { and, asc, count, desc, eq, ilike, or } from "drizzle-orm";
 import type { Queryable } from "../db/client.js";
 import { guarded } from "../db/errors.js";
 import { organizations, orgMembers, users } from "../db/schema/index.js";
@@ -24,6 +24,20 @@ export class OrganizationRepository extends TableRepository<typeof organizations
 export class OrgMemberRepository extends TableRepository<typeof orgMembers> {
   findMembership(orgId: string, userId: string, tx?: Queryable): Promise<OrgMemberRow | undefined> {
     return this.findOne(and(eq(orgMembers.orgId, orgId), eq(orgMembers.userId, userId)), tx);
+  }
+
+  /** The organisation's oldest active owner: the account operator tools act as when told no other. */
+  async firstActiveOwner(orgId: string, tx?: Queryable): Promise<UserRow | undefined> {
+    const [row] = await guarded(() =>
+      this.q(tx)
+        .select({ user: users })
+        .from(orgMembers)
+        .innerJoin(users, eq(users.id, orgMembers.userId))
+        .where(and(eq(orgMembers.orgId, orgId), eq(orgMembers.role, "owner"), eq(users.isActive, true)))
+        .orderBy(asc(orgMembers.createdAt), asc(orgMembers.id))
+        .limit(1),
+    );
+    return row?.user;
   }
 
   /** Members of the organisation whose department the caller can see, newest first. */

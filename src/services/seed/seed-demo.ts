@@ -1,10 +1,13 @@
 import { randomBytes } from "node:crypto";
 import type { Db, Tx } from "../../db/client.js";
 import { withTransaction } from "../../db/transaction.js";
+import type { Logger } from "../../lib/logger.js";
 import { hashPassword } from "../../lib/passwords.js";
 import type { Repositories } from "../../repositories/index.js";
 import { createBuiltInRoles } from "../identity/built-in-roles.js";
 import type { LegacyRole } from "../identity/permissions.js";
+import { systemContext } from "../orgs/system-context.js";
+import { type DemoContentResult, type DemoContentServices, seedDemoContent } from "./seed-demo-content.js";
 
 export const DEMO_ORG_SLUG = "demo";
 
@@ -33,16 +36,31 @@ export interface SeedResult {
   adminEmail: string;
   /** Only returned when generated here, so it can be shown once; never logged afterwards. */
   password: string;
+  /** The knowledge bases, documents (queued for ingestion) and assistants created for it. */
+  content: DemoContentResult;
 }
 
 export function createSeedService(deps: {
   db: Db;
   repositories: Repositories;
   demoPassword: string | undefined;
+  logger: Logger;
+  /** Resolved when seeding (the services are built after this one in the composition root). */
+  content: () => DemoContentServices;
+  /** Where the bundled documents are (default: `demo/documents` of the package). */
+  documentsRoot?: string | undefined;
 }) {
   const { repositories: r } = deps;
 
-  async function seed(tx: Tx, password: string): Promise<SeedResult> {
+  const fillContent = (orgId: string) =>
+    seedDemoContent(
+      systemContext(orgId, deps.db, deps.logger, "seed"),
+      r,
+      deps.content(),
+      deps.documentsRoot,
+    );
+
+  async function seed(tx: Tx, password: string): Promise<Omit<SeedResult, "content">> {
     const org = await r.organizations.create(
       { name: "Demo Organisation", slug: DEMO_ORG_SLUG, isDefault: true },
       tx,
@@ -91,11 +109,24 @@ export function createSeedService(deps: {
   }
 
   return {
-    /** Creates the demo organisation when no organisation exists yet; returns undefined otherwise. */
+    /**
+     * Creates the demo organisation when no organisation exists yet, with its knowledge bases (the
+     * bundled documents queued for ingestion) and assistants; returns undefined otherwise.
+     */
     async seedDemoIfEmpty(): Promise<SeedResult | undefined> {
       if ((await r.organizations.count(undefined)) > 0) return undefined;
       const password = deps.demoPassword ?? randomBytes(9).toString("base64url");
-      return withTransaction(deps.db, (tx) => seed(tx, password));
+      const created = await withTransaction(deps.db, (tx) => seed(tx, password));
+      return { ...created, content: await fillContent(created.orgId) };
+    },
+
+    /**
+     * Adds whatever demo content the existing demo organisation lacks (`atrium seed` run again, or on
+     * a demo created before the content existed); undefined when there is no demo organisation.
+     */
+    async completeDemo(): Promise<DemoContentResult | undefined> {
+      const org = await r.organizations.findBySlug(DEMO_ORG_SLUG);
+      return org ? fillContent(org.id) : undefined;
     },
   };
 }
