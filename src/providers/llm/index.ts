@@ -7,6 +7,7 @@ import { costOf, priceOf, priceTable } from "./pricing.js";
 import { isLlmProvider, LLM_PROVIDERS, type LlmProviderName } from "./providers.js";
 
 export type { ChatModel, ChatModelProvider, ModelSpec, TokenUsage } from "./chat-model.js";
+export { type CompletedText, type CompleteTextRequest, completeText } from "./complete-text.js";
 export { ExtractiveChatModel } from "./extractive-model.js";
 export { modelCallError } from "./model-errors.js";
 
