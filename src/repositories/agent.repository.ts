@@ -1,11 +1,11 @@
-import { and, asc, eq, ilike, inArray, isNotNull, isNull, max, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, ilike, inArray, isNotNull, max, type SQL, sql } from "drizzle-orm";
 import type { Queryable } from "../db/client.js";
 import { guarded } from "../db/errors.js";
 import { agents, agentVersions, tools } from "../db/schema/index.js";
 import type { Page, PageQuery } from "../lib/pagination.js";
 import type { Access } from "../services/context.js";
 import { likePattern } from "./persona.repository.js";
-import { departmentScope } from "./scope.js";
+import { departmentOrOrgWideScope } from "./scope.js";
 import { TableRepository } from "./table-repository.js";
 
 export type AgentRow = typeof agents.$inferSelect;
@@ -29,7 +29,7 @@ export class AgentRepository extends TableRepository<typeof agents> {
   private visible(orgId: string, access: Access, filter: AgentFilter): SQL | undefined {
     return and(
       eq(agents.orgId, orgId),
-      or(isNull(agents.departmentId), departmentScope(agents.departmentId, access)),
+      departmentOrOrgWideScope(agents.departmentId, access),
       filter.departmentId ? eq(agents.departmentId, filter.departmentId) : undefined,
       filter.enabled === undefined ? undefined : eq(agents.enabled, filter.enabled),
       filter.includeArchived ? undefined : eq(agents.archived, false),

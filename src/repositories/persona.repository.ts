@@ -1,9 +1,9 @@
-import { and, eq, ilike, isNull, or, type SQL } from "drizzle-orm";
+import { and, eq, ilike, type SQL } from "drizzle-orm";
 import type { Queryable } from "../db/client.js";
 import { personas } from "../db/schema/index.js";
 import type { Page, PageQuery } from "../lib/pagination.js";
 import type { Access } from "../services/context.js";
-import { departmentScope } from "./scope.js";
+import { departmentOrOrgWideScope } from "./scope.js";
 import { TableRepository } from "./table-repository.js";
 
 export type PersonaRow = typeof personas.$inferSelect;
@@ -20,7 +20,7 @@ export class PersonaRepository extends TableRepository<typeof personas> {
   private visible(orgId: string, access: Access, filter: PersonaFilter): SQL | undefined {
     return and(
       eq(personas.orgId, orgId),
-      or(isNull(personas.departmentId), departmentScope(personas.departmentId, access)),
+      departmentOrOrgWideScope(personas.departmentId, access),
       filter.departmentId ? eq(personas.departmentId, filter.departmentId) : undefined,
       filter.q ? ilike(personas.name, likePattern(filter.q)) : undefined,
     );

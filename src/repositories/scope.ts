@@ -1,4 +1,4 @@
-import { and, inArray, notInArray, type SQL, sql } from "drizzle-orm";
+import { and, inArray, isNull, notInArray, or, type SQL, sql } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import type { Access } from "../services/context.js";
 
@@ -20,4 +20,13 @@ export function orgAndDepartmentScope(
   access: Access,
 ) {
   return and(sql`${orgColumn} = ${orgId}`, departmentScope(departmentColumn, access));
+}
+
+/**
+ * Like departmentScope, but rows without a department (organisation-wide) are always in scope.
+ * (`or(isNull, undefined)` would drop the "every department" case, hence the explicit branch.)
+ */
+export function departmentOrOrgWideScope(column: PgColumn, access: Access): SQL | undefined {
+  const scope = departmentScope(column, access);
+  return scope ? or(isNull(column), scope) : undefined;
 }

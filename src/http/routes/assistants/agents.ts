@@ -105,7 +105,7 @@ export const agentRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: "Publish the draft as the next version (409 when nothing changed)",
         params: idParams,
-        body: publishBody.optional(),
+        body: publishBody.nullish(),
         response: { 200: agent, ...authErrors },
       },
     },
