@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
+import { makeNamespace } from "../factories/assistants.js";
 import { useTestApp } from "../setup/container.js";
 import {
   addMember,
@@ -73,6 +74,16 @@ describe("conversations", () => {
     expect(byName).toMatchObject({ departmentId: hr, title: null, channel: "slack" });
     const orgWide = await startConversation(t, ana.token, { agentId: orgAgent.id });
     expect(orgWide.departmentId).toBeNull();
+    // Through a department assistant (namespace): its default agent answers, in its department.
+    const namespace = await makeNamespace(
+      t.context.container.repositories,
+      { id: hr, orgId: tenant.orgId },
+      {
+        config: { defaultAgentId: orgAgent.id },
+      },
+    );
+    const viaNamespace = await startConversation(t, ana.token, { namespaceId: namespace.id });
+    expect(viaNamespace).toMatchObject({ namespaceId: namespace.id, agentId: orgAgent.id, departmentId: hr });
     const created = await audits(t, tenant.orgId, "conversation.created");
     expect(created.map((a) => a.entityId)).toEqual(expect.arrayContaining([byId.body.id, byName.id]));
     expect(created.find((a) => a.entityId === byId.body.id)).toMatchObject({

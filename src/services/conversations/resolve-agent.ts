@@ -1,13 +1,8 @@
-import { AppError } from "../../lib/errors.js";
 import type { Repositories } from "../../repositories/index.js";
-import { canSeeDepartment } from "../access.js";
+import { type AgentRef, createAgentResolver } from "../assistants/resolve-agent.js";
 import type { ServiceContext } from "../context.js";
 
-export interface AgentRef {
-  agentId?: string | undefined;
-  agentName?: string | undefined;
-  namespaceId?: string | undefined;
-}
+export type { AgentRef };
 
 /** What a new conversation is pinned to. */
 export interface ConversationTarget {
@@ -18,61 +13,24 @@ export interface ConversationTarget {
   namespaceId: string | null;
 }
 
-const visible = (ctx: ServiceContext, departmentId: string | null) =>
-  departmentId === null || canSeeDepartment(ctx.access, departmentId);
-
 /**
- * The agent a new conversation talks to, and its current published version. Interim resolution over
- * the repositories, kept behind this one function so it can delegate to the assistants service's
- * `resolveAgentForChat` (same rules: invisible → NOT_FOUND, disabled → PRECONDITION_FAILED).
+ * The agent a new conversation talks to and its current published version, through the assistants
+ * service's rules (invisible → NOT_FOUND; disabled, archived or unpublished → PRECONDITION_FAILED).
  */
 export async function resolveConversationTarget(
   r: Repositories,
   ctx: ServiceContext,
   ref: AgentRef,
 ): Promise<ConversationTarget> {
-  const namespace = ref.namespaceId ? await loadNamespace(r, ctx, ref.namespaceId) : undefined;
-  let agentId = ref.agentId;
-  if (!agentId && ref.agentName) {
-    const byName = await r.agents.findLiveByName(ctx.orgId, ref.agentName, ctx.db);
-    if (!byName || !visible(ctx, byName.departmentId)) throw AppError.notFound("Agent", ref.agentName);
-    agentId = byName.id;
-  }
-  if (!agentId && namespace) {
-    const configured = namespace.config.defaultAgentId;
-    agentId =
-      typeof configured === "string"
-        ? configured
-        : (await r.agents.firstEnabledInDepartment(namespace.departmentId, ctx.db))?.id;
-    if (!agentId) {
-      throw new AppError("PRECONDITION_FAILED", "The namespace has no enabled agent to talk to");
-    }
-  }
-  if (!agentId) throw new AppError("VALIDATION", "Name an agent (agentId or agentName) or a namespace");
-  const agent = await r.agents.findById(agentId, ctx.db);
-  if (agent?.orgId !== ctx.orgId || agent.archived || !visible(ctx, agent.departmentId)) {
-    throw AppError.notFound("Agent", ref.agentName ?? agentId);
-  }
-  if (namespace && agent.departmentId !== null && agent.departmentId !== namespace.departmentId) {
-    throw new AppError("VALIDATION", "The agent does not belong to the namespace's department");
-  }
-  if (!agent.enabled) throw new AppError("PRECONDITION_FAILED", "The agent is disabled");
-  if (!agent.currentVersionId) {
-    throw new AppError("PRECONDITION_FAILED", "The agent has no published version yet");
-  }
+  const { agent, version, resolved } = await createAgentResolver(r).resolveAgentForChat(ctx, ref);
+  const namespace = resolved.namespaceId
+    ? await r.namespaces.findById(resolved.namespaceId, ctx.db)
+    : undefined;
   return {
     agentId: agent.id,
-    agentVersionId: agent.currentVersionId,
+    agentVersionId: version.id,
     // Talking to a department's namespace keeps the conversation in that department.
     departmentId: agent.departmentId ?? namespace?.departmentId ?? null,
-    namespaceId: namespace?.id ?? null,
+    namespaceId: resolved.namespaceId,
   };
-}
-
-async function loadNamespace(r: Repositories, ctx: ServiceContext, id: string) {
-  const namespace = await r.namespaces.findById(id, ctx.db);
-  if (namespace?.orgId !== ctx.orgId || !visible(ctx, namespace.departmentId)) {
-    throw AppError.notFound("Namespace", id);
-  }
-  return namespace;
 }
