@@ -1,0 +1,172 @@
+import { AppError } from "../../lib/errors.js";
+import { RunTraceRepository } from "../../repositories/run-trace.repository.js";
+import { requirePermission } from "../access.js";
+import type { ServiceContext } from "../context.js";
+import { loadConversation } from "../conversations/conversation-access.js";
+import { CitationRegistry } from "./citations.js";
+import type { BudgetGuard, MemoryReader } from "./collaborators.js";
+import { runTurn } from "./pipeline.js";
+import { loadRunTrace, runView } from "./run-trace.js";
+import { TurnSignal } from "./turn-abort.js";
+import type { CitationView, NumberedTurnEvent, TurnEvent, TurnUsage } from "./turn-events.js";
+import { TurnHub } from "./turn-hub.js";
+import type { TurnDeps, TurnState } from "./turn-state.js";
+
+export type TurnOutcome =
+  | {
+      status: "done";
+      conversationId: string;
+      taskId: string;
+      runId: string;
+      message: { id: string; text: string; createdAt: Date };
+      citations: CitationView[];
+      removedCitations: number;
+      usage: TurnUsage;
+    }
+  | {
+      status: "failed" | "timeout";
+      conversationId: string;
+      taskId: string;
+      runId?: string | undefined;
+      messageId?: string | undefined;
+      error: { code: string; reason: string; message: string };
+    };
+
+export interface SendOptions {
+  /** Aborts the turn (client disconnect); the task ends `failed` with reason `cancelled`. */
+  signal?: AbortSignal | undefined;
+  onEvent?: ((event: NumberedTurnEvent) => void) | undefined;
+}
+
+const noBudget: BudgetGuard = { assertWithinBudget: async () => undefined };
+const noMemory: MemoryReader = { forPrompt: async () => null, scheduleExtraction: async () => undefined };
+
+export type ChatDeps = Omit<TurnDeps, "traces" | "budget" | "memory"> & {
+  budget?: BudgetGuard | undefined;
+  memory?: MemoryReader | undefined;
+  hub?: TurnHub | undefined;
+};
+
+export function createChatService(input: ChatDeps) {
+  const hub = input.hub ?? new TurnHub();
+  const deps: TurnDeps = {
+    ...input,
+    traces: new RunTraceRepository(input.db),
+    budget: input.budget ?? noBudget,
+    memory: input.memory ?? noMemory,
+  };
+
+  return {
+    hub,
+
+    /** Asks the conversation's agent; resolves when the turn has ended (answered or failed). */
+    async sendMessage(
+      ctx: ServiceContext,
+      conversationId: string,
+      message: { text: string },
+      options: SendOptions = {},
+    ): Promise<TurnOutcome> {
+      requirePermission(ctx, "chat:use");
+      const text = message.text.trim();
+      if (!text) throw new AppError("VALIDATION", "The message is empty");
+      const timers = new TurnSignal(deps.chat, options.signal);
+      let taskId: string | undefined;
+      const state: TurnState = {
+        ctx,
+        deps,
+        conversationId,
+        input: { text },
+        signal: timers.signal,
+        timers,
+        emit: (event: TurnEvent) => {
+          if (event.type === "turn-start") taskId = event.taskId;
+          if (!taskId) return;
+          const numbered = hub.publish(taskId, conversationId, event);
+          try {
+            options.onEvent?.(numbered);
+          } catch (error) {
+            ctx.logger.warn({ err: error }, "a turn event listener failed");
+          }
+        },
+        startedAt: Date.now(),
+        citations: new CitationRegistry(),
+        history: [],
+        memory: null,
+        knowledgeBaseIds: [],
+        system: "",
+        step: 0,
+        rawText: "",
+        toolSteps: [],
+        usage: { promptTokens: 0, completionTokens: 0 },
+        costUsd: 0,
+      };
+      try {
+        const result = await runTurn(state);
+        if (!result.ok) {
+          return {
+            status: result.failure.status,
+            conversationId,
+            taskId: state.taskId!,
+            runId: state.runId,
+            messageId: result.messageId,
+            error: {
+              code: result.failure.code,
+              reason: result.failure.reason,
+              message: result.failure.message,
+            },
+          };
+        }
+        const answer = state.assistantMessage!;
+        return {
+          status: "done",
+          conversationId,
+          taskId: state.taskId!,
+          runId: state.runId!,
+          message: { id: answer.id, text: state.answer!.text, createdAt: answer.createdAt },
+          citations: answer.sources as CitationView[],
+          removedCitations: state.answer!.removed,
+          usage: { ...state.usage, costUsd: state.costUsd },
+        };
+      } finally {
+        timers.dispose();
+        if (taskId) hub.close(taskId);
+      }
+    },
+
+    /**
+     * Events of the conversation's running (or just finished) turn after `afterEventId`. The caller
+     * must be able to read the conversation; `taskId` "latest" picks the newest turn kept.
+     */
+    async subscribe(
+      ctx: ServiceContext,
+      conversationId: string,
+      taskId: string | "latest",
+      afterEventId: number,
+      signal?: AbortSignal,
+    ): Promise<{ taskId: string; events: AsyncGenerator<NumberedTurnEvent> } | null> {
+      await loadConversation(deps.repositories, ctx, conversationId, "read");
+      const turn = taskId === "latest" ? hub.latest(conversationId) : hub.find(taskId);
+      // Null: nothing is running or kept (the stored messages hold the finished answer).
+      if (turn?.conversationId !== conversationId) return null;
+      return { taskId: turn.taskId, events: hub.events(turn.taskId, afterEventId, signal) };
+    },
+
+    /** Task, tool calls, run and retrieval hits of one turn, by run id or task id. */
+    getRunTrace(ctx: ServiceContext, runOrTaskId: string) {
+      return loadRunTrace(deps, ctx, runOrTaskId);
+    },
+
+    /** The runs of a conversation the caller can read, newest first. */
+    async listRuns(ctx: ServiceContext, conversationId: string, limit = 50) {
+      await loadConversation(deps.repositories, ctx, conversationId, "read");
+      const runs = await deps.traces.runsOfConversation(
+        conversationId,
+        Math.min(200, Math.max(1, limit)),
+        ctx.db,
+      );
+      return runs.map(runView);
+    },
+  };
+}
+
+export type ChatService = ReturnType<typeof createChatService>;

@@ -1,0 +1,120 @@
+import { randomUUID } from "node:crypto";
+import { withTransaction } from "../../db/transaction.js";
+import { type ErrorCode, isAppError } from "../../lib/errors.js";
+import { ModelCallError } from "./stages/model-call.js";
+import { TurnAbort } from "./turn-abort.js";
+import type { TurnState } from "./turn-state.js";
+
+export interface TurnFailure {
+  /** How the task ends. A cancelled turn is `failed` with reason `cancelled`. */
+  status: "failed" | "timeout";
+  code: ErrorCode;
+  reason: "timeout" | "cancelled" | "model" | "refused" | "internal";
+  /** Safe to show: never a provider's raw text, a stack or a secret. */
+  message: string;
+}
+
+/** What went wrong, in words a user may read. */
+export function classifyFailure(error: unknown): TurnFailure {
+  if (error instanceof TurnAbort) {
+    return error.kind === "timeout"
+      ? { status: "timeout", code: "UNAVAILABLE", reason: "timeout", message: error.message }
+      : { status: "failed", code: "UNAVAILABLE", reason: "cancelled", message: error.message };
+  }
+  if (error instanceof ModelCallError) {
+    return { status: "failed", code: "UNAVAILABLE", reason: "model", message: error.message };
+  }
+  if (isAppError(error) && error.code !== "INTERNAL") {
+    return { status: "failed", code: error.code, reason: "refused", message: error.message };
+  }
+  return {
+    status: "failed",
+    code: "INTERNAL",
+    reason: "internal",
+    message: "The answer failed because of an internal error",
+  };
+}
+
+/**
+ * Ends a turn that failed after its task existed: an assistant message saying so (metadata.error),
+ * the task `failed`/`timeout`, a failed run, and the `error` event. Never throws: it is the last word.
+ */
+export async function recordFailure(state: TurnState, failure: TurnFailure): Promise<string | undefined> {
+  const { ctx, deps } = state;
+  const r = deps.repositories;
+  const finishedAt = new Date();
+  const durationMs = finishedAt.getTime() - state.startedAt;
+  const text = `Sorry, this answer failed: ${failure.message}.`.replace(/\.\.$/, ".");
+  let messageId: string | undefined;
+  try {
+    await withTransaction(ctx.db, async (tx) => {
+      const message = await r.messages.create(
+        {
+          orgId: ctx.orgId,
+          conversationId: state.conversationId,
+          role: "assistant",
+          content: text,
+          textContent: text,
+          parts: [{ type: "text", text }],
+          metadata: { error: failure.code, reason: failure.reason, taskId: state.taskId },
+        },
+        tx,
+      );
+      messageId = message.id;
+      await r.conversations.recordMessage(state.conversationId, message.createdAt, tx);
+      const tokens = state.usage.promptTokens + state.usage.completionTokens;
+      const cost = state.modelSpec ? deps.chatModels.costUsd(state.modelSpec, state.usage) : 0;
+      await r.agentTasks.update(
+        state.taskId!,
+        {
+          status: failure.status,
+          error: failure.message,
+          output: {
+            messageId: message.id,
+            reason: failure.reason,
+            partialText: state.rawText.slice(0, 20_000),
+          },
+          promptTokens: state.usage.promptTokens,
+          completionTokens: state.usage.completionTokens,
+          totalTokens: tokens,
+          costUsd: cost,
+          durationMs,
+          completedAt: finishedAt,
+        },
+        tx,
+      );
+      const run = await r.agentRuns.create(
+        {
+          orgId: ctx.orgId,
+          departmentId: state.conversation!.departmentId,
+          traceId: randomUUID().replace(/-/g, ""),
+          agentTaskId: state.taskId!,
+          conversationId: state.conversationId,
+          messageId: message.id,
+          namespaceId: state.conversation!.namespaceId,
+          agentId: state.agent!.agentId,
+          userId: ctx.actor.userId ?? null,
+          provider: state.modelSpec?.provider ?? state.agent!.provider ?? "unknown",
+          model: state.modelSpec?.model ?? state.agent!.model ?? "unknown",
+          promptTokens: state.usage.promptTokens,
+          completionTokens: state.usage.completionTokens,
+          totalTokens: tokens,
+          costUsd: cost,
+          latencyMs: durationMs,
+          firstTokenMs:
+            state.firstTokenAt && state.modelStartedAt ? state.firstTokenAt - state.modelStartedAt : null,
+          status: failure.status === "timeout" ? "timeout" : "error",
+          error: failure.message,
+          metadata: { requestId: ctx.meta.requestId, reason: failure.reason, code: failure.code },
+          startedAt: new Date(state.startedAt),
+          finishedAt,
+        },
+        tx,
+      );
+      state.runId = run.id;
+    });
+  } catch (error) {
+    ctx.logger.error({ err: error, taskId: state.taskId }, "could not record a failed turn");
+  }
+  return messageId;
+}

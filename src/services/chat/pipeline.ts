@@ -1,0 +1,69 @@
+import { isAppError } from "../../lib/errors.js";
+import { classifyFailure, recordFailure, type TurnFailure } from "./failure.js";
+import { budgetStage } from "./stages/budget.js";
+import { checkCitationsStage } from "./stages/check-citations.js";
+import { historyStage } from "./stages/history.js";
+import { loadConversationStage } from "./stages/load-conversation.js";
+import { memoryStage } from "./stages/memory.js";
+import { modelCallStage } from "./stages/model-call.js";
+import { persistAnswerStage } from "./stages/persist-answer.js";
+import { persistUserMessageStage } from "./stages/persist-user-message.js";
+import { promptStage } from "./stages/prompt.js";
+import { retrievalStage } from "./stages/retrieval.js";
+import { scheduleMemoryStage } from "./stages/schedule-memory.js";
+import type { TurnStage, TurnState } from "./turn-state.js";
+
+/**
+ * The stages of a chat turn, in order. Governance stages slot in by name without touching the
+ * others: PII masking after `persist-user-message` (the stored question stays the user's own words
+ * or is masked there), intent classification after `history`, an approval hold between
+ * `check-citations` and `persist-answer`. See docs/architecture.md ("A chat turn").
+ */
+export const TURN_STAGES: readonly TurnStage[] = [
+  loadConversationStage,
+  budgetStage,
+  persistUserMessageStage,
+  historyStage,
+  memoryStage,
+  retrievalStage,
+  promptStage,
+  modelCallStage,
+  checkCitationsStage,
+  persistAnswerStage,
+  scheduleMemoryStage,
+];
+
+export type TurnResult = { ok: true } | { ok: false; failure: TurnFailure; messageId?: string | undefined };
+
+/**
+ * Runs the stages. Before the task exists (not visible, closed, over budget) an error is thrown to
+ * the caller as it is — nothing was recorded. After, a failure is recorded (message, task, run,
+ * `error` event) and returned, so a model or tool failure never becomes a 500 or a hung request.
+ */
+export async function runTurn(
+  state: TurnState,
+  stages: readonly TurnStage[] = TURN_STAGES,
+): Promise<TurnResult> {
+  try {
+    for (const stage of stages) {
+      if (state.signal.aborted && state.taskId) throw state.signal.reason;
+      await stage.run(state);
+    }
+    return { ok: true };
+  } catch (error) {
+    if (!state.taskId) throw error;
+    const failure = classifyFailure(state.signal.aborted ? (state.signal.reason ?? error) : error);
+    if (failure.reason === "internal" || (isAppError(error) && error.code === "INTERNAL")) {
+      state.ctx.logger.error({ err: error, taskId: state.taskId }, "chat turn failed");
+    }
+    const messageId = await recordFailure(state, failure);
+    state.emit({
+      type: "error",
+      code: failure.code,
+      message: failure.message,
+      messageId,
+      taskId: state.taskId,
+    });
+    return { ok: false, failure, messageId };
+  }
+}

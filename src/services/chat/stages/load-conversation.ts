@@ -1,0 +1,24 @@
+import { AppError } from "../../../lib/errors.js";
+import { loadConversation } from "../../conversations/conversation-access.js";
+import { loadPinnedAgent } from "../pinned-agent.js";
+import type { TurnStage } from "../turn-state.js";
+
+/** The conversation (visible, writable by the caller, `active`) and the agent version it is pinned to. */
+export const loadConversationStage: TurnStage = {
+  name: "load-conversation",
+  async run(state) {
+    const { ctx, deps } = state;
+    const conversation = await loadConversation(deps.repositories, ctx, state.conversationId, "write");
+    if (conversation.status !== "active") {
+      throw new AppError(
+        "PRECONDITION_FAILED",
+        `The conversation is ${conversation.status.replace(/_/g, " ")}; reopen it to ask more`,
+        { status: conversation.status },
+      );
+    }
+    const { agent, pinVersionId } = await loadPinnedAgent(deps.repositories, ctx, conversation);
+    state.conversation = conversation;
+    state.agent = agent;
+    state.pinVersionId = pinVersionId;
+  },
+};

@@ -1,0 +1,10 @@
+import type { TurnStage } from "../turn-state.js";
+
+/** The asking employee's profile (projects, preferences) as a prompt section, when there is one. */
+export const memoryStage: TurnStage = {
+  name: "memory",
+  async run(state) {
+    const userId = state.ctx.actor.userId;
+    state.memory = userId ? await state.deps.memory.forPrompt(state.ctx, userId) : null;
+  },
+};

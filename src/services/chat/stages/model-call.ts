@@ -1,0 +1,137 @@
+import { type ModelMessage, stepCountIs, streamText, type Tool } from "ai";
+import { AppError } from "../../../lib/errors.js";
+import type { ToolSet } from "../../tools/runtime-tool.js";
+import { aiToolsFor } from "../ai-tools.js";
+import type { TurnStage, TurnState } from "../turn-state.js";
+
+async function resolveTools(state: TurnState): Promise<ToolSet | undefined> {
+  const { deps, agent } = state;
+  if (!deps.toolResolver || agent!.toolsEnabled.length === 0) return undefined;
+  return deps.toolResolver.resolve(state.ctx, {
+    names: agent!.toolsEnabled,
+    departmentId: agent!.departmentId,
+  });
+}
+
+/** Provider errors carry the provider's own text; the turn reports only what is safe to show. */
+export class ModelCallError extends Error {
+  constructor(public readonly original: unknown) {
+    const status = (original as { statusCode?: unknown })?.statusCode;
+    super(
+      typeof status === "number"
+        ? `The language model provider answered with status ${status}`
+        : "The language model could not answer",
+    );
+    this.name = "ModelCallError";
+  }
+}
+
+/**
+ * Calls the model with the system prompt, history, question and tools through the AI SDK, streaming
+ * tokens and tool steps as events. Bounded by `maxSteps`, the step and turn time limits and the
+ * client's signal (all one AbortSignal).
+ */
+export const modelCallStage: TurnStage = {
+  name: "model-call",
+  async run(state) {
+    const { deps, ctx } = state;
+    const agent = state.agent!;
+    const { spec, model } = deps.chatModels.resolve({
+      ...(agent.provider ? { provider: agent.provider } : {}),
+      ...(agent.model ? { model: agent.model } : {}),
+    });
+    state.modelSpec = spec;
+    const startedAt = new Date();
+    await deps.repositories.agentTasks.update(state.taskId!, {
+      status: "running",
+      startedAt,
+      adapterType: spec.provider === "extractive" ? "extractive" : "ai-sdk",
+    });
+    const toolSet = await resolveTools(state);
+    try {
+      const tools: Record<string, Tool> = toolSet ? aiToolsFor(state, toolSet.tools, () => state.step) : {};
+      const messages: ModelMessage[] = [...state.history, { role: "user", content: state.input.text }];
+      state.modelStartedAt = Date.now();
+      const result = streamText({
+        model,
+        system: state.system,
+        messages,
+        ...(Object.keys(tools).length > 0 ? { tools, stopWhen: stepCountIs(agent.maxSteps) } : {}),
+        ...(agent.temperature === undefined ? {} : { temperature: agent.temperature }),
+        abortSignal: state.signal,
+        maxRetries: 1,
+        prepareStep: ({ stepNumber }) => {
+          state.step = stepNumber;
+          state.timers.startStep();
+          return undefined;
+        },
+        onError: () => {
+          // Errors arrive as `error` parts below; the SDK's default handler would print them.
+        },
+      });
+      let failure: unknown;
+      for await (const part of result.fullStream) {
+        switch (part.type) {
+          case "text-delta":
+            if (part.text.length === 0) break;
+            state.firstTokenAt ??= Date.now();
+            state.rawText += part.text;
+            state.emit({ type: "token", text: part.text });
+            break;
+          case "tool-call":
+            state.toolSteps.push({
+              step: state.step,
+              toolCallId: part.toolCallId,
+              name: part.toolName,
+              input: part.input,
+            });
+            state.emit({
+              type: "tool-call",
+              step: state.step,
+              toolCallId: part.toolCallId,
+              name: part.toolName,
+              input: part.input,
+            });
+            break;
+          case "tool-result":
+          case "tool-error": {
+            const step = state.toolSteps.find((s) => s.toolCallId === part.toolCallId);
+            const error = part.type === "tool-error" ? messageOf(part.error) : undefined;
+            const output = part.type === "tool-result" ? part.output : undefined;
+            if (step) Object.assign(step, error === undefined ? { output } : { error });
+            state.emit({
+              type: "tool-result",
+              step: step?.step ?? state.step,
+              toolCallId: part.toolCallId,
+              name: part.toolName,
+              ...(error === undefined ? { output } : { error }),
+            });
+            break;
+          }
+          case "finish-step":
+            state.timers.endStep();
+            state.usage.promptTokens += part.usage.inputTokens ?? 0;
+            state.usage.completionTokens += part.usage.outputTokens ?? 0;
+            break;
+          case "error":
+            failure ??= part.error;
+            break;
+          default:
+            break;
+        }
+      }
+      state.timers.endStep();
+      if (state.signal.aborted) throw state.signal.reason;
+      if (failure !== undefined) throw failure instanceof AppError ? failure : new ModelCallError(failure);
+    } finally {
+      state.timers.endStep();
+      await toolSet?.close().catch((error: unknown) => {
+        ctx.logger.warn({ err: error }, "could not close the turn's tools");
+      });
+    }
+  },
+};
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,131 @@
+import { randomUUID } from "node:crypto";
+import { withTransaction } from "../../../db/transaction.js";
+import { citationView, snippetOf } from "../citation-view.js";
+import type { TurnStage } from "../turn-state.js";
+
+/**
+ * The assistant message (text, tool steps, citations), the task's outcome, the run trace and the
+ * retrieval evidence, in one transaction; then the `done` event.
+ */
+export const persistAnswerStage: TurnStage = {
+  name: "persist-answer",
+  async run(state) {
+    const { ctx, deps } = state;
+    const r = deps.repositories;
+    const answer = state.answer!;
+    const spec = state.modelSpec!;
+    const cited = answer.cited.map(citationView);
+    const tokens = state.usage.promptTokens + state.usage.completionTokens;
+    state.costUsd = deps.chatModels.costUsd(spec, state.usage);
+    const finishedAt = new Date();
+    const durationMs = finishedAt.getTime() - state.startedAt;
+    const parts: unknown[] = [
+      { type: "text", text: answer.text },
+      ...state.toolSteps.flatMap((s) => [
+        { type: "tool-call", toolCallId: s.toolCallId, toolName: s.name, input: s.input ?? null },
+        {
+          type: "tool-result",
+          toolCallId: s.toolCallId,
+          toolName: s.name,
+          ...(s.error === undefined ? { output: s.output ?? null } : { error: s.error }),
+        },
+      ]),
+      ...cited.map((c) => ({ type: "citation", ...c })),
+    ];
+    await withTransaction(ctx.db, async (tx) => {
+      const message = await r.messages.create(
+        {
+          orgId: ctx.orgId,
+          conversationId: state.conversationId,
+          role: "assistant",
+          content: answer.text,
+          textContent: answer.text,
+          parts,
+          sources: cited,
+          model: `${spec.provider}/${spec.model}`,
+          tokenCount: state.usage.completionTokens,
+          metadata: {
+            taskId: state.taskId,
+            agentVersionId: state.agent!.versionId,
+            removedCitations: answer.removed,
+          },
+        },
+        tx,
+      );
+      await r.conversations.recordMessage(state.conversationId, message.createdAt, tx);
+      await r.agentTasks.update(
+        state.taskId!,
+        {
+          status: "done",
+          output: { messageId: message.id, removedCitations: answer.removed, steps: state.step + 1 },
+          promptTokens: state.usage.promptTokens,
+          completionTokens: state.usage.completionTokens,
+          totalTokens: tokens,
+          costUsd: state.costUsd,
+          durationMs,
+          completedAt: finishedAt,
+        },
+        tx,
+      );
+      const run = await r.agentRuns.create(
+        {
+          orgId: ctx.orgId,
+          departmentId: state.conversation!.departmentId,
+          traceId: randomUUID().replace(/-/g, ""),
+          agentTaskId: state.taskId!,
+          conversationId: state.conversationId,
+          messageId: message.id,
+          namespaceId: state.conversation!.namespaceId,
+          agentId: state.agent!.agentId,
+          userId: ctx.actor.userId ?? null,
+          provider: spec.provider,
+          model: spec.model,
+          promptTokens: state.usage.promptTokens,
+          completionTokens: state.usage.completionTokens,
+          totalTokens: tokens,
+          costUsd: state.costUsd,
+          latencyMs: durationMs,
+          firstTokenMs:
+            state.firstTokenAt && state.modelStartedAt ? state.firstTokenAt - state.modelStartedAt : null,
+          status: "ok",
+          metadata: { requestId: ctx.meta.requestId, removedCitations: answer.removed },
+          startedAt: new Date(state.startedAt),
+          finishedAt,
+        },
+        tx,
+      );
+      const passages = state.citations.all();
+      if (passages.length > 0) {
+        await r.retrievalHits.createMany(
+          passages.map((p, i) => ({
+            orgId: ctx.orgId,
+            agentRunId: run.id,
+            chunkId: p.chunkId,
+            documentId: p.documentId,
+            knowledgeBaseId: p.knowledgeBaseId,
+            rank: i + 1,
+            score: p.score,
+            rerankScore: p.rerankScore ?? null,
+            retriever: p.via === "retrieval" ? "fused" : p.via,
+            citationLabel: `[${p.label}]`,
+            snippet: snippetOf(p.content),
+          })),
+          tx,
+        );
+      }
+      state.assistantMessage = message;
+      state.runId = run.id;
+    });
+    if (cited.length > 0) state.emit({ type: "citations", citations: cited });
+    state.emit({
+      type: "done",
+      messageId: state.assistantMessage!.id,
+      text: answer.text,
+      citations: cited,
+      removedCitations: answer.removed,
+      usage: { ...state.usage, costUsd: state.costUsd },
+      runId: state.runId!,
+      taskId: state.taskId!,
+    });
+  },
+};

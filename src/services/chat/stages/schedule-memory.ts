@@ -1,0 +1,15 @@
+import type { TurnStage } from "../turn-state.js";
+
+/** Lets the memory domain learn from the turn in the background; a failure here never fails the answer. */
+export const scheduleMemoryStage: TurnStage = {
+  name: "schedule-memory",
+  async run(state) {
+    const userId = state.ctx.actor.userId;
+    if (!userId) return;
+    await state.deps.memory
+      .scheduleExtraction(state.ctx, userId, state.conversationId)
+      .catch((error: unknown) => {
+        state.ctx.logger.warn({ err: error }, "could not schedule memory extraction");
+      });
+  },
+};

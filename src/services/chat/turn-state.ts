@@ -1,0 +1,94 @@
+import type { ModelMessage } from "ai";
+import type { Config } from "../../config/env.js";
+import type { Queryable } from "../../db/client.js";
+import type { ChatModelProvider, ModelSpec } from "../../providers/llm/chat-model.js";
+import type { ConversationRow } from "../../repositories/conversation.repository.js";
+import type { Repositories } from "../../repositories/index.js";
+import type { MessageRow } from "../../repositories/message.repository.js";
+import type { RunTraceRepository } from "../../repositories/run-trace.repository.js";
+import type { ServiceContext } from "../context.js";
+import type { SearchService } from "../knowledge/search-service.js";
+import type { ToolResolver } from "../tools/runtime-tool.js";
+import type { CitationRegistry, CitedPassage } from "./citations.js";
+import type { BudgetGuard, MemoryReader } from "./collaborators.js";
+import type { TurnAgent } from "./pinned-agent.js";
+import type { TurnSignal } from "./turn-abort.js";
+import type { TurnEvent } from "./turn-events.js";
+
+/** What the stages of a turn need from the rest of the application. */
+export interface TurnDeps {
+  db: Queryable;
+  repositories: Repositories;
+  traces: RunTraceRepository;
+  chatModels: ChatModelProvider;
+  search: SearchService;
+  toolResolver?: ToolResolver | undefined;
+  budget: BudgetGuard;
+  memory: MemoryReader;
+  chat: Config["chat"];
+}
+
+/** One call of a tool during the turn, as the assistant message's parts record it. */
+export interface ToolStep {
+  step: number;
+  toolCallId: string;
+  name: string;
+  input: unknown;
+  output?: unknown;
+  error?: string;
+}
+
+export interface TurnUsageTotals {
+  promptTokens: number;
+  completionTokens: number;
+}
+
+/**
+ * Everything one turn knows, filled in by the stages in order. Stages read what earlier stages
+ * wrote and add their own part; a new stage (PII masking, intent classification, approval hold) is
+ * one more function between two existing ones.
+ */
+export interface TurnState {
+  readonly ctx: ServiceContext;
+  readonly deps: TurnDeps;
+  readonly conversationId: string;
+  readonly input: { text: string };
+  /** Aborted by the client (disconnect), the turn timeout or a step timeout. */
+  readonly signal: AbortSignal;
+  /** The turn's time limits; the model stage starts and ends the step timer. */
+  readonly timers: TurnSignal;
+  /** Reports an event to the caller (and the hub); numbering happens there. */
+  readonly emit: (event: TurnEvent) => void;
+  readonly startedAt: number;
+  readonly citations: CitationRegistry;
+
+  conversation?: ConversationRow;
+  agent?: TurnAgent;
+  /** Set when the conversation must be pinned to the agent's current version with this turn. */
+  pinVersionId?: string | undefined;
+  userMessage?: MessageRow;
+  taskId?: string;
+  /** Earlier messages sent with the question, oldest first. */
+  history: ModelMessage[];
+  memory: string | null;
+  /** Knowledge bases the turn searched: the version's, intersected with what the caller can read. */
+  knowledgeBaseIds: string[];
+  system: string;
+  modelSpec?: ModelSpec;
+  /** The model step running now (0-based), for tool-call rows. */
+  step: number;
+  /** The answer as the model streamed it (all steps). */
+  rawText: string;
+  toolSteps: ToolStep[];
+  usage: TurnUsageTotals;
+  modelStartedAt?: number;
+  firstTokenAt?: number;
+  /** After the citation check. */
+  answer?: { text: string; cited: CitedPassage[]; removed: number };
+  assistantMessage?: MessageRow;
+  runId?: string;
+  costUsd: number;
+}
+
+/** One step of the pipeline. Throwing ends the turn (see pipeline.ts for what is recorded). */
+export type TurnStage = { name: string; run: (state: TurnState) => Promise<void> };
