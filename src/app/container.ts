@@ -8,25 +8,35 @@ import { RedisCache } from "../providers/cache/redis-cache.js";
 import { ResilientCache } from "../providers/cache/resilient-cache.js";
 import { createEmbedder, type Embedder } from "../providers/embeddings/index.js";
 import { createMailer, type Mailer } from "../providers/mail/index.js";
+import type { ChatModelProvider } from "../providers/llm/chat-model.js";
+import { createChatModelProvider } from "../providers/llm/index.js";
 import { createReranker } from "../providers/rerank/reranker.js";
 import { type BlobStorage, createBlobStorage } from "../providers/storage/index.js";
 import { createRepositories, type Repositories } from "../repositories/index.js";
 import { createApiKeyService } from "../services/api-keys/api-key-service.js";
+import { createAssistantServices } from "../services/assistants/index.js";
 import { createAuditService } from "../services/audit/list-audit.js";
+import { createActingUsers } from "../services/auth/acting-user.js";
 import { createAccessTokens } from "../services/auth/access-tokens.js";
 import { resolveAuthSecret } from "../services/auth/auth-secret.js";
 import { createAuthenticator } from "../services/auth/authenticate.js";
 import { createOAuthService } from "../services/auth/oauth.js";
 import { createPasswordResetService } from "../services/auth/password-reset.js";
 import { createSessionService } from "../services/auth/session-service.js";
+import { createChatService } from "../services/chat/index.js";
+import type { BudgetGuard } from "../services/chat/collaborators.js";
+import { createConversationsService } from "../services/conversations/index.js";
 import { createDepartmentService } from "../services/departments/department-service.js";
 import { createInvitationsService } from "../services/invitations/index.js";
 import type { FetchLike } from "../services/knowledge/crawl/index.js";
 import { createKnowledgeServices } from "../services/knowledge/knowledge-base-service-wiring.js";
+import { createMemoryServices } from "../services/memory/index.js";
 import { createOrgService } from "../services/orgs/org-service.js";
 import { createRoleService } from "../services/roles/role-service.js";
 import { createSeedService } from "../services/seed/seed-demo.js";
 import { createSystemService } from "../services/system/health.js";
+import { createToolServices } from "../services/tools/index.js";
+import { createUsageServices } from "../services/usage/index.js";
 import { createUsersService } from "../services/users/index.js";
 
 /** Pre-built infrastructure; tests pass their own database and cache, production builds them from config. */
@@ -43,6 +53,10 @@ export interface Infra {
   embedder?: Embedder;
   /** The crawler's HTTP client (tests may fake the network). */
   crawlFetch?: FetchLike;
+  /** Chat models; production builds them from LLM_* config (tests pass scripted models). */
+  chatModels?: ChatModelProvider;
+  /** Replaces the usage budget guard of chat turns (tests of refusals). */
+  budgetGuard?: BudgetGuard;
 }
 
 export interface Container {
@@ -55,6 +69,8 @@ export interface Container {
   mailer: Mailer;
   /** The configured embedder (EMBEDDING_PROVIDER; the offline hash embedder by default). */
   embedder: Embedder;
+  /** Chat models by provider and model name (LLM_*; the offline extractive model by default). */
+  chatModels: ChatModelProvider;
   repositories: Repositories;
   services: ReturnType<typeof createServices>;
   close(): Promise<void>;
@@ -64,8 +80,10 @@ function createServices(deps: {
   config: Config;
   logger: Logger;
   database: DatabaseHandle;
+  analytics: DatabaseHandle;
   cache: Cache;
   mailer: Mailer;
+  chatModels: ChatModelProvider;
   repositories: Repositories;
   infra: Infra;
 }) {
@@ -88,8 +106,31 @@ function createServices(deps: {
     refreshTtlDays: config.auth.refreshTokenTtlDays,
   });
   const authenticator = createAuthenticator({ repositories, tokens });
+  const usage = createUsageServices({
+    db: deps.database.db,
+    analytics: deps.analytics.db,
+    repositories,
+    budgetCacheSeconds: config.budgets.cacheSeconds,
+  });
+  const memory = createMemoryServices({
+    db: deps.database.db,
+    repositories,
+    queue: knowledge.queue,
+    budget: usage.budgetGuard,
+    maxMessages: config.memory.maxMessages,
+    extractionDelaySeconds: config.memory.extractionDelaySeconds,
+  });
+  const tools = createToolServices({
+    repositories,
+    authSecret,
+    search: knowledge.search,
+    documents: knowledge.documents,
+    mcp: { connectMs: config.tools.mcpConnectTimeoutMs, callMs: config.tools.mcpCallTimeoutMs },
+  });
+  const assistants = createAssistantServices(repositories);
   return {
     authenticator,
+    actingUsers: createActingUsers({ repositories, authenticator }),
     sessions,
     passwordReset: createPasswordResetService({
       db: deps.database.db,
@@ -118,11 +159,28 @@ function createServices(deps: {
       mailer: deps.mailer,
     }),
     system: createSystemService(deps),
+    ...assistants,
+    conversations: createConversationsService(repositories),
     ...knowledge,
+    ...usage,
+    memory,
+    ...tools,
+    chat: createChatService({
+      db: deps.database.db,
+      repositories,
+      chatModels: deps.chatModels,
+      search: knowledge.search,
+      toolResolver: tools.toolResolver,
+      budget: deps.infra.budgetGuard ?? usage.budgetGuard,
+      memory,
+      chat: config.chat,
+    }),
     seed: createSeedService({
       db: deps.database.db,
       repositories: deps.repositories,
       demoPassword: deps.config.demoPassword,
+      logger: deps.logger,
+      content: () => ({ ...knowledge, ...assistants }),
     }),
   };
 }
@@ -157,12 +215,15 @@ export async function createContainer(config: Config, infra: Infra = {}): Promis
   const repositories = createRepositories(database.db, cache, config.cache.ttlSeconds, database);
   const mailer = infra.mailer ?? createMailer(config);
   const embedder = infra.embedder ?? createEmbedder(config.embedding);
+  const chatModels = infra.chatModels ?? createChatModelProvider(config.llm);
   const services = createServices({
     config,
     logger,
     database,
+    analytics,
     cache,
     mailer,
+    chatModels,
     repositories,
     infra: { ...infra, embedder },
   });
@@ -175,6 +236,7 @@ export async function createContainer(config: Config, infra: Infra = {}): Promis
     cache,
     mailer,
     embedder,
+    chatModels,
     repositories,
     services,
     async close() {

@@ -17,18 +17,25 @@ import { authPlugin } from "./auth.js";
 import { errorHandler, frameworkErrorHandler, notFoundHandler } from "./error-handler.js";
 import { registerJsonParser } from "./json-body.js";
 import { apiKeyRoutes } from "./routes/api-keys/index.js";
+import { assistantRoutes } from "./routes/assistants/index.js";
 import { auditRoutes } from "./routes/audit/index.js";
 import { authRoutes } from "./routes/auth/index.js";
 import { oauthRoutes } from "./routes/auth/oauth.js";
 import { passwordRoutes } from "./routes/auth/password.js";
+import { conversationRoutes } from "./routes/conversations/index.js";
+import { turnRoutes } from "./routes/conversations/turns.js";
 import { departmentRoutes } from "./routes/departments/index.js";
 import { documentRoutes } from "./routes/documents/index.js";
 import { invitationRoutes } from "./routes/invitations/index.js";
 import { knowledgeBaseRoutes } from "./routes/knowledge/index.js";
+import { memoryRoutes } from "./routes/memory/index.js";
 import { orgRoutes } from "./routes/orgs/index.js";
 import { roleRoutes } from "./routes/roles/index.js";
+import { runRoutes } from "./routes/runs/index.js";
 import { searchRoutes } from "./routes/search/index.js";
 import { systemRoutes } from "./routes/system/index.js";
+import { toolRoutes } from "./routes/tools/index.js";
+import { usageRoutes } from "./routes/usage/index.js";
 import { userRoutes } from "./routes/users/index.js";
 import { webSourceRoutes } from "./routes/web-sources/index.js";
 
@@ -132,6 +139,13 @@ export async function buildApp(container: Container) {
   await app.register(documentRoutes);
   await app.register(webSourceRoutes);
   await app.register(searchRoutes);
+  await app.register(usageRoutes);
+  await app.register(memoryRoutes);
+  await app.register(assistantRoutes);
+  await app.register(conversationRoutes);
+  await app.register(turnRoutes);
+  await app.register(runRoutes);
+  await app.register(toolRoutes);
   return app;
 }
 
