@@ -2,6 +2,9 @@ import { randomBytes } from "node:crypto";
 import { hashToken } from "../../src/lib/secrets.js";
 import type { LegacyRole } from "../../src/services/identity/permissions.js";
 import { testEmbedding } from "../factories/knowledge.js";
+import { assistantExampleBodies, assistantFixtures, assistantPathParams } from "./assistant-fixtures.js";
+import { assistantMessageOf, conversationIn, exampleAgentOf } from "./conversation-fixture.js";
+import { runIn } from "./run-fixture.js";
 import { type IsolationWorld, makeApiKey, marker, WORLD_PASSWORD } from "./world.js";
 
 /**
@@ -94,6 +97,8 @@ async function knowledgeIn(world: IsolationWorld, scope: ResourceScope, kind: "h
 }
 
 export const resourceFixtures: Record<string, ResourceFixture> = {
+  ...assistantFixtures,
+
   /** The department itself is the resource (so the revoked-department override applies to it). */
   department: {
     visibility: "department",
@@ -179,6 +184,52 @@ export const resourceFixtures: Record<string, ResourceFixture> = {
     },
   },
 
+  /** An HTTP tool of the scope's department (never called here), with a secret that must never show. */
+  tool: {
+    visibility: "department",
+    async create(world, scope, kind) {
+      const name = marker(kind, "tool");
+      const host = `${marker(kind, "tool-host")}.example.test`;
+      const row = await world.repos.tools.create({
+        ...scope,
+        name,
+        description: marker(kind, "tool-description"),
+        kind: "http",
+        inputSchema: { type: "object", properties: { id: { type: "string" } } },
+        config: {
+          url: `https://${host}/items/{{id}}`,
+          method: "GET",
+          headers: {},
+          secrets: {},
+          allowedHosts: [host],
+          timeoutMs: 10_000,
+          maxResponseBytes: 262_144,
+          bodyFromInput: false,
+        },
+      });
+      return { id: row.id, identifiers: [row.id, name, row.description, host] };
+    },
+  },
+
+  /** An employee of the scope's department with a memory profile (`:id` is the user's id). */
+  employee_profile: {
+    visibility: "department",
+    async create(world, scope, kind) {
+      const user = await userIn(world, scope, kind);
+      const summary = marker(kind, "profile-summary");
+      const project = marker(kind, "profile-project");
+      await world.repos.employeeProfiles.create({
+        orgId: scope.orgId,
+        userId: user.id,
+        departmentId: scope.departmentId,
+        summary,
+        currentProjects: [project],
+        profileVersion: 1,
+      });
+      return { id: user.id, identifiers: [user.id, user.email, user.name!, summary, project] };
+    },
+  },
+
   /** A key owned by a member of the scope's department and limited to that department. */
   api_key: {
     visibility: "department",
@@ -195,6 +246,21 @@ export const resourceFixtures: Record<string, ResourceFixture> = {
       const prefix = key.presented.split("_")[1]!;
       return { id: key.id, identifiers: [key.id, name, prefix, owner.id, owner.email] };
     },
+  },
+
+  /**
+   * A conversation of the scope's department with messages and feedback. Conversations are private:
+   * hidden ones belong to a member of their department, visible ones to the org admin (see the file).
+   */
+  conversation: {
+    visibility: "department",
+    create: conversationIn,
+  },
+
+  /** A finished run (task, tool call, model run, retrieval hit) of a conversation of the department. */
+  run: {
+    visibility: "department",
+    create: runIn,
   },
 };
 
@@ -242,6 +308,7 @@ export interface ExampleContext {
  * unique values (slugs, emails) stay unique across calls.
  */
 export const exampleBodies: Record<string, (ctx: ExampleContext) => unknown> = {
+  ...assistantExampleBodies,
   "POST /departments": () => {
     const name = marker("visible", "new-department");
     return { name, slug: name, color: "#336699", description: "made by the isolation matrix" };
@@ -287,6 +354,23 @@ export const exampleBodies: Record<string, (ctx: ExampleContext) => unknown> = {
   }),
   "POST /knowledge-bases/:id/search": () => ({ query: "matrix handbook leave" }),
   "POST /search": () => ({ query: "matrix handbook leave" }),
+  "POST /tools": ({ world }) => ({
+    departmentId: world.orgA.d1.id,
+    name: marker("visible", "new-tool"),
+    kind: "http",
+    config: { url: "https://api.example.test/items/{{id}}", allowedHosts: ["api.example.test"] },
+  }),
+  "PATCH /tools/:id": () => ({ description: marker("visible", "tool-changed") }),
+  "POST /conversations": ({ world }) => ({
+    agentId: exampleAgentOf(world),
+    title: marker("visible", "chat"),
+  }),
+  "PATCH /conversations/:id": () => ({ title: marker("visible", "chat-renamed") }),
+  "POST /conversations/:id/messages": () => ({ text: "How many leave days do I get?" }),
+  "POST /conversations/:id/messages/:messageId/feedback": () => ({ rating: -1, comment: "matrix says no" }),
+  // Removing budgets keeps the matrix's own world unlimited while still writing (and auditing).
+  "PUT /budgets/org": () => ({ monthlyBudgetUsd: null }),
+  "PUT /departments/:id/budget": () => ({ monthlyBudgetUsd: 250 }),
   "POST /invitations": ({ world }) => ({
     email: `${marker("visible", "invitee")}@example.test`,
     departmentId: world.orgA.d1.id,
@@ -308,4 +392,10 @@ export const exampleQueries: Record<string, (ctx: ExampleContext) => Record<stri
  * Values for path parameters other than `:id` (which is always the resource fixture's id), keyed by
  * `METHOD url`. A non-public route with another parameter and no entry here fails the matrix.
  */
-export const extraPathParams: Record<string, (ctx: ExampleContext) => Record<string, string>> = {};
+export const extraPathParams: Record<string, (ctx: ExampleContext) => Record<string, string>> = {
+  ...assistantPathParams,
+  "POST /conversations/:id/messages/:messageId/feedback": ({ id }) => ({ messageId: assistantMessageOf(id) }),
+  "DELETE /conversations/:id/messages/:messageId/feedback": ({ id }) => ({
+    messageId: assistantMessageOf(id),
+  }),
+};
