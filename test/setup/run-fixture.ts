@@ -60,5 +60,8 @@ export async function runIn(
     citationLabel: "[1]",
     snippet,
   });
-  return { id: run.id, identifiers: [run.id, task.id, traceId, snippet, toolInput, ...conversation.identifiers] };
+  return {
+    id: run.id,
+    identifiers: [run.id, task.id, traceId, snippet, toolInput, ...conversation.identifiers],
+  };
 }
