@@ -61,7 +61,11 @@ export class ConversationRepository extends CachedTableRepository<typeof convers
     return and(
       eq(conversations.orgId, orgId),
       scope.kind === "owner"
-        ? and(eq(conversations.userId, scope.userId), or(isNull(conversations.departmentId), reach))
+        ? and(
+            eq(conversations.userId, scope.userId),
+            // No reach filter means every department; `or(x, undefined)` would wrongly narrow it to x.
+            reach === undefined ? undefined : or(isNull(conversations.departmentId), reach),
+          )
         : and(isNotNull(conversations.departmentId), reach),
       filter.status ? eq(conversations.status, filter.status) : undefined,
       filter.agentId ? eq(conversations.agentId, filter.agentId) : undefined,
