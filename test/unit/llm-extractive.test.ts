@@ -163,6 +163,33 @@ describe("extractive model", () => {
     });
   });
 
+  it("quotes answers, not headings, heading paths or FAQ questions, and reads tables row by row", async () => {
+    const handbook: PromptPassage[] = [
+      {
+        label: 1,
+        title: "helpdesk-faq.md",
+        text: "IT Help Desk FAQ › Accounts › I forgot my password. How do I reset it?\nGo to the sign-in page and use the forgot-it link. You confirm with your MFA method.",
+      },
+      {
+        label: 2,
+        title: "travel.md",
+        text: "## Accommodation\n\nHotels are booked through TravelDesk up to these nightly rates:\n\n| Location | Maximum per night |\n|---|---|\n| Domestic | €130 |\n| Capital cities | €200 |",
+      },
+    ];
+    const ask = (question: string) =>
+      generateText({ model, system: formatPassages(handbook), prompt: question }).then((r) => r.text);
+
+    const reset = await ask("How do I reset my password?");
+    expect(reset).toBe(
+      `${EXTRACTIVE_LEAD}\n\nGo to the sign-in page and use the forgot-it link [1]. You confirm with your MFA method [1].`,
+    );
+
+    const hotels = await ask("What is the maximum hotel rate per night?");
+    expect(hotels).toContain("Location: Domestic; Maximum per night: €130 [2].");
+    expect(hotels).toContain("Location: Capital cities; Maximum per night: €200 [2].");
+    expect(hotels).not.toContain("|");
+  });
+
   it("splits text into word groups without losing characters", () => {
     const text = "From the documents:\n\nOne two three four [1]. Five six.";
     expect(wordGroups(text).join("")).toBe(text);

@@ -4,7 +4,6 @@ import {
   type PassageSentence,
   passageSentences,
   questionTerms,
-  stemSet,
 } from "./extractive-sentences.js";
 import type { PromptPassage } from "./passages.js";
 
@@ -45,10 +44,11 @@ interface Scored {
 function rank(question: string, passages: readonly PromptPassage[], minCoverage: number): Scored[] {
   const terms = questionTerms(question);
   if (terms.size === 0) return [];
-  const titles = passages.map((p) => stemSet(p.title));
   const scored: Scored[] = [];
   for (const sentence of passageSentences(passages)) {
-    const score = coverage(terms, sentence.stems, titles[sentence.passageIndex] ?? new Set());
+    // A mild prior for the retrieval order: passages come best first, and ranking saw more than words.
+    const prior = 1 - Math.min(0.2, 0.02 * sentence.passageIndex);
+    const score = coverage(terms, sentence.stems, sentence.context) * prior;
     if (score >= minCoverage) scored.push({ sentence, score });
   }
   // Ties go to the better-ranked passage, then to the earlier sentence.
@@ -95,10 +95,10 @@ function arrange(chosen: readonly Scored[]): PassageSentence[][] {
   );
 }
 
-/** "… per year." → "… per year [2]." */
+/** "… per year." → "… per year [2]."; a table row or list item gets its full stop too. */
 export function cite(sentence: string, label: number): string {
   const end = /([.!?…]+["'”)]?)$/.exec(sentence);
-  if (!end) return `${sentence} [${label}]`;
+  if (!end) return `${sentence.replace(/[\s,;:]+$/, "")} [${label}].`;
   return `${sentence.slice(0, end.index).trimEnd()} [${label}]${end[1]}`;
 }
 
