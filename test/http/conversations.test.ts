@@ -182,6 +182,13 @@ describe("conversations", () => {
     const benList = ids((await get(ben.token, "/conversations?pageSize=100")).body);
     expect(benList).toEqual(expect.arrayContaining([ben1.id, benOrg.id]));
 
+    // An admin reaches every department: their own list holds department and org-wide conversations.
+    const adminHr = await startConversation(t, tenant.token, { agentId: hrAgent.id });
+    const adminOrg = await startConversation(t, tenant.token, { agentId: orgAgent.id });
+    const adminList = ids((await get(tenant.token, "/conversations?pageSize=100")).body);
+    expect(adminList).toEqual(expect.arrayContaining([adminHr.id, adminOrg.id]));
+    expect(adminList).not.toContain(ana1.id);
+
     expect((await get(ana.token, "/conversations?scope=department")).status).toBe(403);
     const review = await get(hrHead.token, "/conversations?scope=department&pageSize=100");
     expect(review.status).toBe(200);
