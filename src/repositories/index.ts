@@ -1,19 +1,24 @@
 import type { DatabaseHandle, Queryable } from "../db/client.js";
 import * as s from "../db/schema/index.js";
 import type { Cache } from "../providers/cache/cache.js";
+import { AgentRepository, AgentVersionRepository } from "./agent.repository.js";
 import { AuditLogRepository } from "./audit-log.repository.js";
 import { ChunkRepository } from "./chunk.repository.js";
 import { ConversationRepository } from "./conversation.repository.js";
 import { DepartmentRepository } from "./department.repository.js";
 import { DocumentRepository } from "./document.repository.js";
+import { FeedbackRepository } from "./feedback.repository.js";
 import { ApiKeyRepository, SessionRepository, SystemRoleRepository } from "./identity.repositories.js";
 import { InvitationRepository } from "./invitation.repository.js";
 import { JobRepository } from "./job.repository.js";
 import { KnowledgeBaseRepository } from "./knowledge-base.repository.js";
 import { MessageRepository } from "./message.repository.js";
+import { NamespacePluginRepository, NamespaceRepository } from "./namespace.repository.js";
 import { OrganizationRepository, OrgMemberRepository } from "./org.repository.js";
 import { PasswordResetTokenRepository } from "./password-reset.repository.js";
+import { PersonaRepository } from "./persona.repository.js";
 import { TableRepository } from "./table-repository.js";
+import { ToolRepository } from "./tool.repository.js";
 import { UserRepository } from "./user.repository.js";
 import { WebSourceRepository } from "./web-source.repository.js";
 
@@ -41,17 +46,17 @@ export function createRepositories(db: Queryable, cache: Cache, ttlSeconds: numb
     chunks: new ChunkRepository(db, handle),
     chunkQuestions: plain(s.chunkQuestions),
     // assistants
-    namespaces: plain(s.namespaces),
-    namespacePlugins: plain(s.namespacePlugins),
-    personas: plain(s.personas),
-    agents: plain(s.agents),
-    agentVersions: plain(s.agentVersions),
-    tools: plain(s.tools),
+    namespaces: new NamespaceRepository(db, s.namespaces),
+    namespacePlugins: new NamespacePluginRepository(db, s.namespacePlugins),
+    personas: new PersonaRepository(db, s.personas),
+    agents: new AgentRepository(db, s.agents),
+    agentVersions: new AgentVersionRepository(db, s.agentVersions),
+    tools: new ToolRepository(db, s.tools),
     // conversations
     conversations: new ConversationRepository(db, s.conversations, cache, "conversation", ttlSeconds),
     messages: new MessageRepository(db, s.messages, cache, "message", ttlSeconds),
     piiRedactionMaps: plain(s.piiRedactionMaps),
-    feedback: plain(s.feedback),
+    feedback: new FeedbackRepository(db, s.feedback),
     // governance
     approvals: plain(s.approvals),
     intentTrust: plain(s.intentTrust),
