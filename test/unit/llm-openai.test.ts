@@ -169,6 +169,38 @@ describe("openai provider against an OpenAI-compatible server", () => {
     });
   });
 
+  it("stops a slow stream when the caller aborts", async () => {
+    const { model } = createChatModelProvider(config()).resolve({});
+    server.script({ text: "one two three four five six seven eight", delayMs: 50 });
+    const controller = new AbortController();
+    let aborted = false;
+    const result = streamText({
+      model,
+      prompt: "Count",
+      abortSignal: controller.signal,
+      onAbort: () => {
+        aborted = true;
+      },
+    });
+    const received: string[] = [];
+    // An aborted stream ends early (the SDK reports it through onAbort rather than throwing).
+    for await (const delta of result.textStream) {
+      received.push(delta);
+      controller.abort();
+    }
+    expect(aborted).toBe(true);
+    expect(received.join("").length).toBeGreaterThan(0);
+    expect(received.join("")).not.toBe("one two three four five six seven eight");
+  });
+
+  it("lists models like the real endpoint", async () => {
+    const response = await fetch(`${server.baseUrl}/models`);
+    expect(await response.json()).toEqual({
+      object: "list",
+      data: [{ id: "gpt-4o-mini", object: "model", owned_by: "fake" }],
+    });
+  });
+
   it("gives up on a silent endpoint after LLM_TIMEOUT_MS", async () => {
     const { model } = createChatModelProvider(config({ timeoutMs: 300 })).resolve({});
     server.script({ hang: true });
