@@ -1,76 +1,14 @@
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { requestMeta } from "../../src/http/auth.js";
-import { isAppError } from "../../src/lib/errors.js";
-import { CitationRegistry } from "../../src/services/chat/citations.js";
-import type { ServiceContext } from "../../src/services/context.js";
-import type { RuntimeTool, ToolRunContext, ToolSet } from "../../src/services/tools/runtime-tool.js";
-import { type FakeMcpHttpServer, startFakeMcpServer } from "../fakes/mcp-server.js";
+import { type FakeToolApi, startFakeToolApi } from "../fakes/tool-api.js";
 import { addMember } from "../http/identity-helpers.js";
-import { call, createKnowledgeBase, drain, signUp, useKnowledgeApp } from "../http/knowledge-helpers.js";
+import { call, createKnowledgeBase, drain } from "../http/knowledge-helpers.js";
+import { failure, useToolHarness } from "./tools-helpers.js";
 
 const SECRET = "sk-live-4b1d9e-secret";
-const STDIO_SERVER = fileURLToPath(new URL("../fakes/mcp-stdio-server.ts", import.meta.url));
-
-/** A small real HTTP API for HTTP tools: echoes, a slow route, a big one, a redirect to another host. */
-async function startApi() {
-  const seen: Array<{ url: string; headers: IncomingHttpHeaders; body: string }> = [];
-  const server: Server = createServer(async (req, res) => {
-    const parts: Buffer[] = [];
-    for await (const part of req) parts.push(part as Buffer);
-    seen.push({ url: req.url ?? "", headers: req.headers, body: Buffer.concat(parts).toString("utf8") });
-    const url = new URL(req.url ?? "/", "http://x");
-    if (url.pathname.startsWith("/slow")) {
-      setTimeout(() => res.writeHead(200).end("late"), 1_500);
-    } else if (url.pathname.startsWith("/big")) {
-      res.writeHead(200, { "content-type": "text/plain" }).end("x".repeat(5_000));
-    } else if (url.pathname.startsWith("/stream-big")) {
-      // No content-length: the limit must hold while streaming.
-      res.writeHead(200, { "content-type": "text/plain" });
-      for (let i = 0; i < 10; i++) res.write("y".repeat(1_000));
-      res.end();
-    } else if (url.pathname.startsWith("/away")) {
-      res
-        .writeHead(302, { location: `http://localhost:${(server.address() as AddressInfo).port}/items/1` })
-        .end();
-    } else if (url.pathname.startsWith("/echo")) {
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ path: url.pathname, query: url.search, auth: req.headers.authorization }));
-    } else if (url.pathname.startsWith("/text")) {
-      res.writeHead(200, { "content-type": "text/plain" }).end("plain words");
-    } else {
-      res.writeHead(404, { "content-type": "application/json" }).end('{"error":"no such item"}');
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    base: `http://127.0.0.1:${port}`,
-    seen,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-async function failure(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    if (isAppError(error)) return { code: error.code, message: error.message };
-    throw error;
-  }
-  throw new Error("expected the tool call to fail");
-}
 
 describe("tools at run time", () => {
-  const t = useKnowledgeApp();
-  let api: Awaited<ReturnType<typeof startApi>>;
-  let mcp: FakeMcpHttpServer;
+  const { t, tenant, resolve, run, createTool } = useToolHarness();
+  let api: FakeToolApi;
   let token: string;
   let orgId: string;
   let generalId: string;
@@ -78,51 +16,6 @@ describe("tools at run time", () => {
   let otherKbId: string;
   let leaveDocId: string;
   let otherDocId: string;
-  const sets: ToolSet[] = [];
-
-  /** The service context of a signed-in caller, exactly as an HTTP request builds it. */
-  async function contextFor(bearer: string): Promise<ServiceContext> {
-    const principal = await t.context.container.services.authenticator.fromBearer(bearer);
-    return {
-      orgId: principal.orgId,
-      actor: principal.actor,
-      access: principal.access,
-      db: t.context.container.database.db,
-      meta: requestMeta({ id: "tools-test", headers: {}, ip: "127.0.0.1" } as never),
-      logger: t.context.container.logger,
-    };
-  }
-
-  async function resolve(names: string[], options: { bearer?: string; departmentId?: string | null } = {}) {
-    const ctx = await contextFor(options.bearer ?? token);
-    const set = await t.context.container.services.toolResolver.resolve(ctx, {
-      names,
-      departmentId: options.departmentId === undefined ? generalId : options.departmentId,
-    });
-    sets.push(set);
-    return { ctx, set, tool: (name: string) => set.tools.find((x) => x.name === name) as RuntimeTool };
-  }
-
-  function run(
-    ctx: ServiceContext,
-    knowledgeBaseIds: string[] = [kbId],
-    signal = new AbortController().signal,
-  ) {
-    return {
-      ctx,
-      agentId: "00000000-0000-7000-8000-00000000a9e7",
-      departmentId: generalId,
-      knowledgeBaseIds,
-      signal,
-      citations: new CitationRegistry(),
-    } satisfies ToolRunContext;
-  }
-
-  async function createTool(body: Record<string, unknown>) {
-    const res = await call(t, "POST", "/tools", { token, body });
-    expect(res.status, JSON.stringify(res.body)).toBe(201);
-    return res.body as { id: string; name: string };
-  }
 
   function httpTool(name: string, path: string, config: Record<string, unknown> = {}) {
     return createTool({
@@ -142,12 +35,11 @@ describe("tools at run time", () => {
   }
 
   beforeAll(async () => {
-    api = await startApi();
-    mcp = await startFakeMcpServer();
-    const tenant = await signUp(t);
+    api = await startFakeToolApi();
     ({ token, orgId, generalId } = tenant);
     kbId = await createKnowledgeBase(t, token, generalId);
     otherKbId = await createKnowledgeBase(t, token, generalId);
+    tenant.kbIds = [kbId];
     const add = async (kb: string, title: string, body: string) => {
       const res = await call(t, "POST", `/knowledge-bases/${kb}/documents/text`, {
         token,
@@ -175,9 +67,7 @@ describe("tools at run time", () => {
   }, 120_000);
 
   afterAll(async () => {
-    await Promise.allSettled(sets.map((s) => s.close()));
     await api?.close();
-    await mcp?.close();
   });
 
   it("knowledge_search registers passages as citations and returns them labelled", async () => {
@@ -353,89 +243,6 @@ describe("tools at run time", () => {
     expect(missing).toMatchObject({ code: "UNAVAILABLE", message: expect.stringContaining("404") });
     for (const f of [slow, away, missing]) expect(f.message).not.toContain(SECRET);
   });
-
-  it("lists and calls the tools of an MCP server over streamable HTTP", async () => {
-    await createTool({
-      name: "helpdesk",
-      kind: "mcp",
-      description: "Helpdesk server",
-      config: {
-        transport: "http",
-        url: mcp.url,
-        headers: { "x-api-key": "{{secret:KEY}}" },
-        secrets: { KEY: SECRET },
-      },
-    });
-    await createTool({
-      name: "calc",
-      kind: "mcp",
-      config: { transport: "http", url: mcp.url, toolFilter: ["add"] },
-    });
-    const { ctx, set, tool } = await resolve(["helpdesk", "calc"]);
-    expect(set.tools.map((x) => x.name).sort()).toEqual([
-      "calc__add",
-      "helpdesk__add",
-      "helpdesk__lookup_ticket",
-    ]);
-    expect(tool("helpdesk__add").inputSchema).toMatchObject({ type: "object", required: ["a", "b"] });
-    expect(await tool("helpdesk__add").execute({ a: 2, b: 3 }, run(ctx))).toEqual({
-      text: "5",
-      structured: { sum: 5 },
-    });
-    expect(await tool("helpdesk__lookup_ticket").execute({ id: "T-1" }, run(ctx))).toEqual({
-      text: "T-1: Printer on floor 2 is jammed (open)",
-    });
-    expect(await failure(tool("helpdesk__lookup_ticket").execute({ id: "T-9" }, run(ctx)))).toMatchObject({
-      code: "UNAVAILABLE",
-      message: "No ticket T-9",
-    });
-    expect(await failure(tool("helpdesk__add").execute({ a: "two" }, run(ctx)))).toMatchObject({
-      code: "VALIDATION",
-    });
-    expect(mcp.requests.some((r) => r.headers["x-api-key"] === SECRET)).toBe(true);
-    await set.close();
-
-    // One tool of a server by its full name.
-    const single = await resolve(["helpdesk__lookup_ticket"]);
-    expect(single.set.tools.map((x) => x.name)).toEqual(["helpdesk__lookup_ticket"]);
-  });
-
-  it("starts an MCP server over stdio with its environment, and closes it with the tool set", async () => {
-    await createTool({
-      name: "local",
-      kind: "mcp",
-      config: {
-        transport: "stdio",
-        command: process.execPath,
-        args: ["--import", "tsx", STDIO_SERVER],
-        env: { FAKE_MCP_VALUE: "value-from-env" },
-      },
-    });
-    await createTool({
-      name: "broken",
-      kind: "mcp",
-      config: {
-        transport: "stdio",
-        command: process.execPath,
-        args: ["--import", "tsx", STDIO_SERVER],
-        env: { FAKE_MCP_FAIL_START: "no licence" },
-      },
-    });
-    const { ctx, set, tool } = await resolve(["local", "broken", "current_datetime"]);
-    // The broken server is skipped (with a warning); the rest of the turn's tools are there.
-    expect(set.tools.map((x) => x.name).sort()).toEqual([
-      "current_datetime",
-      "local__add",
-      "local__env_value",
-      "local__lookup_ticket",
-    ]);
-    expect(await tool("local__env_value").execute({}, run(ctx))).toEqual({ text: "value-from-env" });
-    expect(await tool("local__add").execute({ a: 40, b: 2 }, run(ctx))).toMatchObject({ text: "42" });
-    await set.close();
-    expect(await failure(tool("local__add").execute({ a: 1, b: 1 }, run(ctx)))).toMatchObject({
-      code: "UNAVAILABLE",
-    });
-  }, 60_000);
 
   it("skips unknown, disabled and other departments' tools", async () => {
     const sales = await call(t, "POST", "/departments", {

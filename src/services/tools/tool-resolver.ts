@@ -82,7 +82,10 @@ export function createToolResolver(deps: ToolResolverDeps): ToolResolver {
           continue;
         }
         if (row.kind === "http") {
-          if (row.name !== name) continue;
+          if (row.name !== name) {
+            ctx.logger.warn({ tool: name }, "an HTTP tool has no sub-tools; skipped");
+            continue;
+          }
           const config = row.config as unknown as HttpToolConfig;
           tools.push(
             httpRuntimeTool(row, {
