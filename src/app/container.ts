@@ -7,24 +7,24 @@ import { MemoryCache } from "../providers/cache/memory-cache.js";
 import { RedisCache } from "../providers/cache/redis-cache.js";
 import { ResilientCache } from "../providers/cache/resilient-cache.js";
 import { createEmbedder, type Embedder } from "../providers/embeddings/index.js";
-import { createMailer, type Mailer } from "../providers/mail/index.js";
 import type { ChatModelProvider } from "../providers/llm/chat-model.js";
 import { createChatModelProvider } from "../providers/llm/index.js";
+import { createMailer, type Mailer } from "../providers/mail/index.js";
 import { createReranker } from "../providers/rerank/reranker.js";
 import { type BlobStorage, createBlobStorage } from "../providers/storage/index.js";
 import { createRepositories, type Repositories } from "../repositories/index.js";
 import { createApiKeyService } from "../services/api-keys/api-key-service.js";
 import { createAssistantServices } from "../services/assistants/index.js";
 import { createAuditService } from "../services/audit/list-audit.js";
-import { createActingUsers } from "../services/auth/acting-user.js";
 import { createAccessTokens } from "../services/auth/access-tokens.js";
+import { createActingUsers } from "../services/auth/acting-user.js";
 import { resolveAuthSecret } from "../services/auth/auth-secret.js";
 import { createAuthenticator } from "../services/auth/authenticate.js";
 import { createOAuthService } from "../services/auth/oauth.js";
 import { createPasswordResetService } from "../services/auth/password-reset.js";
 import { createSessionService } from "../services/auth/session-service.js";
-import { createChatService } from "../services/chat/index.js";
 import type { BudgetGuard } from "../services/chat/collaborators.js";
+import { createApiChat, createChatService } from "../services/chat/index.js";
 import { createConversationsService } from "../services/conversations/index.js";
 import { createDepartmentService } from "../services/departments/department-service.js";
 import { createInvitationsService } from "../services/invitations/index.js";
@@ -116,6 +116,8 @@ function createServices(deps: {
     db: deps.database.db,
     repositories,
     queue: knowledge.queue,
+    // Only a configured real model extracts memory; the offline default keeps the heuristic.
+    chatModels: () => (config.llm.provider === "extractive" ? undefined : deps.chatModels),
     budget: usage.budgetGuard,
     maxMessages: config.memory.maxMessages,
     extractionDelaySeconds: config.memory.extractionDelaySeconds,
@@ -128,6 +130,17 @@ function createServices(deps: {
     mcp: { connectMs: config.tools.mcpConnectTimeoutMs, callMs: config.tools.mcpCallTimeoutMs },
   });
   const assistants = createAssistantServices(repositories);
+  const conversations = createConversationsService(repositories);
+  const chat = createChatService({
+    db: deps.database.db,
+    repositories,
+    chatModels: deps.chatModels,
+    search: knowledge.search,
+    toolResolver: tools.toolResolver,
+    budget: deps.infra.budgetGuard ?? usage.budgetGuard,
+    memory,
+    chat: config.chat,
+  });
   return {
     authenticator,
     actingUsers: createActingUsers({ repositories, authenticator }),
@@ -160,21 +173,13 @@ function createServices(deps: {
     }),
     system: createSystemService(deps),
     ...assistants,
-    conversations: createConversationsService(repositories),
+    conversations,
     ...knowledge,
     ...usage,
     memory,
     ...tools,
-    chat: createChatService({
-      db: deps.database.db,
-      repositories,
-      chatModels: deps.chatModels,
-      search: knowledge.search,
-      toolResolver: tools.toolResolver,
-      budget: deps.infra.budgetGuard ?? usage.budgetGuard,
-      memory,
-      chat: config.chat,
-    }),
+    chat,
+    apiChat: createApiChat({ chat, conversations }),
     seed: createSeedService({
       db: deps.database.db,
       repositories: deps.repositories,

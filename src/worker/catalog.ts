@@ -41,6 +41,14 @@ export const jobCatalog = {
     backoff: { baseMs: 30_000, maxMs: 30 * 60_000 },
     priority: 0,
   },
+  /** Rebuild one user's memory profile from their recent messages (deduplicated per user). */
+  "memory.extract": {
+    payload: z.object({ orgId: id, userId: id }),
+    maxAttempts: 3,
+    timeoutMs: 5 * 60_000,
+    backoff: { baseMs: 10_000, maxMs: 5 * 60_000 },
+    priority: 1,
+  },
 } satisfies Record<string, JobSpec>;
 
 export type JobKind = keyof typeof jobCatalog;

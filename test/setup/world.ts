@@ -255,6 +255,15 @@ export async function buildWorld(container: Container): Promise<IsolationWorld> 
     staleTokenVersion: await userA("stale-token", "admin", rolesA.admin.id),
   };
 
+  // The admin has a memory profile, so GET /me/profile has something to return to the control case.
+  await repos.employeeProfiles.create({
+    orgId: orgA.id,
+    userId: users.admin.id,
+    departmentId: d1.id,
+    summary: marker("visible", "admin-profile"),
+    profileVersion: 1,
+  });
+
   // Organisation B: a complete tenant of its own, all of it hidden from org A.
   const orgB = await makeOrg(repos, "hidden");
   const departmentB = await makeDepartment(repos, orgB.id, "hidden");

@@ -1,9 +1,11 @@
 import type { IngestService } from "../../services/knowledge/ingest-document.js";
 import type { ReembedService } from "../../services/knowledge/ingest-reembed.js";
 import type { WebSourceCrawler } from "../../services/knowledge/web-source-crawl.js";
+import type { MemoryService } from "../../services/memory/memory-service.js";
 import type { JobHandlers } from "../handler.js";
 import { documentIngestHandler } from "./document-ingest.js";
 import { knowledgeBaseReembedHandler } from "./knowledge-base-reembed.js";
+import { memoryExtractHandler } from "./memory-extract.js";
 import { webSourceCrawlHandler } from "./web-source-crawl.js";
 
 /** Every job kind's handler, built from the container's services. */
@@ -11,10 +13,12 @@ export function createJobHandlers(services: {
   ingest: IngestService;
   webSourceCrawler: WebSourceCrawler;
   reembed: ReembedService;
+  memory: MemoryService;
 }): JobHandlers {
   return {
     "document.ingest": documentIngestHandler(services.ingest),
     "web_source.crawl": webSourceCrawlHandler(services.webSourceCrawler),
     "knowledge_base.reembed": knowledgeBaseReembedHandler(services.reembed),
+    "memory.extract": memoryExtractHandler(services.memory),
   };
 }
