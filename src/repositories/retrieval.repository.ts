@@ -5,6 +5,7 @@ import { guarded } from "../db/errors.js";
 import { chunkQuestions, chunks, knowledgeBases } from "../db/schema/index.js";
 import { withTransaction } from "../db/transaction.js";
 import type { Access } from "../services/context.js";
+import { type FulltextQuery, fulltextSearch } from "./fulltext-search.js";
 import { departmentScope } from "./scope.js";
 
 /** Who is searching and where: the organisation, the caller's department reach, optional knowledge bases. */
@@ -61,6 +62,30 @@ function dims(dimensions: number): SQL {
   return sql.raw(String(dimensions));
 }
 
+/** Session settings of a vector search (pgvector 0.8); each search sets them with SET LOCAL. */
+export const VECTOR_SEARCH_SETTINGS = {
+  /** hnsw.ef_search unless the query says otherwise (never below its limit, at most 1000). */
+  efSearch: 100,
+  /** hnsw.max_scan_tuples: how far an iterative scan walks for rows that pass the filter. */
+  maxScanTuples: 20_000,
+};
+
+/** Sets the search settings for the transaction (SET LOCAL) in one round trip. */
+async function applySearchSettings(tx: Queryable, query: VectorQuery, iterative: boolean): Promise<void> {
+  const ef = Math.min(
+    1000,
+    Math.max(query.limit, Math.trunc(query.efSearch ?? VECTOR_SEARCH_SETTINGS.efSearch)),
+  );
+  const maxScan = Math.trunc(query.maxScanTuples ?? VECTOR_SEARCH_SETTINGS.maxScanTuples);
+  await tx.execute(
+    iterative
+      ? sql`SELECT set_config('hnsw.ef_search', ${String(ef)}, true),
+          set_config('hnsw.iterative_scan', 'relaxed_order', true),
+          set_config('hnsw.max_scan_tuples', ${String(maxScan)}, true)`
+      : sql`SELECT set_config('hnsw.ef_search', ${String(ef)}, true)`,
+  );
+}
+
 /** Name of a model's partial HNSW index: `<table>_embedding_<slug>_hnsw_idx`, within 63 characters. */
 export function modelIndexName(table: "chunks" | "chunk_questions", model: string): string {
   const slug = model.toLowerCase().replace(/[^a-z0-9]+/g, "");
@@ -73,7 +98,7 @@ export function modelIndexName(table: "chunks" | "chunk_questions", model: strin
 
 /**
  * SQL-only retrieval: filtered HNSW vector search over chunks and synthetic questions, IDF-weighted
- * full text, and the chunk details of the winners. Every query is filtered by organisation,
+ * full text (fulltext-search.ts), and the chunk details of the winners. Every query is filtered by organisation,
  * department reach (`departmentScope`) and knowledge bases inside the SQL itself.
  */
 export class RetrievalRepository {
@@ -102,35 +127,17 @@ export class RetrievalRepository {
   /**
    * Nearest neighbours by cosine distance through the model's partial HNSW index. The ORDER BY
    * expression and the model predicate match the index exactly; `relaxed_order` iterative scan keeps
-   * going until enough rows pass the department / knowledge-base filter (bounded by max_scan_tuples),
-   * and the outer ORDER BY restores exact order.
+   * going until enough rows pass the department / knowledge-base filter (bounded by max_scan_tuples, so
+   * a filter that matches nothing stops there), and the outer ORDER BY restores exact order. For a
+   * narrow filter the planner may instead read the filter's rows by their btree index and sort them:
+   * exact, and cheaper than walking the graph.
    */
   async vectorSearch(table: Searchable, scope: RetrievalScope, query: VectorQuery): Promise<RankedHit[]> {
-    const d = dims(query.dimensions);
-    const distance = sql`(${table.embedding}::halfvec(${d})) <=> ${vectorLiteral(query.vector)}::halfvec(${d})`;
-    const key = table === chunks ? chunks.id : chunkQuestions.chunkId;
+    const nearest = this.nearestSql(table, scope, query);
     const iterative = await this.supportsIterativeScan();
     return withTransaction(this.db, async (tx) => {
-      if (iterative) {
-        await tx.execute(sql`SET LOCAL hnsw.iterative_scan = relaxed_order`);
-        await tx.execute(
-          sql.raw(`SET LOCAL hnsw.max_scan_tuples = ${Math.trunc(query.maxScanTuples ?? 20_000)}`),
-        );
-      }
-      const ef = Math.min(1000, Math.max(query.limit, Math.trunc(query.efSearch ?? 100)));
-      await tx.execute(sql.raw(`SET LOCAL hnsw.ef_search = ${ef}`));
-      const result = await guarded(() =>
-        tx.execute(sql`
-          WITH nearest AS MATERIALIZED (
-            SELECT ${key} AS chunk_id, ${distance} AS distance
-            FROM ${table}
-            WHERE ${table.embeddingModel} = ${literal(query.model)} AND ${this.where(table, scope)}
-            ORDER BY ${distance}
-            LIMIT ${query.limit * (table === chunks ? 1 : 3)}
-          )
-          SELECT chunk_id, min(distance) AS distance FROM nearest
-          GROUP BY chunk_id ORDER BY min(distance), chunk_id LIMIT ${query.limit}`),
-      );
+      await applySearchSettings(tx, query, iterative);
+      const result = await guarded(() => tx.execute(nearest));
       return rowsOf<{ chunk_id: string; distance: number }>(result).map((r) => ({
         chunkId: r.chunk_id,
         score: 1 - Number(r.distance),
@@ -139,66 +146,45 @@ export class RetrievalRepository {
   }
 
   /**
-   * Full text with BM25-style term weights. The query's lexemes (english configuration, as the
-   * generated `content_tsv`) are OR-ed so long natural-language questions keep their recall; each
-   * lexeme is weighted by its IDF within the caller's scope, ln(1 + (N − df + ½)/(df + ½)), and a
-   * chunk scores Σ idf · ts_rank(content_tsv, lexeme, 1) (ts_rank's length-normalised term
-   * frequency). Lexemes in more than half the scope barely count and only select candidates when
-   * nothing rarer matches. With `strict`, candidates must also match websearch_to_tsquery(text) (for
-   * queries with quotes, `or` or `-term`).
+   * The plan of `vectorSearch` under the same settings (EXPLAIN, or EXPLAIN ANALYZE with `analyze`),
+   * one line per plan line: for operators and benchmarks checking which index answers and how many
+   * tuples a filtered scan visits.
    */
-  async fulltextSearch(
+  async explainVectorSearch(
+    table: Searchable,
     scope: RetrievalScope,
-    query: { text: string; limit: number; strict?: boolean },
-  ): Promise<RankedHit[]> {
-    const where = this.where(chunks, scope);
-    const lexemes = rowsOf<{ lexeme: string }>(
-      await guarded(() =>
-        this.db.execute(
-          sql`SELECT DISTINCT unnest(tsvector_to_array(to_tsvector('english', ${query.text}))) AS lexeme`,
-        ),
-      ),
-    ).map((r) => `'${r.lexeme.replace(/'/g, "''")}'`);
-    if (lexemes.length === 0) return [];
-    // One count per lexeme, each with its tsquery as a bound constant so the GIN index answers it.
-    const counts = sql.join(
-      lexemes.map(
-        (tq, i) => sql`SELECT ${i}::int AS i, count(*)::float8 AS df FROM ${chunks}
-        WHERE ${chunks.contentTsv} @@ ${tq}::tsquery AND ${where}`,
-      ),
-      sql` UNION ALL `,
-    );
-    const stats = rowsOf<{ i: number; df: number }>(
-      await guarded(() =>
-        this.db.execute(sql`${counts} UNION ALL SELECT -1, count(*)::float8 FROM ${chunks} WHERE ${where}`),
-      ),
-    );
-    const n = Number(stats.find((r) => Number(r.i) === -1)?.df ?? 0);
-    const terms = stats
-      .filter((r) => Number(r.i) >= 0 && Number(r.df) > 0)
-      .map((r) => ({ tq: lexemes[Number(r.i)]!, df: Number(r.df) }));
-    if (terms.length === 0) return [];
-    const idf = terms.map((t) => Math.log(1 + (n - t.df + 0.5) / (t.df + 0.5)));
-    const selective = terms.filter((t) => t.df <= n / 2);
-    const match = (selective.length > 0 ? selective : terms).map((t) => t.tq).join(" | ");
-    const strict = query.strict
-      ? sql`AND ${chunks.contentTsv} @@ websearch_to_tsquery('english', ${query.text})`
-      : sql``;
-    const result = await guarded(() =>
-      this.db.execute(sql`
-        SELECT ${chunks.id} AS chunk_id,
-          (SELECT sum(w.idf * ts_rank(${chunks.contentTsv}, w.tq, 1))
-             FROM unnest(${`{${terms.map((t) => `"${t.tq.replace(/"/g, '\\"')}"`).join(",")}}`}::tsquery[],
-                         ${`{${idf.join(",")}}`}::float8[]) AS w(tq, idf)) AS score
-        FROM ${chunks}
-        WHERE ${chunks.contentTsv} @@ ${match}::tsquery AND ${where} ${strict}
-        ORDER BY score DESC, ${chunks.id}
-        LIMIT ${query.limit}`),
-    );
-    return rowsOf<{ chunk_id: string; score: number }>(result).map((r) => ({
-      chunkId: r.chunk_id,
-      score: Number(r.score),
-    }));
+    query: VectorQuery,
+    options: { analyze?: boolean } = {},
+  ): Promise<string> {
+    const nearest = this.nearestSql(table, scope, query);
+    const iterative = await this.supportsIterativeScan();
+    return withTransaction(this.db, async (tx) => {
+      await applySearchSettings(tx, query, iterative);
+      const how = sql.raw(options.analyze ? "EXPLAIN (ANALYZE, COSTS OFF)" : "EXPLAIN");
+      const rows = rowsOf<Record<string, unknown>>(await guarded(() => tx.execute(sql`${how} ${nearest}`)));
+      return rows.map((r) => String(Object.values(r)[0])).join("\n");
+    });
+  }
+
+  private nearestSql(table: Searchable, scope: RetrievalScope, query: VectorQuery): SQL {
+    const d = dims(query.dimensions);
+    const distance = sql`(${table.embedding}::halfvec(${d})) <=> ${vectorLiteral(query.vector)}::halfvec(${d})`;
+    const key = table === chunks ? chunks.id : chunkQuestions.chunkId;
+    return sql`
+      WITH nearest AS MATERIALIZED (
+        SELECT ${key} AS chunk_id, ${distance} AS distance
+        FROM ${table}
+        WHERE ${table.embeddingModel} = ${literal(query.model)} AND ${this.where(table, scope)}
+        ORDER BY ${distance}
+        LIMIT ${query.limit * (table === chunks ? 1 : 3)}
+      )
+      SELECT chunk_id, min(distance) AS distance FROM nearest
+      GROUP BY chunk_id ORDER BY min(distance), chunk_id LIMIT ${query.limit}`;
+  }
+
+  /** BM25-style full text over the scope's chunks (see fulltext-search.ts for the scoring and its limits). */
+  async fulltextSearch(scope: RetrievalScope, query: FulltextQuery): Promise<RankedHit[]> {
+    return fulltextSearch(this.db, this.where(chunks, scope), query);
   }
 
   /** Organisation and department of knowledge bases, for the service's visibility check. */
