@@ -29,6 +29,7 @@ import { documentRoutes } from "./routes/documents/index.js";
 import { invitationRoutes } from "./routes/invitations/index.js";
 import { knowledgeBaseRoutes } from "./routes/knowledge/index.js";
 import { memoryRoutes } from "./routes/memory/index.js";
+import { openaiRoutes } from "./routes/openai/index.js";
 import { orgRoutes } from "./routes/orgs/index.js";
 import { roleRoutes } from "./routes/roles/index.js";
 import { runRoutes } from "./routes/runs/index.js";
@@ -145,6 +146,7 @@ export async function buildApp(container: Container) {
   await app.register(conversationRoutes);
   await app.register(turnRoutes);
   await app.register(runRoutes);
+  await app.register(openaiRoutes);
   await app.register(toolRoutes);
   return app;
 }

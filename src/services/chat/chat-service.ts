@@ -10,7 +10,7 @@ import { loadRunTrace, runView } from "./run-trace.js";
 import { TurnSignal } from "./turn-abort.js";
 import type { CitationView, NumberedTurnEvent, TurnEvent, TurnUsage } from "./turn-events.js";
 import { TurnHub } from "./turn-hub.js";
-import type { TurnDeps, TurnState } from "./turn-state.js";
+import type { TurnDeps, TurnInput, TurnState } from "./turn-state.js";
 
 export type TurnOutcome =
   | {
@@ -63,7 +63,7 @@ export function createChatService(input: ChatDeps) {
     async sendMessage(
       ctx: ServiceContext,
       conversationId: string,
-      message: { text: string },
+      message: TurnInput,
       options: SendOptions = {},
     ): Promise<TurnOutcome> {
       requirePermission(ctx, "chat:use");
@@ -75,7 +75,7 @@ export function createChatService(input: ChatDeps) {
         ctx,
         deps,
         conversationId,
-        input: { text },
+        input: { ...message, text },
         signal: timers.signal,
         timers,
         emit: (event: TurnEvent) => {

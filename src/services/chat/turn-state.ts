@@ -28,6 +28,15 @@ export interface TurnDeps {
   chat: Config["chat"];
 }
 
+/** What the caller asks: the question, and for API clients that keep their own history, that history. */
+export interface TurnInput {
+  text: string;
+  /** Earlier messages supplied by the client (OpenAI-compatible API) instead of the stored ones. */
+  history?: { role: "user" | "assistant"; content: string }[] | undefined;
+  /** Extra instructions from the calling application (OpenAI `system` messages). */
+  instructions?: string | undefined;
+}
+
 /** One call of a tool during the turn, as the assistant message's parts record it. */
 export interface ToolStep {
   step: number;
@@ -52,7 +61,7 @@ export interface TurnState {
   readonly ctx: ServiceContext;
   readonly deps: TurnDeps;
   readonly conversationId: string;
-  readonly input: { text: string };
+  readonly input: TurnInput;
   /** Aborted by the client (disconnect), the turn timeout or a step timeout. */
   readonly signal: AbortSignal;
   /** The turn's time limits; the model stage starts and ends the step timer. */

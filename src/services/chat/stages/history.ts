@@ -1,7 +1,7 @@
 import type { ModelMessage } from "ai";
 import type { MessageRow } from "../../../repositories/message.repository.js";
 import { approximateTokens } from "../../knowledge/tokens.js";
-import type { TurnStage } from "../turn-state.js";
+import type { TurnStage, TurnState } from "../turn-state.js";
 
 /** Most messages looked at for the history window; the token budget usually ends it sooner. */
 const HISTORY_SCAN = 50;
@@ -31,10 +31,28 @@ export function historyWindow(messages: readonly MessageRow[], budget: number): 
   return picked.reverse();
 }
 
+/** Client-supplied history (OpenAI-compatible API), windowed by the same token budget. */
+function suppliedWindow(history: NonNullable<TurnState["input"]["history"]>, budget: number): ModelMessage[] {
+  const picked: ModelMessage[] = [];
+  let spent = 0;
+  for (let i = history.length - 1; i >= 0; i--) {
+    const message = history[i]!;
+    if (!message.content.trim()) continue;
+    spent += approximateTokens(message.content) + 4;
+    if (spent > budget) break;
+    picked.push({ role: message.role, content: message.content });
+  }
+  return picked.reverse();
+}
+
 export const historyStage: TurnStage = {
   name: "history",
   async run(state) {
     const { deps } = state;
+    if (state.input.history) {
+      state.history = suppliedWindow(state.input.history, deps.chat.historyTokens);
+      return;
+    }
     const recent = await deps.repositories.messages.listRecent(state.conversationId, HISTORY_SCAN);
     const earlier = recent.filter((m) => m.id !== state.userMessage?.id);
     state.history = historyWindow(earlier, deps.chat.historyTokens);

@@ -18,6 +18,9 @@ export const promptStage: TurnStage = {
       agent.persona,
       agent.prompt,
       state.memory ? `What you know about the person asking:\n${state.memory}` : "",
+      state.input.instructions
+        ? `Instructions from the calling application:\n${state.input.instructions}`
+        : "",
       state.citations.size > 0 ? CITE_INSTRUCTIONS : NO_PASSAGES,
       state.citations.size > 0 ? formatPassages(state.citations.forPrompt()) : "",
     ];
