@@ -1,10 +1,10 @@
-import { and, eq, ilike, inArray, isNotNull, isNull, or, type SQL, sql } from "drizzle-orm";
+import { and, eq, ilike, inArray, isNotNull, or, type SQL, sql } from "drizzle-orm";
 import type { Queryable } from "../db/client.js";
 import { conversations, messages } from "../db/schema/index.js";
 import type { CursorPage, Page, PageQuery } from "../lib/pagination.js";
 import type { Access } from "../services/context.js";
 import { CachedTableRepository } from "./cached-table-repository.js";
-import { departmentScope } from "./scope.js";
+import { departmentOrOrgWideScope, departmentScope } from "./scope.js";
 
 export type ConversationRow = typeof conversations.$inferSelect;
 export type ConversationStatus = ConversationRow["status"];
@@ -63,8 +63,7 @@ export class ConversationRepository extends CachedTableRepository<typeof convers
       scope.kind === "owner"
         ? and(
             eq(conversations.userId, scope.userId),
-            // No reach filter means every department; `or(x, undefined)` would wrongly narrow it to x.
-            reach === undefined ? undefined : or(isNull(conversations.departmentId), reach),
+            departmentOrOrgWideScope(conversations.departmentId, access),
           )
         : and(isNotNull(conversations.departmentId), reach),
       filter.status ? eq(conversations.status, filter.status) : undefined,

@@ -3,7 +3,7 @@ import { expect } from "vitest";
 import { feedback } from "../../src/db/schema/index.js";
 import { makeAgent, makeAgentVersion } from "../factories/assistants.js";
 import { makeMessage } from "../factories/conversations.js";
-import { call, type TestApp } from "./identity-helpers.js";
+import { addMember, call, createDepartment, signUp, type TestApp } from "./identity-helpers.js";
 
 export { addMember, audits, call, createDepartment, signUp, uniq } from "./identity-helpers.js";
 
@@ -61,3 +61,27 @@ export async function exchange(
 export async function feedbackRows(t: TestApp, messageId: string) {
   return t.context.container.database.db.select().from(feedback).where(eq(feedback.messageId, messageId));
 }
+
+/**
+ * One organisation with HR and Sales, an agent in each plus an org-wide one, two HR employees, an HR
+ * department head (a reviewer: analytics:read) and a Sales department head.
+ */
+export async function conversationWorld(t: TestApp) {
+  const tenant = await signUp(t);
+  const hr = await createDepartment(t, tenant.token, "HR");
+  const sales = await createDepartment(t, tenant.token, "Sales");
+  return {
+    tenant,
+    hr,
+    sales,
+    hrAgent: await publishedAgent(t, tenant.orgId, hr),
+    salesAgent: await publishedAgent(t, tenant.orgId, sales),
+    orgAgent: await publishedAgent(t, tenant.orgId, null),
+    ana: await addMember(t, tenant.token, hr, "employee", "Ana"),
+    ben: await addMember(t, tenant.token, hr, "employee", "Ben"),
+    hrHead: await addMember(t, tenant.token, hr, "dept_head", "Hana Head"),
+    salesHead: await addMember(t, tenant.token, sales, "dept_head", "Sam Head"),
+  };
+}
+
+export type ConversationWorld = Awaited<ReturnType<typeof conversationWorld>>;
