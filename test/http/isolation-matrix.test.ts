@@ -243,15 +243,18 @@ function fillUrl(route: RouteEntry, ctx: ExampleContext, more: Record<string, st
   return search ? `${path}?${search}` : path;
 }
 
-function errorEnvelope(response: LightMyRequestResponse) {
+function errorEnvelope(response: LightMyRequestResponse, route: RouteEntry) {
   const requestId = response.headers["x-request-id"];
   expect(requestId, "every response carries x-request-id").toEqual(expect.any(String));
   const body = response.json() as { error: Record<string, unknown> };
   expect(Object.keys(body)).toEqual(["error"]);
+  // The OpenAI-compatible routes (/v1) add OpenAI's error `type` for OpenAI clients; nothing else.
+  const openai = route.url.startsWith("/v1/");
   expect(body.error).toEqual({
     code: expect.any(String),
     message: expect.any(String),
     requestId,
+    ...(openai ? { type: expect.any(String) } : {}),
     ...(body.error.details === undefined ? {} : { details: expect.any(Object) }),
   });
   const code = body.error.code as keyof typeof errorCodes;
@@ -307,7 +310,7 @@ async function runCase(route: RouteEntry, c: MatrixCase) {
   const response = await send(resource?.id, listing);
   const label = `${key} [${c.name}] answered ${response.statusCode}: ${response.body.slice(0, 500)}`;
   expect(response.statusCode, label).toBeLessThan(500);
-  if (response.statusCode >= 400) errorEnvelope(response);
+  if (response.statusCode >= 400) errorEnvelope(response, route);
 
   if (c.expected === "reachable") {
     const refusals = byId ? [401, 403, 404] : [401, 403];

@@ -367,6 +367,11 @@ export const exampleBodies: Record<string, (ctx: ExampleContext) => unknown> = {
   }),
   "PATCH /conversations/:id": () => ({ title: marker("visible", "chat-renamed") }),
   "POST /conversations/:id/messages": () => ({ text: "How many leave days do I get?" }),
+  // `model` may name the agent by id too, which is what the example knows synchronously.
+  "POST /v1/chat/completions": ({ world }) => ({
+    model: exampleAgentOf(world),
+    messages: [{ role: "user", content: "How many leave days do I get?" }],
+  }),
   "POST /conversations/:id/messages/:messageId/feedback": () => ({ rating: -1, comment: "matrix says no" }),
   // Removing budgets keeps the matrix's own world unlimited while still writing (and auditing).
   "PUT /budgets/org": () => ({ monthlyBudgetUsd: null }),

@@ -25,7 +25,8 @@ let sequence = 0;
 /** A unique, searchable string; `hidden` markers must never appear in a refused or filtered response. */
 export function marker(kind: "hidden" | "visible", what: string): string {
   sequence += 1;
-  return `${kind}-${what}-${run}-${sequence}`;
+  // Zero-padded, so no marker is a prefix of a later one ("…-45" inside "…-457" would read as a leak).
+  return `${kind}-${what}-${run}-${String(sequence).padStart(6, "0")}`;
 }
 
 export type DepartmentRow = Awaited<ReturnType<Repositories["departments"]["create"]>>;
