@@ -39,13 +39,21 @@ export async function loadRetrievalCorpus(
   options: { chunks: number; departments: number; seed: number },
   log: (message: string) => void,
 ): Promise<RetrievalCorpus> {
-  const handle = openPostgres({ url, poolSize: 4, applicationName: "atrium-bench" });
-  const forcedUrl = new URL(url);
-  forcedUrl.searchParams.set("options", "-c enable_sort=off");
-  const forced = openPostgres({ url: forcedUrl.toString(), poolSize: 2, applicationName: "atrium-bench" });
-  if (handle.kind !== "postgres") throw new Error("unreachable");
-  handle.pool.on("connect", (client) => {
-    client.query(`SET maintenance_work_mem = '${MAINTENANCE_WORK_MEM}'`).catch(() => {});
+  // Session settings through the connection string, so every pooled connection starts with them.
+  const withOptions = (options: string) => {
+    const u = new URL(url);
+    u.searchParams.set("options", options);
+    return u.toString();
+  };
+  const handle = openPostgres({
+    url: withOptions(`-c maintenance_work_mem=${MAINTENANCE_WORK_MEM}`),
+    poolSize: 4,
+    applicationName: "atrium-bench",
+  });
+  const forced = openPostgres({
+    url: withOptions("-c enable_sort=off"),
+    poolSize: 2,
+    applicationName: "atrium-bench",
   });
   const close = async () => {
     await handle.close().catch(() => {});
