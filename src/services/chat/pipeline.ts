@@ -45,10 +45,9 @@ export async function runTurn(
   stages: readonly TurnStage[] = TURN_STAGES,
 ): Promise<TurnResult> {
   try {
-    for (const stage of stages) {
-      if (state.signal.aborted && state.taskId) throw state.signal.reason;
-      await stage.run(state);
-    }
+    // Stages watch the turn's signal themselves: once the model has answered, a disconnect or a
+    // timeout no longer throws the answer away (it is stored for the next time the client looks).
+    for (const stage of stages) await stage.run(state);
     return { ok: true };
   } catch (error) {
     if (!state.taskId) throw error;

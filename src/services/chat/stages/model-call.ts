@@ -36,6 +36,7 @@ export const modelCallStage: TurnStage = {
   async run(state) {
     const { deps, ctx } = state;
     const agent = state.agent!;
+    if (state.signal.aborted) throw state.signal.reason;
     const { spec, model } = deps.chatModels.resolve({
       ...(agent.provider ? { provider: agent.provider } : {}),
       ...(agent.model ? { model: agent.model } : {}),
@@ -54,7 +55,7 @@ export const modelCallStage: TurnStage = {
       state.modelStartedAt = Date.now();
       const result = streamText({
         model,
-        system: state.system,
+        instructions: state.system,
         messages,
         ...(Object.keys(tools).length > 0 ? { tools, stopWhen: stepCountIs(agent.maxSteps) } : {}),
         ...(agent.temperature === undefined ? {} : { temperature: agent.temperature }),
