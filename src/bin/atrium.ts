@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from "../config/env.js";
 import { runMigrations } from "../db/migrate.js";
 import { buildApp } from "../http/app.js";
 import { redactUrl } from "../lib/logger.js";
+import { DEMO_CONTENT } from "../services/seed/demo-content.js";
 import type { SeedResult } from "../services/seed/seed-demo.js";
 import { demoContentChanged } from "../services/seed/seed-demo-content.js";
 import { registerAskCommand } from "./commands/ask.js";
@@ -30,7 +31,7 @@ function printDemoBanner(seeded: SeedResult): void {
       `  Demo organisation "${seeded.orgSlug}" created.`,
       `  Sign in as ${seeded.adminEmail} with password: ${seeded.password}`,
       "  (set DEMO_PASSWORD to choose it; other demo users share it)",
-      `  Assistants: HR Assistant, IT Helpdesk, Finance Assistant (${seeded.content.documentsAdded} documents queued for ingestion)`,
+      `  Assistants: ${DEMO_CONTENT.map((c) => c.agent.name).join(", ")} (${seeded.content.documentsAdded} documents queued for ingestion)`,
       '  Try: npx atrium ask "How many days of annual leave do I get?"',
       "",
     ].join("\n"),
