@@ -27,8 +27,11 @@ export class SseWriter {
     private readonly reply: FastifyReply,
     headers: Record<string, string> = {},
   ) {
+    // Headers set on the reply so far (CORS, helmet, request id) would be lost by hijacking.
+    const earlier = reply.getHeaders() as Record<string, string | string[] | number>;
     reply.hijack();
     reply.raw.writeHead(200, {
+      ...earlier,
       "content-type": "text/event-stream; charset=utf-8",
       "cache-control": "no-cache, no-transform",
       connection: "keep-alive",
