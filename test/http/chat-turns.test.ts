@@ -150,6 +150,12 @@ describe("chat turns", () => {
     t.models.scripted.script({ text: "Third." });
     expect((await ask(t, tenant.token, fresh, "Hi")).status).toBe(200);
     expect(t.models.scripted.lastPromptText()).toContain("PROMPT-OF-VERSION-TWO");
+
+    // A pinned version does not keep a disabled assistant answering.
+    const disabled = await call(t, "POST", `/agents/${agentId}/disable`, { token: tenant.token });
+    expect(disabled.status, JSON.stringify(disabled.body)).toBe(200);
+    const refused = await ask(t, tenant.token, conversationId, "Still there?");
+    expect(refused.status).toBe(412);
   });
 
   it("refuses over budget before calling the model or storing anything", async () => {

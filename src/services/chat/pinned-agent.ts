@@ -64,11 +64,15 @@ export async function loadPinnedAgent(
     ? await r.namespaces.findById(conversation.namespaceId, ctx.db)
     : undefined;
   const agentRow = await r.agents.findById(version.agentId, ctx.db);
+  // The version is pinned, but a disabled or archived agent stops answering altogether.
+  if (!agentRow || agentRow.archived || !agentRow.enabled) {
+    throw new AppError("PRECONDITION_FAILED", `The assistant ${version.name} is disabled or archived`);
+  }
   const agent: TurnAgent = {
     agentId: version.agentId,
     versionId: version.id,
     version: version.version,
-    departmentId: agentRow?.departmentId ?? conversation.departmentId,
+    departmentId: agentRow.departmentId,
     name: version.name,
     prompt: version.prompt ?? "",
     persona: (await personaOf(r, ctx, version)) || (namespace?.persona ?? ""),
