@@ -210,9 +210,8 @@ async function checkSql(url: string, orgId: string, authSecret: string): Promise
       access,
       { includeArchived: false },
       { page: 1, pageSize: PAGE_SIZE },
-      db,
     );
-    const expected = [{ sql: departmentPageSql(false), params: [orgId, false, PAGE_SIZE] }];
+    const expected = [{ sql: departmentPageSql(), params: [orgId, false, PAGE_SIZE, 0] }];
     if (!isDeepStrictEqual(seen, expected)) {
       throw new Error(
         `the baseline's SQL no longer matches Atrium's.\nAtrium ran:\n${JSON.stringify(seen, null, 2)}\n` +

@@ -10,7 +10,11 @@
  */
 import Fastify from "fastify";
 import pg from "pg";
-import { DEPARTMENT_COUNT_SQL, departmentPageSql } from "./lib/api-departments-sql.js";
+import {
+  DEPARTMENT_COUNT_SQL,
+  DEPARTMENT_PAGE_STATEMENT,
+  departmentPageSql,
+} from "./lib/api-departments-sql.js";
 
 interface DepartmentDbRow {
   id: string;
@@ -40,8 +44,7 @@ const pool = new pg.Pool({
 });
 pool.on("error", () => {});
 
-const pageSql = departmentPageSql(false);
-const pageSqlWithOffset = departmentPageSql(true);
+const pageSql = departmentPageSql();
 
 function intParam(value: unknown, fallback: number, max: number): number {
   const n = typeof value === "string" ? Number(value) : Number.NaN;
@@ -57,15 +60,11 @@ app.get("/departments", async (request) => {
   const page = intParam(query.page, 1, 1_000_000);
   const pageSize = intParam(query.pageSize, 20, 100);
   const offset = (page - 1) * pageSize;
-  const rows =
-    offset > 0
-      ? await pool.query<DepartmentDbRow & { count: string }>(pageSqlWithOffset, [
-          orgId,
-          false,
-          pageSize,
-          offset,
-        ])
-      : await pool.query<DepartmentDbRow & { count: string }>(pageSql, [orgId, false, pageSize]);
+  const rows = await pool.query<DepartmentDbRow & { count: string }>({
+    name: DEPARTMENT_PAGE_STATEMENT,
+    text: pageSql,
+    values: [orgId, false, pageSize, offset],
+  });
   const first = rows.rows[0];
   const total = first
     ? Number(first.count)

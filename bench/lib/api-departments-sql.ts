@@ -1,7 +1,7 @@
 /**
  * The SQL that Atrium's `GET /departments` sends for a caller who sees every department, copied from
- * what Drizzle generates for DepartmentRepository.pageVisible → TableRepository.page() (one query:
- * the page with a window count; a separate count only past the last page). The baseline server runs these strings with plain pg; api.bench.ts checks
+ * what Drizzle generates for DepartmentRepository.pageVisible → TableRepository.page() (one prepared
+ * query: the page with a window count; a separate count only past the last page). The baseline server runs these strings with plain pg; api.bench.ts checks
  * them against Drizzle's own toSQL() before it measures anything, so they cannot drift silently.
  */
 export const DEPARTMENT_COLUMNS = [
@@ -20,12 +20,17 @@ export const DEPARTMENT_COLUMNS = [
 
 const WHERE = 'where ("departments"."org_id" = $1 and "departments"."is_archived" = $2)';
 
-/** Drizzle leaves out `offset` when it is 0 (the first page). */
-export function departmentPageSql(withOffset: boolean): string {
+/**
+ * Atrium prepares this statement once (DepartmentRepository.pageVisible) and runs it as a named
+ * statement; the baseline uses the same name so both skip PostgreSQL's parse and plan equally.
+ */
+export const DEPARTMENT_PAGE_STATEMENT = "departments_page_all";
+
+export function departmentPageSql(): string {
   const columns = DEPARTMENT_COLUMNS.map((c) => `"${c}"`).join(", ");
   return (
     `select ${columns}, count(*) over() from "departments" ${WHERE} ` +
-    `order by "departments"."created_at" desc, "departments"."id" desc limit $3${withOffset ? " offset $4" : ""}`
+    `order by "departments"."created_at" desc, "departments"."id" desc limit $3 offset $4`
   );
 }
 

@@ -33,6 +33,11 @@ export function createAccessTokens(secret: string, ttlSeconds: number) {
         .sign(key);
     },
     async verify(token: string): Promise<AccessClaims> {
+      const known = verified.get(token);
+      if (known) {
+        if (known.expiresAt > Date.now()) return known.claims;
+        verified.delete(token);
+      }
       try {
         const { payload } = await jwtVerify(token, key, {
           issuer: ISSUER,
