@@ -67,15 +67,18 @@ describe("cache codec", () => {
 });
 
 describe("MemoryCache", () => {
-  it("returns copies, so callers cannot mutate what is cached", async () => {
+  it("stores a frozen copy, so neither the writer nor a reader can change what is cached", async () => {
     const cache = new MemoryCache(10);
     const row = { id: "1", at: new Date(10), list: [1] };
     await cache.set("k", row, 60);
     row.list.push(2);
     const first = await cache.get<typeof row>("k");
     expect(first).toEqual({ id: "1", at: new Date(10), list: [1] });
-    first!.list.push(3);
-    expect((await cache.get<typeof row>("k"))?.list).toEqual([1]);
+    expect(() => first!.list.push(3)).toThrow(TypeError);
+    expect(() => {
+      (first as { id: string }).id = "2";
+    }).toThrow(TypeError);
+    expect(await cache.get<typeof row>("k")).toEqual({ id: "1", at: new Date(10), list: [1] });
   });
 
   it("deletes several keys at once and evicts beyond its size", async () => {
