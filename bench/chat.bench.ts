@@ -58,6 +58,7 @@ async function main() {
   const scratch = await createScratchDatabase(base, "atrium_bench_chat");
   const dataDir = mkdtempSync(join(tmpdir(), "atrium-bench-chat-"));
   const handle = openPostgres({ url: scratch.url, poolSize: 8 });
+  if (handle.kind !== "postgres") throw new Error("unreachable");
   try {
     await runMigrations(handle);
     const config = loadConfig({
@@ -92,6 +93,8 @@ async function main() {
     const rng = createRng(seed);
     const t0 = now();
     const corpus = await addSyntheticChunks(container, { knowledgeBaseId: kbId, target: chunkTarget, rng });
+    // The steady state autovacuum reaches after a bulk load: planner and full-text term statistics.
+    await handle.pool.query("ANALYZE chunks; ANALYZE chunk_questions");
     console.log(
       `knowledge base: ${formatNumber(corpus.total)} chunks (${formatNumber(corpus.added)} synthetic added in ${formatDuration(now() - t0)}), hybrid retrieval, limit ${config.chat.retrievalLimit}`,
     );
