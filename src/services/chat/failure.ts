@@ -1,6 +1,6 @@
-import { randomUUID } from "node:crypto";
 import { withTransaction } from "../../db/transaction.js";
 import { type ErrorCode, isAppError } from "../../lib/errors.js";
+import { runRow } from "./run-row.js";
 import { ModelCallError } from "./stages/model-call.js";
 import { TurnAbort } from "./turn-abort.js";
 import type { TurnState } from "./turn-state.js";
@@ -84,31 +84,15 @@ export async function recordFailure(state: TurnState, failure: TurnFailure): Pro
         tx,
       );
       const run = await r.agentRuns.create(
-        {
-          orgId: ctx.orgId,
-          departmentId: state.conversation!.departmentId,
-          traceId: randomUUID().replace(/-/g, ""),
-          agentTaskId: state.taskId!,
-          conversationId: state.conversationId,
+        runRow(state, {
           messageId: message.id,
-          namespaceId: state.conversation!.namespaceId,
-          agentId: state.agent!.agentId,
-          userId: ctx.actor.userId ?? null,
-          provider: state.modelSpec?.provider ?? state.agent!.provider ?? "unknown",
-          model: state.modelSpec?.model ?? state.agent!.model ?? "unknown",
-          promptTokens: state.usage.promptTokens,
-          completionTokens: state.usage.completionTokens,
-          totalTokens: tokens,
           costUsd: cost,
-          latencyMs: durationMs,
-          firstTokenMs:
-            state.firstTokenAt && state.modelStartedAt ? state.firstTokenAt - state.modelStartedAt : null,
+          durationMs,
+          finishedAt,
           status: failure.status === "timeout" ? "timeout" : "error",
           error: failure.message,
-          metadata: { requestId: ctx.meta.requestId, reason: failure.reason, code: failure.code },
-          startedAt: new Date(state.startedAt),
-          finishedAt,
-        },
+          metadata: { reason: failure.reason, code: failure.code },
+        }),
         tx,
       );
       state.runId = run.id;

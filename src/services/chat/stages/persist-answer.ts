@@ -1,6 +1,6 @@
-import { randomUUID } from "node:crypto";
 import { withTransaction } from "../../../db/transaction.js";
 import { citationView, snippetOf } from "../citation-view.js";
+import { runRow } from "../run-row.js";
 import type { TurnStage } from "../turn-state.js";
 
 /**
@@ -68,30 +68,14 @@ export const persistAnswerStage: TurnStage = {
         tx,
       );
       const run = await r.agentRuns.create(
-        {
-          orgId: ctx.orgId,
-          departmentId: state.conversation!.departmentId,
-          traceId: randomUUID().replace(/-/g, ""),
-          agentTaskId: state.taskId!,
-          conversationId: state.conversationId,
+        runRow(state, {
           messageId: message.id,
-          namespaceId: state.conversation!.namespaceId,
-          agentId: state.agent!.agentId,
-          userId: ctx.actor.userId ?? null,
-          provider: spec.provider,
-          model: spec.model,
-          promptTokens: state.usage.promptTokens,
-          completionTokens: state.usage.completionTokens,
-          totalTokens: tokens,
           costUsd: state.costUsd,
-          latencyMs: durationMs,
-          firstTokenMs:
-            state.firstTokenAt && state.modelStartedAt ? state.firstTokenAt - state.modelStartedAt : null,
-          status: "ok",
-          metadata: { requestId: ctx.meta.requestId, removedCitations: answer.removed },
-          startedAt: new Date(state.startedAt),
+          durationMs,
           finishedAt,
-        },
+          status: "ok",
+          metadata: { removedCitations: answer.removed },
+        }),
         tx,
       );
       const passages = state.citations.all();

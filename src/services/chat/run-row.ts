@@ -1,0 +1,46 @@
+import { randomUUID } from "node:crypto";
+import type { TurnState } from "./turn-state.js";
+
+/**
+ * The `agent_runs` row of a turn that has ended, answered or failed: both paths record the same
+ * trace, differing only in outcome and metadata.
+ */
+export function runRow(
+  state: TurnState,
+  outcome: {
+    messageId: string;
+    costUsd: number;
+    durationMs: number;
+    finishedAt: Date;
+    status: "ok" | "error" | "timeout";
+    error?: string;
+    metadata: Record<string, unknown>;
+  },
+) {
+  const { ctx } = state;
+  return {
+    orgId: ctx.orgId,
+    departmentId: state.conversation!.departmentId,
+    traceId: randomUUID().replace(/-/g, ""),
+    agentTaskId: state.taskId!,
+    conversationId: state.conversationId,
+    messageId: outcome.messageId,
+    namespaceId: state.conversation!.namespaceId,
+    agentId: state.agent!.agentId,
+    userId: ctx.actor.userId ?? null,
+    provider: state.modelSpec?.provider ?? state.agent!.provider ?? "unknown",
+    model: state.modelSpec?.model ?? state.agent!.model ?? "unknown",
+    promptTokens: state.usage.promptTokens,
+    completionTokens: state.usage.completionTokens,
+    totalTokens: state.usage.promptTokens + state.usage.completionTokens,
+    costUsd: outcome.costUsd,
+    latencyMs: outcome.durationMs,
+    firstTokenMs:
+      state.firstTokenAt && state.modelStartedAt ? state.firstTokenAt - state.modelStartedAt : null,
+    status: outcome.status,
+    error: outcome.error ?? null,
+    metadata: { requestId: ctx.meta.requestId, ...outcome.metadata },
+    startedAt: new Date(state.startedAt),
+    finishedAt: outcome.finishedAt,
+  };
+}
