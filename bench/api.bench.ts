@@ -210,6 +210,7 @@ async function checkSql(url: string, orgId: string, authSecret: string): Promise
       access,
       { includeArchived: false },
       { page: 1, pageSize: PAGE_SIZE },
+      db, // as the department service calls it: with the context's database
     );
     const expected = [{ sql: departmentPageSql(), params: [orgId, false, PAGE_SIZE, 0] }];
     if (!isDeepStrictEqual(seen, expected)) {

@@ -1,21 +1,16 @@
 import { randomUUID } from "node:crypto";
 import cors from "@fastify/cors";
-import helmet from "@fastify/helmet";
 import multipart from "@fastify/multipart";
 import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyContextConfig } from "fastify";
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from "fastify-type-provider-zod";
+import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import type { Container } from "../app/container.js";
 import { authPlugin } from "./auth.js";
 import { errorHandler, frameworkErrorHandler, notFoundHandler } from "./error-handler.js";
 import { registerJsonParser } from "./json-body.js";
+import { responseSerializerCompiler } from "./response-encoder.js";
 import { apiKeyRoutes } from "./routes/api-keys/index.js";
 import { assistantRoutes } from "./routes/assistants/index.js";
 import { auditRoutes } from "./routes/audit/index.js";
@@ -39,6 +34,7 @@ import { toolRoutes } from "./routes/tools/index.js";
 import { usageRoutes } from "./routes/usage/index.js";
 import { userRoutes } from "./routes/users/index.js";
 import { webSourceRoutes } from "./routes/web-sources/index.js";
+import { SECURITY_HEADERS } from "./security-headers.js";
 
 export const BODY_LIMIT_BYTES = 1_048_576;
 
@@ -72,7 +68,7 @@ export async function buildApp(container: Container) {
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(responseSerializerCompiler);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
   registerJsonParser(app);
@@ -91,14 +87,11 @@ export async function buildApp(container: Container) {
       });
     }
   });
-  app.addHook("onRequest", async (request, reply) => {
-    reply.header("x-request-id", request.id);
+  app.addHook("onRequest", (request, reply, done) => {
+    reply.headers(SECURITY_HEADERS).header("x-request-id", request.id);
+    done();
   });
 
-  await app.register(helmet, {
-    // The API docs page loads its own inline scripts and styles.
-    contentSecurityPolicy: false,
-  });
   await app.register(cors, { origin: container.config.http.corsOrigins, credentials: true });
   await app.register(rateLimit, { global: false });
   await app.register(multipart, {

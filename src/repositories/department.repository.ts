@@ -52,7 +52,9 @@ export class DepartmentRepository extends TableRepository<typeof departments> {
     query: PageQuery,
     tx?: Queryable,
   ): Promise<Page<DepartmentRow>> {
-    if (tx || filter.search) return this.page(this.visible(orgId, access, filter), query, tx);
+    // The prepared statement is bound to the root database: a transaction (or a search) builds its own.
+    const inTransaction = tx !== undefined && tx !== this.db;
+    if (inTransaction || filter.search) return this.page(this.visible(orgId, access, filter), query, tx);
     const excluded = access.excludedDepartmentIds;
     const ids = access.allDepartments
       ? [...excluded]
@@ -61,13 +63,17 @@ export class DepartmentRepository extends TableRepository<typeof departments> {
     const shape: ReachShape = access.allDepartments ? (ids.length > 0 ? "all-except" : "all") : "only";
     const { limit, offset } = toOffset(query);
     const prepared = this.preparedPage(shape, filter.includeArchived);
-    const rows = (await guarded(() => prepared.execute({ orgId, ids, limit, offset }))) as (DepartmentRow & {
-      pageTotal?: number;
-    })[];
+    const rows = (await guarded(() => prepared.execute({ orgId, ids, limit, offset }))) as {
+      row: DepartmentRow;
+      pageTotal: number;
+    }[];
     const total =
       rows[0]?.pageTotal ?? (offset > 0 ? await this.count(this.visible(orgId, access, filter)) : 0);
-    for (const row of rows) delete row.pageTotal;
-    return buildPage(rows, query, total);
+    return buildPage(
+      rows.map((r) => r.row),
+      query,
+      total,
+    );
   }
 
   private preparedPage(shape: ReachShape, includeArchived: boolean) {
@@ -81,7 +87,10 @@ export class DepartmentRepository extends TableRepository<typeof departments> {
             ? sql`${departments.id} <> all(${placeholder.ids}::uuid[])`
             : sql`${departments.id} = any(${placeholder.ids}::uuid[])`;
       prepared = this.db
-        .select({ ...getTableColumns(departments), pageTotal: sql<number>`count(*) over()`.mapWith(Number) })
+        .select({
+          row: getTableColumns(departments),
+          pageTotal: sql<number>`count(*) over()`.mapWith(Number),
+        })
         .from(departments)
         .where(
           and(

@@ -143,8 +143,10 @@ export class TableRepository<T extends EntityTable> {
     // One round trip: the window count rides along with the page's rows.
     const rows = (await guarded(() =>
       this.q(tx)
+        // Nested, so each row comes back as its own object: deleting a key from it would drop V8's
+        // fast properties for every later read of the row (serialisation included).
         .select({
-          ...getTableColumns(this.table as PgTable),
+          row: getTableColumns(this.table as PgTable),
           pageTotal: sql<number>`count(*) over()`.mapWith(Number),
         })
         .from(this.table as PgTable)
@@ -152,12 +154,15 @@ export class TableRepository<T extends EntityTable> {
         .orderBy(desc(this.table.createdAt), desc(this.table.id))
         .limit(limit)
         .offset(offset),
-    )) as (Row<T> & { pageTotal?: number })[];
+    )) as { row: Row<T>; pageTotal: number }[];
     const first = rows[0];
     // Past the last page there are no rows to carry the count, so ask for it (rare).
-    const total = first ? first.pageTotal! : offset > 0 ? await this.count(where, tx) : 0;
-    for (const row of rows) delete row.pageTotal;
-    return buildPage(rows as Row<T>[], query, total);
+    const total = first ? first.pageTotal : offset > 0 ? await this.count(where, tx) : 0;
+    return buildPage(
+      rows.map((r) => r.row),
+      query,
+      total,
+    );
   }
 
   /** Keyset page, newest first: stable under concurrent inserts and O(limit) at any depth. */

@@ -56,9 +56,16 @@ describe("system routes", () => {
     expect(replaced.headers["x-request-id"]).not.toBe("bad id!");
   });
 
-  it("sets security headers", async () => {
-    const res = await t.app.inject({ method: "GET", url: "/health" });
-    expect(res.headers["x-content-type-options"]).toBe("nosniff");
+  it("sets the security headers on answers, errors and unknown routes", async () => {
+    for (const url of ["/health", "/departments", "/no-such-route"]) {
+      const res = await t.app.inject({ method: "GET", url });
+      expect(res.headers["x-content-type-options"]).toBe("nosniff");
+      expect(res.headers["x-frame-options"]).toBe("SAMEORIGIN");
+      expect(res.headers["strict-transport-security"]).toBe("max-age=31536000; includeSubDomains");
+      expect(res.headers["referrer-policy"]).toBe("no-referrer");
+      expect(res.headers["cross-origin-opener-policy"]).toBe("same-origin");
+      expect(res.headers["x-request-id"]).toBeTruthy();
+    }
   });
 });
 

@@ -1,11 +1,12 @@
 import { z } from "zod";
 import { errorCodes } from "../../lib/errors.js";
+import { toIsoString } from "../../lib/iso-time.js";
 import { MAX_PAGE_SIZE } from "../../lib/pagination.js";
 
 /** A Date in the service layer, an ISO 8601 string on the wire (and in the OpenAPI document). */
 export const timestamp = z.codec(z.iso.datetime({ offset: true }), z.date(), {
   decode: (text) => new Date(text),
-  encode: (date) => date.toISOString(),
+  encode: toIsoString,
 });
 
 export const idParams = z.object({ id: z.uuid({ message: "must be a UUID" }) });
