@@ -17,6 +17,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Pool } from "pg";
 import { createContainer } from "../src/app/container.js";
 import { loadConfig } from "../src/config/env.js";
 import { openPostgres } from "../src/db/client.js";
@@ -50,6 +51,28 @@ function zeroLatencyModels(): ChatModelProvider {
     resolve: () => ({ spec: { provider: "scripted", model: "zero-latency" }, model }),
     costUsd: () => 0,
   };
+}
+
+/** Stages that run inside a group, shown under it. */
+const NESTED = new Set(["budget", "persist-user-message", "history", "memory", "retrieval"]);
+
+/** p50/p95 of each stage's time over the last `count` runs (the measured turns), in pipeline order. */
+async function stageBreakdown(pool: Pool, count: number) {
+  const { rows } = await pool.query<{ stages: { name: string; ms: number }[] | null }>(
+    "select metadata->'stages' as stages from agent_runs order by created_at desc limit $1",
+    [count],
+  );
+  const byStage = new Map<string, number[]>();
+  for (const row of rows) {
+    for (const { name, ms } of row.stages ?? []) byStage.set(name, [...(byStage.get(name) ?? []), ms]);
+  }
+  return [...byStage].map(([name, values]) => {
+    const s = summarize(
+      values,
+      values.reduce((a, b) => a + b, 0),
+    );
+    return { name: NESTED.has(name) ? `  ${name}` : name, p50: s.p50Ms, p95: s.p95Ms };
+  });
 }
 
 async function main() {
@@ -182,6 +205,14 @@ async function main() {
     console.log(
       `turns: ${formatNumber(turnMs.length)} measured after ${warmup} warm-up; failed ${failed}; answers with a verified citation ${cited}/${warmup + turns}`,
     );
+    const stages = await stageBreakdown(handle.pool, turnMs.length);
+    console.log("\nwhere a turn's time goes (p50 per stage, from the runs' traces; nested stages indented):");
+    console.log(
+      formatTable(
+        ["stage", "p50", "p95"],
+        stages.map((s) => [s.name, ms(s.p50), ms(s.p95)]),
+      ),
+    );
     const met = overheadP50 <= GOAL_OVERHEAD_MS && failed === 0;
     console.log(
       `GOAL Atrium adds ≤ ${GOAL_OVERHEAD_MS} ms p50 beyond retrieval and model time: ${ms(overheadP50)} — ${met ? "met" : "NOT met"}`,
@@ -194,6 +225,7 @@ async function main() {
       turn: turnSummary,
       overheadP50Ms: overheadP50,
       overheadP95Ms: overheadP95,
+      stages,
       failed,
       goalMet: met,
     });

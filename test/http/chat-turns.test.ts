@@ -72,6 +72,25 @@ describe("chat turns", () => {
     const trace = await call(t, "GET", `/runs/${res.body.runId}`, { token: tenant.token });
     expect(trace.status, JSON.stringify(trace.body)).toBe(200);
     expect(trace.body.task.id).toBe(res.body.taskId);
+    // Every stage before the answer was stored is timed, in the order they started (retrieval runs
+    // beside the budget check, the question's storage, history and memory).
+    expect(trace.body.run.stages.map((s: { name: string }) => s.name)).toEqual([
+      "load-conversation",
+      "prepare",
+      "budget",
+      "retrieval",
+      "persist-user-message",
+      "history",
+      "memory",
+      "prompt",
+      "model-call",
+      "check-citations",
+    ]);
+    const stageMs = Object.fromEntries(
+      (trace.body.run.stages as { name: string; ms: number }[]).map((s) => [s.name, s.ms]),
+    );
+    expect(Object.values(stageMs).every((ms) => ms >= 0)).toBe(true);
+    expect(stageMs.prepare).toBeGreaterThanOrEqual(Math.max(stageMs.retrieval!, stageMs.budget!));
     expect(trace.body.retrievalHits.map((h: { rank: number }) => h.rank)).toEqual(hits.map((_, i) => i + 1));
     const byTask = await call(t, "GET", `/runs/${res.body.taskId}`, { token: tenant.token });
     expect(byTask.body.run.id).toBe(res.body.runId);

@@ -99,6 +99,7 @@ export function createChatService(input: ChatDeps) {
         toolSteps: [],
         usage: { promptTokens: 0, completionTokens: 0 },
         costUsd: 0,
+        stages: [],
       };
       try {
         const result = await runTurn(state);

@@ -11,21 +11,62 @@ import { persistUserMessageStage } from "./stages/persist-user-message.js";
 import { promptStage } from "./stages/prompt.js";
 import { retrievalStage } from "./stages/retrieval.js";
 import { scheduleMemoryStage } from "./stages/schedule-memory.js";
-import type { TurnStage, TurnState } from "./turn-state.js";
+import type { StageTiming, TurnStage, TurnState } from "./turn-state.js";
 
 /**
- * The stages of a chat turn, in order. Governance stages slot in by name without touching the
- * others: PII masking after `persist-user-message` (the stored question stays the user's own words
- * or is masked there), intent classification after `history`, an approval hold between
- * `check-citations` and `persist-answer`. See docs/architecture.md ("A chat turn").
+ * Runs one stage and records how long it took in `state.stages` (kept in the run's trace), listed
+ * in the order the stages started: a group before the stages inside it.
+ */
+async function runTimed(stage: TurnStage, state: TurnState): Promise<void> {
+  const timing: StageTiming = { name: stage.name };
+  state.stages.push(timing);
+  const started = performance.now();
+  try {
+    await stage.run(state);
+  } finally {
+    timing.ms = Math.round((performance.now() - started) * 100) / 100;
+  }
+}
+
+/**
+ * Branches of stages that run side by side: each branch in order, the branches at once. The group
+ * ends when every branch has; then the first failure (in branch order) is thrown, so an error of an
+ * earlier branch (a refused budget) wins over a later one's, exactly as if they had run in sequence.
+ */
+export function concurrently(name: string, ...branches: readonly TurnStage[][]): TurnStage {
+  return {
+    name,
+    async run(state) {
+      const settled = await Promise.allSettled(
+        branches.map(async (branch) => {
+          for (const stage of branch) await runTimed(stage, state);
+        }),
+      );
+      const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+      if (failed) throw failed.reason;
+    },
+  };
+}
+
+/**
+ * The stages of a chat turn, in order. Retrieval only reads, so it runs while the question is checked
+ * against the budget and stored and the history and memory are loaded: a turn then costs its
+ * retrieval, not retrieval plus those round trips. A refused budget still stops the turn before
+ * anything is written or any model is called (the search it overlapped with is simply dropped).
+ *
+ * Governance stages slot in by name without touching the others: PII masking after
+ * `persist-user-message` (the stored question stays the user's own words or is masked there; when
+ * the embedder is an outside service, retrieval must then move after it), intent classification after
+ * `history`, an approval hold between `check-citations` and `persist-answer`. See
+ * docs/architecture.md ("A chat turn").
  */
 export const TURN_STAGES: readonly TurnStage[] = [
   loadConversationStage,
-  budgetStage,
-  persistUserMessageStage,
-  historyStage,
-  memoryStage,
-  retrievalStage,
+  concurrently(
+    "prepare",
+    [budgetStage, persistUserMessageStage, historyStage, memoryStage],
+    [retrievalStage],
+  ),
   promptStage,
   modelCallStage,
   checkCitationsStage,
@@ -47,7 +88,7 @@ export async function runTurn(
   try {
     // Stages watch the turn's signal themselves: once the model has answered, a disconnect or a
     // timeout no longer throws the answer away (it is stored for the next time the client looks).
-    for (const stage of stages) await stage.run(state);
+    for (const stage of stages) await runTimed(stage, state);
     return { ok: true };
   } catch (error) {
     if (!state.taskId) throw error;

@@ -1,6 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type { TurnState } from "./turn-state.js";
 
+/** The stages that had ended when the row was written (the one writing it is still running). */
+function endedStages(state: TurnState): { name: string; ms: number }[] {
+  return state.stages.flatMap((s) => (s.ms === undefined ? [] : [{ name: s.name, ms: s.ms }]));
+}
+
 /**
  * The `agent_runs` row of a turn that has ended, answered or failed: both paths record the same
  * trace, differing only in outcome and metadata.
@@ -39,7 +44,7 @@ export function runRow(
       state.firstTokenAt && state.modelStartedAt ? state.firstTokenAt - state.modelStartedAt : null,
     status: outcome.status,
     error: outcome.error ?? null,
-    metadata: { requestId: ctx.meta.requestId, ...outcome.metadata },
+    metadata: { requestId: ctx.meta.requestId, stages: endedStages(state), ...outcome.metadata },
     startedAt: new Date(state.startedAt),
     finishedAt: outcome.finishedAt,
   };

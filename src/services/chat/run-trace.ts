@@ -9,6 +9,16 @@ import { canSeeDepartment, hasPermission } from "../access.js";
 import type { ServiceContext } from "../context.js";
 import type { TurnDeps } from "./turn-state.js";
 
+/** The timed stages from the run's metadata; runs recorded before stages were timed have none. */
+function stagesOf(metadata: Record<string, unknown>): { name: string; ms: number }[] {
+  const value = metadata.stages;
+  if (!Array.isArray(value)) return [];
+  return value.filter(
+    (s): s is { name: string; ms: number } =>
+      typeof s === "object" && s !== null && typeof s.name === "string" && typeof s.ms === "number",
+  );
+}
+
 export function runView(run: AgentRunRow) {
   return {
     id: run.id,
@@ -28,6 +38,7 @@ export function runView(run: AgentRunRow) {
     costUsd: run.costUsd,
     latencyMs: run.latencyMs,
     firstTokenMs: run.firstTokenMs,
+    stages: stagesOf(run.metadata),
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
   };

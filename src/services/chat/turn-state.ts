@@ -97,6 +97,13 @@ export interface TurnState {
   assistantMessage?: MessageRow;
   runId?: string;
   costUsd: number;
+  /** Each stage (groups and the stages inside them) in the order it started, with its milliseconds once ended. */
+  stages: StageTiming[];
+}
+
+export interface StageTiming {
+  name: string;
+  ms?: number;
 }
 
 /** One step of the pipeline. Throwing ends the turn (see pipeline.ts for what is recorded). */

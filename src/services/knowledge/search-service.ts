@@ -83,6 +83,28 @@ export function createSearchService(deps: {
       return searchBases(ctx, [kb], input, input.mode ?? defaults.mode, input.limit ?? defaults.limit);
     },
 
+    /**
+     * Searches the candidates the caller can read and skips the others (an assistant's knowledge bases
+     * seen by a narrower caller), with one visibility query for all of them; says which were searched.
+     */
+    async searchReadable(
+      ctx: ServiceContext,
+      input: Omit<SearchInput, "knowledgeBaseIds"> & { candidateIds: readonly string[] },
+    ): Promise<{ knowledgeBaseIds: string[]; answer: SearchAnswer }> {
+      requirePermission(ctx, "kb:read");
+      const wanted = new Set(input.candidateIds);
+      const bases = (await r.knowledgeBases.listVisible(ctx.orgId, ctx.access, ctx.db)).filter((kb) =>
+        wanted.has(kb.id),
+      );
+      const mode = input.mode ?? "hybrid";
+      const limit = input.limit ?? 10;
+      const answer =
+        bases.length === 0 || limit === 0 || !input.query.trim()
+          ? { mode, models: [], results: [] }
+          : await searchBases(ctx, bases, input, mode, limit);
+      return { knowledgeBaseIds: bases.map((kb) => kb.id), answer };
+    },
+
     /** Searches every knowledge base the caller can read, or the ones named (each must be readable). */
     async search(ctx: ServiceContext, input: SearchInput): Promise<SearchAnswer> {
       requirePermission(ctx, "kb:read");

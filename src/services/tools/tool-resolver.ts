@@ -63,7 +63,10 @@ export function createToolResolver(deps: ToolResolverDeps): ToolResolver {
       const wanted = names.filter((n) => !isBuiltinTool(n));
       // `server__tool` names one tool of an MCP row; the row is looked up by its own name.
       const rowNames = [...new Set(wanted.flatMap((n) => [n, n.split("__")[0]!]))];
-      const rows = await r.tools.findUsable(ctx.orgId, rowNames, request.departmentId, ctx.db);
+      const rows =
+        rowNames.length === 0
+          ? []
+          : await r.tools.findUsable(ctx.orgId, rowNames, request.departmentId, ctx.db);
       const byName = new Map(rows.map((row) => [row.name, row]));
 
       const tools: RuntimeTool[] = [];

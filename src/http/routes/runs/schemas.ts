@@ -19,6 +19,11 @@ export const runSummary = z.object({
   costUsd: z.number(),
   latencyMs: z.number().int().nullable(),
   firstTokenMs: z.number().int().nullable(),
+  stages: z
+    .array(z.object({ name: z.string(), ms: z.number() }))
+    .describe(
+      "The turn's stages in the order they started (a group before its own), with their milliseconds",
+    ),
   startedAt: timestamp,
   finishedAt: timestamp.nullable(),
 });

@@ -2,7 +2,16 @@ import { type ModelMessage, stepCountIs, streamText, type Tool } from "ai";
 import { AppError } from "../../../lib/errors.js";
 import type { ToolSet } from "../../tools/runtime-tool.js";
 import { aiToolsFor } from "../ai-tools.js";
+import type { TurnAgent } from "../pinned-agent.js";
 import type { TurnStage, TurnState } from "../turn-state.js";
+
+/** What the agent version asks of the model provider; unset fields take the configured defaults. */
+export function modelRequest(agent: TurnAgent): { provider?: string; model?: string } {
+  return {
+    ...(agent.provider ? { provider: agent.provider } : {}),
+    ...(agent.model ? { model: agent.model } : {}),
+  };
+}
 
 async function resolveTools(state: TurnState): Promise<ToolSet | undefined> {
   const { deps, agent } = state;
@@ -37,17 +46,8 @@ export const modelCallStage: TurnStage = {
     const { deps, ctx } = state;
     const agent = state.agent!;
     if (state.signal.aborted) throw state.signal.reason;
-    const { spec, model } = deps.chatModels.resolve({
-      ...(agent.provider ? { provider: agent.provider } : {}),
-      ...(agent.model ? { model: agent.model } : {}),
-    });
+    const { spec, model } = deps.chatModels.resolve(modelRequest(agent));
     state.modelSpec = spec;
-    const startedAt = new Date();
-    await deps.repositories.agentTasks.update(state.taskId!, {
-      status: "running",
-      startedAt,
-      adapterType: spec.provider === "extractive" ? "extractive" : "ai-sdk",
-    });
     const toolSet = await resolveTools(state);
     try {
       const tools: Record<string, Tool> = toolSet ? aiToolsFor(state, toolSet.tools, () => state.step) : {};

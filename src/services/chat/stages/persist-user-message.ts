@@ -1,11 +1,22 @@
 import { withTransaction } from "../../../db/transaction.js";
 import { recordAudit } from "../../audit/record-audit.js";
 import { titleFromFirstMessage } from "../../conversations/title.js";
-import type { TurnStage } from "../turn-state.js";
+import type { TurnStage, TurnState } from "../turn-state.js";
+import { modelRequest } from "./model-call.js";
+
+/** The task's adapter; a provider that cannot be resolved fails in the model stage, where it is recorded. */
+function adapterTypeOf(state: TurnState): "extractive" | "ai-sdk" {
+  try {
+    const { spec } = state.deps.chatModels.resolve(modelRequest(state.agent!));
+    return spec.provider === "extractive" ? "extractive" : "ai-sdk";
+  } catch {
+    return "ai-sdk";
+  }
+}
 
 /**
  * The question is stored before the model runs, with the conversation's counters, its title (from
- * the first message) and the turn's agent task (`queued`), in one transaction.
+ * the first message) and the turn's agent task (`running`), in one transaction.
  */
 export const persistUserMessageStage: TurnStage = {
   name: "persist-user-message",
@@ -43,8 +54,10 @@ export const persistUserMessageStage: TurnStage = {
           conversationId: conversation.id,
           messageId: message.id,
           userId: ctx.actor.userId ?? null,
-          adapterType: "ai-sdk",
-          status: "queued",
+          adapterType: adapterTypeOf(state),
+          // The turn works on it from here on (retrieval is already under way).
+          status: "running",
+          startedAt: new Date(),
           input: { text, channel: conversation.channel },
         },
         tx,

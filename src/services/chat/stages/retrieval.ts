@@ -13,15 +13,12 @@ export const retrievalStage: TurnStage = {
     const agent = state.agent!;
     const limit = deps.chat.retrievalLimit;
     if (agent.ragEnabled.length === 0 || !hasPermission(ctx.access, "kb:read")) return;
-    const readable = await deps.repositories.knowledgeBases.listVisible(ctx.orgId, ctx.access, ctx.db);
-    const wanted = new Set(agent.ragEnabled);
-    state.knowledgeBaseIds = readable.filter((kb) => wanted.has(kb.id)).map((kb) => kb.id);
-    if (state.knowledgeBaseIds.length === 0 || limit === 0 || !state.input.text.trim()) return;
-    const found = await deps.search.search(ctx, {
+    const { knowledgeBaseIds, answer } = await deps.search.searchReadable(ctx, {
       query: state.input.text,
-      knowledgeBaseIds: state.knowledgeBaseIds,
+      candidateIds: agent.ragEnabled,
       limit,
     });
-    for (const result of found.results) state.citations.add(result, "retrieval");
+    state.knowledgeBaseIds = knowledgeBaseIds;
+    for (const result of answer.results) state.citations.add(result, "retrieval");
   },
 };
