@@ -4,6 +4,7 @@ import { guarded } from "../db/errors.js";
 import { agents, agentVersions, tools } from "../db/schema/index.js";
 import type { Page, PageQuery } from "../lib/pagination.js";
 import type { Access } from "../services/context.js";
+import { CachedTableRepository } from "./cached-table-repository.js";
 import { likePattern } from "./persona.repository.js";
 import { departmentOrOrgWideScope } from "./scope.js";
 import { TableRepository } from "./table-repository.js";
@@ -91,7 +92,12 @@ export class AgentRepository extends TableRepository<typeof agents> {
   }
 }
 
-export class AgentVersionRepository extends TableRepository<typeof agentVersions> {
+/**
+ * Published versions never change, so reading one by id through the cache is always safe; every turn
+ * loads its conversation's pinned version. (A deleted agent takes its versions with it by cascade,
+ * past the cache: readers check the agent row itself, which is not cached.)
+ */
+export class AgentVersionRepository extends CachedTableRepository<typeof agentVersions> {
   pageFor(agentId: string, query: PageQuery, tx?: Queryable): Promise<Page<AgentVersionRow>> {
     return this.page(eq(agentVersions.agentId, agentId), query, tx);
   }

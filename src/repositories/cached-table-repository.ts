@@ -7,7 +7,7 @@ import { type EntityTable, type Patch, type Row, TableRepository } from "./table
 /**
  * Seed 001's cached repository pattern: reads by id go through the cache, every write through this
  * repository invalidates the rows it touched. Reads inside a transaction bypass the cache so uncommitted
- * rows are never cached. The cache itself never throws (ResilientCache), so an outage means database reads.
+ * rows are never cached (the root database passed as `tx` is not a transaction: it reads through). The cache itself never throws (ResilientCache), so an outage means database reads.
  */
 export class CachedTableRepository<T extends EntityTable> extends TableRepository<T> {
   constructor(
@@ -25,7 +25,7 @@ export class CachedTableRepository<T extends EntityTable> extends TableRepositor
   }
 
   override async findById(id: string, tx?: Queryable): Promise<Row<T> | undefined> {
-    if (tx) return super.findById(id, tx);
+    if (this.inTransaction(tx)) return super.findById(id, tx);
     const cached = await this.cache.get<Row<T>>(this.key(id));
     if (cached) return cached;
     const row = await super.findById(id);
@@ -59,7 +59,7 @@ export class CachedTableRepository<T extends EntityTable> extends TableRepositor
    */
   protected async invalidateOnWrite(rows: Row<T>[], tx?: Queryable): Promise<void> {
     await this.invalidate(rows);
-    if (tx && rows.length > 0) afterCommit(tx, () => this.invalidate(rows));
+    if (this.inTransaction(tx) && rows.length > 0) afterCommit(tx, () => this.invalidate(rows));
   }
 
   /** Drops cached copies of these rows; subclasses extend it for derived keys (lists, lookups). */

@@ -1,10 +1,14 @@
 import { and, eq, ilike, inArray, isNotNull, or, type SQL, sql } from "drizzle-orm";
 import type { Queryable } from "../db/client.js";
+import { guarded } from "../db/errors.js";
 import { conversations, messages } from "../db/schema/index.js";
 import type { CursorPage, Page, PageQuery } from "../lib/pagination.js";
+import type { Cache } from "../providers/cache/cache.js";
 import type { Access } from "../services/context.js";
 import { CachedTableRepository } from "./cached-table-repository.js";
+import type { MessageRepository, MessageRow } from "./message.repository.js";
 import { departmentOrOrgWideScope, departmentScope } from "./scope.js";
+import type { NewRow, PendingWrite } from "./table-repository.js";
 
 export type ConversationRow = typeof conversations.$inferSelect;
 export type ConversationStatus = ConversationRow["status"];
@@ -41,7 +45,58 @@ export function conversationsWithMessagesMatching(db: Queryable, orgId: string, 
     .where(and(eq(messages.orgId, orgId), messageTextMatches(q)));
 }
 
+export type ConversationPatch = Partial<typeof conversations.$inferInsert>;
+
 export class ConversationRepository extends CachedTableRepository<typeof conversations> {
+  constructor(
+    db: Queryable,
+    cache: Cache,
+    ttlSeconds: number,
+    private readonly messages: MessageRepository,
+  ) {
+    super(db, conversations, cache, "conversation", ttlSeconds);
+  }
+
+  /**
+   * Appends a message in one statement: the insert, the conversation's counter and last activity
+   * (with `patch`, e.g. a title), and `companions` — rows of other tables that belong with the
+   * message (a task, a run, an audit row), as data-modifying CTEs. One round trip, atomic without a
+   * transaction; foreign keys between these rows are checked when the statement ends, so companions
+   * may point at the message. `last_message_at` is `now()`, the message's own `created_at`.
+   */
+  async appendMessage(
+    message: NewRow<typeof messages>,
+    options: { patch?: ConversationPatch; companions?: readonly PendingWrite[] } = {},
+    tx?: Queryable,
+  ): Promise<MessageRow> {
+    const q = this.q(tx);
+    const counters = q.$with("conversation_counters").as(
+      q
+        .update(conversations)
+        .set({
+          ...options.patch,
+          messageCount: sql`${conversations.messageCount} + 1`,
+          lastMessageAt: sql`now()`,
+          updatedAt: sql`now()`,
+        } as never)
+        .where(eq(conversations.id, message.conversationId))
+        .returning({ id: conversations.id }),
+    );
+    const companions = (options.companions ?? []).map((write, i) =>
+      q.$with(`${write.table}_${i}`).as(write.builder as never),
+    );
+    const [row] = await guarded(() =>
+      q
+        .with(counters, ...companions)
+        .insert(messages)
+        .values(message)
+        .returning(),
+    );
+    await this.invalidateOnWrite([{ id: message.conversationId } as ConversationRow], tx);
+    await this.messages.forgetWritten([row!], tx);
+    return row!;
+  }
+
   listForUser(
     orgId: string,
     userId: string,

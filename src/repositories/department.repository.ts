@@ -53,8 +53,8 @@ export class DepartmentRepository extends TableRepository<typeof departments> {
     tx?: Queryable,
   ): Promise<Page<DepartmentRow>> {
     // The prepared statement is bound to the root database: a transaction (or a search) builds its own.
-    const inTransaction = tx !== undefined && tx !== this.db;
-    if (inTransaction || filter.search) return this.page(this.visible(orgId, access, filter), query, tx);
+    if (this.inTransaction(tx) || filter.search)
+      return this.page(this.visible(orgId, access, filter), query, tx);
     const excluded = access.excludedDepartmentIds;
     const ids = access.allDepartments
       ? [...excluded]

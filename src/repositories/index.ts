@@ -28,6 +28,7 @@ import { WebSourceRepository } from "./web-source.repository.js";
  */
 export function createRepositories(db: Queryable, cache: Cache, ttlSeconds: number, handle?: DatabaseHandle) {
   const plain = <T extends Parameters<typeof tableRepository>[1]>(table: T) => tableRepository(db, table);
+  const messages = new MessageRepository(db, s.messages, cache, "message", ttlSeconds);
   return {
     // identity
     organizations: new OrganizationRepository(db, s.organizations),
@@ -50,11 +51,11 @@ export function createRepositories(db: Queryable, cache: Cache, ttlSeconds: numb
     namespacePlugins: new NamespacePluginRepository(db, s.namespacePlugins),
     personas: new PersonaRepository(db, s.personas),
     agents: new AgentRepository(db, s.agents),
-    agentVersions: new AgentVersionRepository(db, s.agentVersions),
+    agentVersions: new AgentVersionRepository(db, s.agentVersions, cache, "agent_version", ttlSeconds),
     tools: new ToolRepository(db, s.tools),
     // conversations
-    conversations: new ConversationRepository(db, s.conversations, cache, "conversation", ttlSeconds),
-    messages: new MessageRepository(db, s.messages, cache, "message", ttlSeconds),
+    conversations: new ConversationRepository(db, cache, ttlSeconds, messages),
+    messages,
     piiRedactionMaps: plain(s.piiRedactionMaps),
     feedback: new FeedbackRepository(db, s.feedback),
     // governance

@@ -26,7 +26,7 @@ export class MessageRepository extends CachedTableRepository<typeof messages> {
     limit = RECENT_MESSAGES_CACHED,
     tx?: Queryable,
   ): Promise<MessageRow[]> {
-    const cacheable = !tx && limit <= RECENT_MESSAGES_CACHED;
+    const cacheable = !this.inTransaction(tx) && limit <= RECENT_MESSAGES_CACHED;
     if (cacheable) {
       const cached = await this.cache.get<MessageRow[]>(this.historyKey(conversationId));
       if (cached) return cached.slice(-limit);
@@ -93,6 +93,11 @@ export class MessageRepository extends CachedTableRepository<typeof messages> {
     const rows = await super.createMany(values, tx);
     await this.invalidateOnWrite(rows, tx);
     return rows;
+  }
+
+  /** Drops what a message written by another repository's statement makes stale (its history). */
+  forgetWritten(rows: MessageRow[], tx?: Queryable): Promise<void> {
+    return this.invalidateOnWrite(rows, tx);
   }
 
   protected override async invalidate(rows: MessageRow[]): Promise<void> {

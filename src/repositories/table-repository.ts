@@ -5,6 +5,7 @@ import {
   desc,
   eq,
   getTableColumns,
+  getTableName,
   type InferInsertModel,
   type InferSelectModel,
   inArray,
@@ -33,6 +34,17 @@ export type NewRow<T extends EntityTable> = InferInsertModel<T>;
 export type Patch<T extends EntityTable> = Partial<NewRow<T>>;
 
 /**
+ * An insert or update built by its table's repository but not run: another repository's statement
+ * carries it along as a data-modifying CTE (see `ConversationRepository.appendMessage`), so several
+ * rows of different tables are written in one round trip, atomically, without a transaction.
+ */
+export interface PendingWrite {
+  readonly table: string;
+  /** The Drizzle builder, with `returning({ id })` (a CTE needs a result). */
+  readonly builder: unknown;
+}
+
+/**
  * SQL-only data access for one table: create, read, update, delete, offset and keyset pages.
  * Every method takes an optional transaction, returns rows through `returning()`, and rethrows
  * constraint violations as AppErrors. Domain repositories extend it with their own queries.
@@ -45,6 +57,14 @@ export class TableRepository<T extends EntityTable> {
 
   protected q(tx?: Queryable): Queryable {
     return tx ?? this.db;
+  }
+
+  /**
+   * Whether `tx` is an open transaction. Services pass their context's database as `tx` too; that is
+   * the root database, not a transaction, so caches and prepared statements still apply to it.
+   */
+  protected inTransaction(tx?: Queryable): tx is Queryable {
+    return tx !== undefined && tx !== this.db;
   }
 
   async create(values: NewRow<T>, tx?: Queryable): Promise<Row<T>> {
@@ -98,6 +118,29 @@ export class TableRepository<T extends EntityTable> {
         .limit(limit),
     );
     return rows as Row<T>[];
+  }
+
+  /** `create` / `createMany` as a write for another statement to carry (see PendingWrite). */
+  insertStatement(values: NewRow<T> | NewRow<T>[]): PendingWrite {
+    return {
+      table: getTableName(this.table),
+      builder: this.db
+        .insert(this.table)
+        .values(values as never)
+        .returning({ id: this.table.id }),
+    };
+  }
+
+  /** `update` as a write for another statement to carry (see PendingWrite). */
+  updateStatement(id: string, patch: Patch<T>): PendingWrite {
+    return {
+      table: getTableName(this.table),
+      builder: this.db
+        .update(this.table)
+        .set({ ...patch, updatedAt: new Date() } as never)
+        .where(eq(this.table.id, id))
+        .returning({ id: this.table.id }),
+    };
   }
 
   async update(id: string, patch: Patch<T>, tx?: Queryable): Promise<Row<T> | undefined> {

@@ -35,28 +35,32 @@ export function diff(
   return changes;
 }
 
+type AuditActor = Pick<ServiceContext, "orgId" | "actor" | "meta">;
+
+/** The audit row of `entry` by the context's actor (secrets scrubbed from the changes). */
+export function auditRow(ctx: AuditActor, entry: AuditEntry) {
+  return {
+    orgId: ctx.orgId,
+    userId: ctx.actor.userId ?? null,
+    actorType: ctx.actor.kind,
+    actorId: ctx.actor.id,
+    action: entry.action,
+    entityType: entry.entityType,
+    entityId: entry.entityId ?? null,
+    departmentId: entry.departmentId ?? null,
+    changes: scrub(entry.changes) ?? null,
+    ipAddress: ctx.meta.ip ?? null,
+    userAgent: ctx.meta.userAgent ?? null,
+    requestId: ctx.meta.requestId,
+  };
+}
+
 /** Writes one audit row; pass the transaction of the change so both commit or neither. */
 export async function recordAudit(
   repositories: Repositories,
-  ctx: Pick<ServiceContext, "orgId" | "actor" | "meta">,
+  ctx: AuditActor,
   entry: AuditEntry,
   tx?: Queryable,
 ): Promise<void> {
-  await repositories.auditLogs.create(
-    {
-      orgId: ctx.orgId,
-      userId: ctx.actor.userId ?? null,
-      actorType: ctx.actor.kind,
-      actorId: ctx.actor.id,
-      action: entry.action,
-      entityType: entry.entityType,
-      entityId: entry.entityId ?? null,
-      departmentId: entry.departmentId ?? null,
-      changes: scrub(entry.changes) ?? null,
-      ipAddress: ctx.meta.ip ?? null,
-      userAgent: ctx.meta.userAgent ?? null,
-      requestId: ctx.meta.requestId,
-    },
-    tx,
-  );
+  await repositories.auditLogs.create(auditRow(ctx, entry), tx);
 }

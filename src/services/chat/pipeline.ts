@@ -70,8 +70,8 @@ export const TURN_STAGES: readonly TurnStage[] = [
   promptStage,
   modelCallStage,
   checkCitationsStage,
-  persistAnswerStage,
-  scheduleMemoryStage,
+  // Scheduling the memory extraction needs only the stored question: it overlaps the answer's write.
+  concurrently("finish", [persistAnswerStage], [scheduleMemoryStage]),
 ];
 
 export type TurnResult = { ok: true } | { ok: false; failure: TurnFailure; messageId?: string | undefined };

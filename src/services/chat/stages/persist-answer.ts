@@ -1,11 +1,12 @@
-import { withTransaction } from "../../../db/transaction.js";
+import { newId } from "../../../lib/ids.js";
 import { citationView, snippetOf } from "../citation-view.js";
 import { runRow } from "../run-row.js";
 import type { TurnStage } from "../turn-state.js";
 
 /**
  * The assistant message (text, tool steps, citations), the task's outcome, the run trace and the
- * retrieval evidence, in one transaction; then the `done` event.
+ * retrieval evidence, in one statement (`appendMessage`: all or nothing, one round trip); then the
+ * `done` event.
  */
 export const persistAnswerStage: TurnStage = {
   name: "persist-answer",
@@ -32,58 +33,38 @@ export const persistAnswerStage: TurnStage = {
       ]),
       ...cited.map((c) => ({ type: "citation", ...c })),
     ];
-    await withTransaction(ctx.db, async (tx) => {
-      const message = await r.messages.create(
-        {
-          orgId: ctx.orgId,
-          conversationId: state.conversationId,
-          role: "assistant",
-          content: answer.text,
-          textContent: answer.text,
-          parts,
-          sources: cited,
-          model: `${spec.provider}/${spec.model}`,
-          tokenCount: state.usage.completionTokens,
-          metadata: {
-            taskId: state.taskId,
-            agentVersionId: state.agent!.versionId,
-            removedCitations: answer.removed,
-          },
-        },
-        tx,
-      );
-      await r.conversations.recordMessage(state.conversationId, message.createdAt, tx);
-      await r.agentTasks.update(
-        state.taskId!,
-        {
-          status: "done",
-          output: { messageId: message.id, removedCitations: answer.removed, steps: state.step + 1 },
-          promptTokens: state.usage.promptTokens,
-          completionTokens: state.usage.completionTokens,
-          totalTokens: tokens,
-          costUsd: state.costUsd,
-          durationMs,
-          completedAt: finishedAt,
-        },
-        tx,
-      );
-      const run = await r.agentRuns.create(
-        runRow(state, {
-          messageId: message.id,
+    const messageId = newId();
+    const runId = newId();
+    const passages = state.citations.all();
+    const companions = [
+      r.agentTasks.updateStatement(state.taskId!, {
+        status: "done",
+        output: { messageId, removedCitations: answer.removed, steps: state.step + 1 },
+        promptTokens: state.usage.promptTokens,
+        completionTokens: state.usage.completionTokens,
+        totalTokens: tokens,
+        costUsd: state.costUsd,
+        durationMs,
+        completedAt: finishedAt,
+      }),
+      r.agentRuns.insertStatement({
+        id: runId,
+        ...runRow(state, {
+          messageId,
           costUsd: state.costUsd,
           durationMs,
           finishedAt,
           status: "ok",
           metadata: { removedCitations: answer.removed },
         }),
-        tx,
-      );
-      const passages = state.citations.all();
-      if (passages.length > 0) {
-        await r.retrievalHits.createMany(
+      }),
+    ];
+    if (passages.length > 0) {
+      companions.push(
+        r.retrievalHits.insertStatement(
           passages.map((p, i) => ({
             orgId: ctx.orgId,
-            agentRunId: run.id,
+            agentRunId: runId,
             chunkId: p.chunkId,
             documentId: p.documentId,
             knowledgeBaseId: p.knowledgeBaseId,
@@ -94,12 +75,31 @@ export const persistAnswerStage: TurnStage = {
             citationLabel: `[${p.label}]`,
             snippet: snippetOf(p.content),
           })),
-          tx,
-        );
-      }
-      state.assistantMessage = message;
-      state.runId = run.id;
-    });
+        ),
+      );
+    }
+    state.assistantMessage = await r.conversations.appendMessage(
+      {
+        id: messageId,
+        orgId: ctx.orgId,
+        conversationId: state.conversationId,
+        role: "assistant",
+        content: answer.text,
+        textContent: answer.text,
+        parts,
+        sources: cited,
+        model: `${spec.provider}/${spec.model}`,
+        tokenCount: state.usage.completionTokens,
+        metadata: {
+          taskId: state.taskId,
+          agentVersionId: state.agent!.versionId,
+          removedCitations: answer.removed,
+        },
+      },
+      { companions },
+      ctx.db,
+    );
+    state.runId = runId;
     if (cited.length > 0) state.emit({ type: "citations", citations: cited });
     state.emit({
       type: "done",

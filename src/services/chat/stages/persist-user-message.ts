@@ -1,5 +1,5 @@
-import { withTransaction } from "../../../db/transaction.js";
-import { recordAudit } from "../../audit/record-audit.js";
+import { newId } from "../../../lib/ids.js";
+import { auditRow } from "../../audit/record-audit.js";
 import { titleFromFirstMessage } from "../../conversations/title.js";
 import type { TurnStage, TurnState } from "../turn-state.js";
 import { modelRequest } from "./model-call.js";
@@ -16,7 +16,8 @@ function adapterTypeOf(state: TurnState): "extractive" | "ai-sdk" {
 
 /**
  * The question is stored before the model runs, with the conversation's counters, its title (from
- * the first message) and the turn's agent task (`running`), in one transaction.
+ * the first message), the turn's agent task (`running`) and the audit row: one statement
+ * (`appendMessage`), so all of it is written or none, in one round trip.
  */
 export const persistUserMessageStage: TurnStage = {
   name: "persist-user-message",
@@ -26,62 +27,51 @@ export const persistUserMessageStage: TurnStage = {
     const conversation = state.conversation!;
     const agent = state.agent!;
     const text = state.input.text;
-    await withTransaction(ctx.db, async (tx) => {
-      const message = await r.messages.create(
-        {
-          orgId: ctx.orgId,
-          conversationId: conversation.id,
-          role: "user",
-          content: text,
-          textContent: text,
-          parts: [{ type: "text", text }],
-          metadata: {},
-        },
-        tx,
-      );
-      await r.conversations.recordMessage(conversation.id, message.createdAt, tx);
-      const patch: { title?: string; agentVersionId?: string } = {};
-      if (!conversation.title && conversation.messageCount === 0) patch.title = titleFromFirstMessage(text);
-      if (state.pinVersionId) patch.agentVersionId = state.pinVersionId;
-      if (Object.keys(patch).length > 0) await r.conversations.update(conversation.id, patch, tx);
-      const task = await r.agentTasks.create(
-        {
-          orgId: ctx.orgId,
-          departmentId: conversation.departmentId,
-          namespaceId: conversation.namespaceId,
-          agentId: agent.agentId,
-          agentVersionId: agent.versionId,
-          conversationId: conversation.id,
-          messageId: message.id,
-          userId: ctx.actor.userId ?? null,
-          adapterType: adapterTypeOf(state),
-          // The turn works on it from here on (retrieval is already under way).
-          status: "running",
-          startedAt: new Date(),
-          input: { text, channel: conversation.channel },
-        },
-        tx,
-      );
-      await recordAudit(
-        r,
-        ctx,
-        {
-          action: "conversation.message_sent",
-          entityType: "conversation",
-          entityId: conversation.id,
-          departmentId: conversation.departmentId,
-          changes: { messageId: message.id, taskId: task.id },
-        },
-        tx,
-      );
-      state.userMessage = message;
-      state.taskId = task.id;
-    });
-    state.emit({
-      type: "turn-start",
+    const messageId = newId();
+    const taskId = newId();
+    const patch: { title?: string; agentVersionId?: string } = {};
+    if (!conversation.title && conversation.messageCount === 0) patch.title = titleFromFirstMessage(text);
+    if (state.pinVersionId) patch.agentVersionId = state.pinVersionId;
+    const task = r.agentTasks.insertStatement({
+      id: taskId,
+      orgId: ctx.orgId,
+      departmentId: conversation.departmentId,
+      namespaceId: conversation.namespaceId,
+      agentId: agent.agentId,
+      agentVersionId: agent.versionId,
       conversationId: conversation.id,
-      taskId: state.taskId!,
-      userMessageId: state.userMessage!.id,
+      messageId,
+      userId: ctx.actor.userId ?? null,
+      adapterType: adapterTypeOf(state),
+      // The turn works on it from here on (retrieval is already under way).
+      status: "running",
+      startedAt: new Date(),
+      input: { text, channel: conversation.channel },
     });
+    const audit = r.auditLogs.insertStatement(
+      auditRow(ctx, {
+        action: "conversation.message_sent",
+        entityType: "conversation",
+        entityId: conversation.id,
+        departmentId: conversation.departmentId,
+        changes: { messageId, taskId },
+      }),
+    );
+    state.userMessage = await r.conversations.appendMessage(
+      {
+        id: messageId,
+        orgId: ctx.orgId,
+        conversationId: conversation.id,
+        role: "user",
+        content: text,
+        textContent: text,
+        parts: [{ type: "text", text }],
+        metadata: {},
+      },
+      { patch, companions: [task, audit] },
+      ctx.db,
+    );
+    state.taskId = taskId;
+    state.emit({ type: "turn-start", conversationId: conversation.id, taskId, userMessageId: messageId });
   },
 };
