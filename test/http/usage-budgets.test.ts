@@ -234,6 +234,26 @@ describe("usage and budgets", () => {
     ).toBe(200);
     const stored = await repos().departments.findById(sales);
     expect(stored!.settings).toEqual({ locale: "fr", monthlyBudgetUsd: 30 });
+    // Changing the department's other settings keeps its budget; the budget itself has its own route.
+    const resettled = await call(t, "PATCH", `/departments/${sales}`, {
+      token: tenant.token,
+      body: { settings: { locale: "de" } },
+    });
+    expect(resettled.status, JSON.stringify(resettled.body)).toBe(200);
+    expect(resettled.body.settings).toEqual({ locale: "de", monthlyBudgetUsd: 30 });
+    const sneaky = await call(t, "PATCH", `/departments/${sales}`, {
+      token: tenant.token,
+      body: { settings: { locale: "de", monthlyBudgetUsd: 1_000_000 } },
+    });
+    expect(sneaky.status).toBe(400);
+    expect(sneaky.body.error).toMatchObject({
+      code: "VALIDATION",
+      details: { field: "settings.monthlyBudgetUsd" },
+    });
+    expect((await repos().departments.findById(sales))!.settings).toEqual({
+      locale: "de",
+      monthlyBudgetUsd: 30,
+    });
 
     await makeAgentRun(repos(), tenant.orgId, {
       departmentId: sales,
@@ -263,7 +283,7 @@ describe("usage and budgets", () => {
 
     const removed = await put(t, `/departments/${sales}/budget`, tenant.token, { monthlyBudgetUsd: null });
     expect(removed.body).toMatchObject({ budgetUsd: null, remainingUsd: null, spentUsd: 12.5 });
-    expect((await repos().departments.findById(sales))!.settings).toEqual({ locale: "fr" });
+    expect((await repos().departments.findById(sales))!.settings).toEqual({ locale: "de" });
 
     const orgAudits = await audits(t, tenant.orgId, "organization.budget_changed");
     expect(orgAudits.map((a) => a.changes)).toEqual([{ monthlyBudgetUsd: { from: null, to: 100 } }]);

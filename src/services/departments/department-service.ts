@@ -15,6 +15,9 @@ export interface DepartmentInput {
   settings?: Record<string, unknown> | undefined;
 }
 
+/** The department's monthly budget, kept in its settings and owned by `PUT /departments/:id/budget`. */
+const BUDGET_KEY = "monthlyBudgetUsd";
+
 export function createDepartmentService(repositories: Repositories) {
   const r = repositories;
 
@@ -85,6 +88,17 @@ export function createDepartmentService(repositories: Repositories) {
       const department = await load(ctx, id);
       if (department.isArchived) {
         throw new AppError("PRECONDITION_FAILED", "The department is archived; unarchive it to change it");
+      }
+      if (patch.settings && BUDGET_KEY in patch.settings) {
+        throw new AppError(
+          "VALIDATION",
+          `Set the department's budget with PUT /departments/${id}/budget, not in its settings`,
+          { field: `settings.${BUDGET_KEY}` },
+        );
+      }
+      // New settings replace the old ones, except the budget, which only the budget endpoint changes.
+      if (patch.settings && department.settings[BUDGET_KEY] !== undefined) {
+        patch = { ...patch, settings: { ...patch.settings, [BUDGET_KEY]: department.settings[BUDGET_KEY] } };
       }
       return withTransaction(ctx.db, async (tx) => {
         const updated = await r.departments.update(id, patch, tx);
