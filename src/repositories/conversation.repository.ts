@@ -83,7 +83,9 @@ export class ConversationRepository extends CachedTableRepository<typeof convers
         .returning({ id: conversations.id }),
     );
     const companions = (options.companions ?? []).map((write, i) =>
-      q.$with(`${write.table}_${i}`).as(write.builder as never),
+      write.raw
+        ? q.$with(`${write.table}_${i}`, { id: sql<string>`id` }).as(write.builder as SQL)
+        : q.$with(`${write.table}_${i}`).as(write.builder as never),
     );
     const [row] = await guarded(() =>
       q

@@ -70,6 +70,37 @@ describe("appending a message with its companion rows", () => {
     expect(audits.map((a) => a.action)).toEqual(["conversation.message_sent"]);
   });
 
+  it("carries many rows as one jsonb parameter, with their types, defaults and made ids", async () => {
+    const conversation = await makeConversation(repos(), { id: userId, orgId: org.id });
+    const messageId = newId();
+    const startedAt = new Date("2026-12-04T02:05:28.852Z");
+    const tasks = [1, 2, 3].map((n) => ({
+      orgId: org.id,
+      conversationId: conversation.id,
+      messageId,
+      userId,
+      adapterType: "ai-sdk",
+      status: "running" as const,
+      input: { n, nested: { text: 'it\'s "quoted"' } },
+      promptTokens: n * 10,
+      costUsd: n / 4,
+      startedAt,
+    }));
+    await repos().conversations.appendMessage(messageValues(conversation, { id: messageId }), {
+      companions: [repos().agentTasks.insertRowsStatement(tasks)],
+    });
+    const stored = await db()
+      .select()
+      .from(agentTasks)
+      .where(eq(agentTasks.conversationId, conversation.id))
+      .orderBy(agentTasks.promptTokens);
+    expect(stored.map((row) => [row.input, row.promptTokens, row.costUsd, row.startedAt?.getTime()])).toEqual(
+      tasks.map((task) => [task.input, task.promptTokens, task.costUsd, startedAt.getTime()]),
+    );
+    expect(new Set(stored.map((row) => row.id)).size).toBe(3);
+    expect(stored.every((row) => row.createdAt instanceof Date && row.metadata !== null)).toBe(true);
+  });
+
   it("writes nothing at all when one companion fails", async () => {
     const conversation = await makeConversation(repos(), { id: userId, orgId: org.id });
     const messageId = newId();

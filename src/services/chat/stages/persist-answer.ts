@@ -61,7 +61,7 @@ export const persistAnswerStage: TurnStage = {
     ];
     if (passages.length > 0) {
       companions.push(
-        r.retrievalHits.insertStatement(
+        r.retrievalHits.insertRowsStatement(
           passages.map((p, i) => ({
             orgId: ctx.orgId,
             agentRunId: runId,
