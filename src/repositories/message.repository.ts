@@ -7,6 +7,10 @@ import { CachedTableRepository } from "./cached-table-repository.js";
 import type { NewRow } from "./table-repository.js";
 
 export type MessageRow = typeof messages.$inferSelect;
+export type HistoryMessage = Pick<
+  MessageRow,
+  "id" | "role" | "content" | "textContent" | "heldForApproval" | "metadata"
+>;
 
 /** How many of a conversation's latest messages are cached together (the chat history window). */
 export const RECENT_MESSAGES_CACHED = 50;
@@ -43,6 +47,30 @@ export class MessageRepository extends CachedTableRepository<typeof messages> {
     rows.reverse();
     if (cacheable) await this.cache.set(this.historyKey(conversationId), rows, this.ttlSeconds);
     return rows.slice(-limit);
+  }
+
+  /**
+   * What a model's history needs of the latest messages, oldest first: no parts, sources or other
+   * heavy columns, and no cache — a chat turn appends to the conversation each time, so a cached
+   * history would be dropped before it was read again.
+   */
+  async historyOf(conversationId: string, limit: number, tx?: Queryable): Promise<HistoryMessage[]> {
+    const rows = await guarded(() =>
+      this.q(tx)
+        .select({
+          id: messages.id,
+          role: messages.role,
+          content: messages.content,
+          textContent: messages.textContent,
+          heldForApproval: messages.heldForApproval,
+          metadata: messages.metadata,
+        })
+        .from(messages)
+        .where(eq(messages.conversationId, conversationId))
+        .orderBy(desc(messages.createdAt), desc(messages.id))
+        .limit(limit),
+    );
+    return rows.reverse();
   }
 
   listAll(conversationId: string, tx?: Queryable): Promise<MessageRow[]> {

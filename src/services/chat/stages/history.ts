@@ -1,5 +1,5 @@
 import type { ModelMessage } from "ai";
-import type { MessageRow } from "../../../repositories/message.repository.js";
+import type { HistoryMessage } from "../../../repositories/message.repository.js";
 import { approximateTokens } from "../../knowledge/tokens.js";
 import type { TurnStage, TurnState } from "../turn-state.js";
 
@@ -7,7 +7,7 @@ import type { TurnStage, TurnState } from "../turn-state.js";
 const HISTORY_SCAN = 50;
 
 /** A stored message the model should see again: questions and real answers, not failures or held replies. */
-function replayable(message: MessageRow): boolean {
+function replayable(message: HistoryMessage): boolean {
   if (message.role !== "user" && message.role !== "assistant") return false;
   if (message.heldForApproval || message.metadata.error !== undefined) return false;
   return (message.textContent ?? message.content).trim().length > 0;
@@ -17,7 +17,7 @@ function replayable(message: MessageRow): boolean {
  * Earlier messages, newest first, until `CHAT_HISTORY_TOKENS` is spent; sent oldest first. A message
  * that does not fit ends the window (a gap in the middle would change what later messages mean).
  */
-export function historyWindow(messages: readonly MessageRow[], budget: number): ModelMessage[] {
+export function historyWindow(messages: readonly HistoryMessage[], budget: number): ModelMessage[] {
   const picked: ModelMessage[] = [];
   let spent = 0;
   for (let i = messages.length - 1; i >= 0; i--) {
@@ -53,7 +53,7 @@ export const historyStage: TurnStage = {
       state.history = suppliedWindow(state.input.history, deps.chat.historyTokens);
       return;
     }
-    const recent = await deps.repositories.messages.listRecent(state.conversationId, HISTORY_SCAN);
+    const recent = await deps.repositories.messages.historyOf(state.conversationId, HISTORY_SCAN);
     const earlier = recent.filter((m) => m.id !== state.userMessage?.id);
     state.history = historyWindow(earlier, deps.chat.historyTokens);
   },

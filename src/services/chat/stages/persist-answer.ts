@@ -47,17 +47,19 @@ export const persistAnswerStage: TurnStage = {
         durationMs,
         completedAt: finishedAt,
       }),
-      r.agentRuns.insertStatement({
-        id: runId,
-        ...runRow(state, {
-          messageId,
-          costUsd: state.costUsd,
-          durationMs,
-          finishedAt,
-          status: "ok",
-          metadata: { removedCitations: answer.removed },
-        }),
-      }),
+      r.agentRuns.insertRowsStatement([
+        {
+          id: runId,
+          ...runRow(state, {
+            messageId,
+            costUsd: state.costUsd,
+            durationMs,
+            finishedAt,
+            status: "ok",
+            metadata: { removedCitations: answer.removed },
+          }),
+        },
+      ]),
     ];
     if (passages.length > 0) {
       companions.push(

@@ -32,23 +32,25 @@ export const persistUserMessageStage: TurnStage = {
     const patch: { title?: string; agentVersionId?: string } = {};
     if (!conversation.title && conversation.messageCount === 0) patch.title = titleFromFirstMessage(text);
     if (state.pinVersionId) patch.agentVersionId = state.pinVersionId;
-    const task = r.agentTasks.insertStatement({
-      id: taskId,
-      orgId: ctx.orgId,
-      departmentId: conversation.departmentId,
-      namespaceId: conversation.namespaceId,
-      agentId: agent.agentId,
-      agentVersionId: agent.versionId,
-      conversationId: conversation.id,
-      messageId,
-      userId: ctx.actor.userId ?? null,
-      adapterType: adapterTypeOf(state),
-      // The turn works on it from here on (retrieval is already under way).
-      status: "running",
-      startedAt: new Date(),
-      input: { text, channel: conversation.channel },
-    });
-    const audit = r.auditLogs.insertStatement(
+    const task = r.agentTasks.insertRowsStatement([
+      {
+        id: taskId,
+        orgId: ctx.orgId,
+        departmentId: conversation.departmentId,
+        namespaceId: conversation.namespaceId,
+        agentId: agent.agentId,
+        agentVersionId: agent.versionId,
+        conversationId: conversation.id,
+        messageId,
+        userId: ctx.actor.userId ?? null,
+        adapterType: adapterTypeOf(state),
+        // The turn works on it from here on (retrieval is already under way).
+        status: "running",
+        startedAt: new Date(),
+        input: { text, channel: conversation.channel },
+      },
+    ]);
+    const audit = r.auditLogs.insertRowsStatement([
       auditRow(ctx, {
         action: "conversation.message_sent",
         entityType: "conversation",
@@ -56,7 +58,7 @@ export const persistUserMessageStage: TurnStage = {
         departmentId: conversation.departmentId,
         changes: { messageId, taskId },
       }),
-    );
+    ]);
     state.userMessage = await r.conversations.appendMessage(
       {
         id: messageId,
