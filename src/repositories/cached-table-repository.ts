@@ -7,7 +7,8 @@ import { type EntityTable, type Patch, type Row, TableRepository } from "./table
 /**
  * Seed 001's cached repository pattern: reads by id go through the cache, every write through this
  * repository invalidates the rows it touched. Reads inside a transaction bypass the cache so uncommitted
- * rows are never cached (the root database passed as `tx` is not a transaction: it reads through). The cache itself never throws (ResilientCache), so an outage means database reads.
+ * rows are never cached (the root database passed as `tx` is not a transaction: it reads through).
+ * The cache itself never throws (ResilientCache), so an outage means database reads.
  */
 export class CachedTableRepository<T extends EntityTable> extends TableRepository<T> {
   constructor(

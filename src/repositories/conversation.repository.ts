@@ -83,9 +83,7 @@ export class ConversationRepository extends CachedTableRepository<typeof convers
         .returning({ id: conversations.id }),
     );
     const companions = (options.companions ?? []).map((write, i) =>
-      write.raw
-        ? q.$with(`${write.table}_${i}`, { id: sql<string>`id` }).as(write.builder as SQL)
-        : q.$with(`${write.table}_${i}`).as(write.builder as never),
+      q.$with(`${write.table}_${i}`, { id: sql<string>`id` }).as(write.statement),
     );
     const [row] = await guarded(() =>
       q

@@ -42,9 +42,8 @@ export type Patch<T extends EntityTable> = Partial<NewRow<T>>;
  */
 export interface PendingWrite {
   readonly table: string;
-  /** A Drizzle builder with `returning({ id })`, or raw SQL ending in `returning id` (a CTE needs a result). */
-  readonly builder: unknown;
-  readonly raw?: boolean;
+  /** The insert or update, ending in `returning id` (a CTE needs a result). */
+  readonly statement: SQL;
 }
 
 /**
@@ -123,17 +122,6 @@ export class TableRepository<T extends EntityTable> {
     return rows as Row<T>[];
   }
 
-  /** `create` / `createMany` as a write for another statement to carry (see PendingWrite). */
-  insertStatement(values: NewRow<T> | NewRow<T>[]): PendingWrite {
-    return {
-      table: getTableName(this.table),
-      builder: this.db
-        .insert(this.table)
-        .values(values as never)
-        .returning({ id: this.table.id }),
-    };
-  }
-
   /**
    * Many rows as one `jsonb` parameter read by `jsonb_to_recordset`, as a write for another statement
    * to carry. Building a multi-row VALUES list costs Drizzle about 10 µs a value (a turn's eight
@@ -169,8 +157,7 @@ export class TableRepository<T extends EntityTable> {
     );
     return {
       table: getTableName(this.table),
-      raw: true,
-      builder: sql`insert into ${this.table} (${names}) select ${names} from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as rows(${types}) returning id`,
+      statement: sql`insert into ${this.table} (${names}) select ${names} from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as rows(${types}) returning id`,
     };
   }
 
@@ -178,11 +165,12 @@ export class TableRepository<T extends EntityTable> {
   updateStatement(id: string, patch: Patch<T>): PendingWrite {
     return {
       table: getTableName(this.table),
-      builder: this.db
+      statement: this.db
         .update(this.table)
         .set({ ...patch, updatedAt: new Date() } as never)
         .where(eq(this.table.id, id))
-        .returning({ id: this.table.id }),
+        .returning({ id: this.table.id })
+        .getSQL(),
     };
   }
 

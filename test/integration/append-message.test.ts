@@ -26,16 +26,18 @@ describe("appending a message with its companion rows", () => {
   });
 
   const taskFor = (conversation: ConversationRow, messageId: string, id = newId()) =>
-    repos().agentTasks.insertStatement({
-      id,
-      orgId: org.id,
-      conversationId: conversation.id,
-      messageId,
-      userId,
-      adapterType: "ai-sdk",
-      status: "running",
-      input: {},
-    });
+    repos().agentTasks.insertRowsStatement([
+      {
+        id,
+        orgId: org.id,
+        conversationId: conversation.id,
+        messageId,
+        userId,
+        adapterType: "ai-sdk",
+        status: "running",
+        input: {},
+      },
+    ]);
 
   it("writes the message, the counters, the patch and companions that point at the message", async () => {
     const conversation = await makeConversation(repos(), { id: userId, orgId: org.id }, { title: null });
@@ -44,14 +46,16 @@ describe("appending a message with its companion rows", () => {
     await repos().messages.listRecent(conversation.id); // cache the (empty) history too
     const messageId = newId();
     const taskId = newId();
-    const audit = repos().auditLogs.insertStatement({
-      orgId: org.id,
-      actorType: "user",
-      actorId: userId,
-      action: "conversation.message_sent",
-      entityType: "conversation",
-      entityId: conversation.id,
-    });
+    const audit = repos().auditLogs.insertRowsStatement([
+      {
+        orgId: org.id,
+        actorType: "user",
+        actorId: userId,
+        action: "conversation.message_sent",
+        entityType: "conversation",
+        entityId: conversation.id,
+      },
+    ]);
     const message = await repos().conversations.appendMessage(
       messageValues(conversation, { id: messageId, content: "Hello there" }),
       { patch: { title: "Hello there" }, companions: [taskFor(conversation, messageId, taskId), audit] },
