@@ -58,6 +58,12 @@ function objectPlan(def: ZodDef, schema: ZodType): Plan {
   };
 }
 
+function withoutProtoKey(value: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) if (key !== "__proto__") out[key] = value[key];
+  return out;
+}
+
 function recordPlan(def: ZodDef, schema: ZodType): Plan {
   const keyType = defOf(def.keyType).type;
   if (keyType !== "string") return viaZod(schema);
@@ -65,7 +71,9 @@ function recordPlan(def: ZodDef, schema: ZodType): Plan {
   if (valueKind === "unknown" || valueKind === "any") {
     return (value) => {
       if (!isPlainObject(value)) throw mismatch;
-      return value;
+      // zod copies the entries into a fresh object, where a "__proto__" key sets the prototype
+      // instead of becoming an entry, so the key never reaches the wire; the copy does the same.
+      return Object.hasOwn(value, "__proto__") ? withoutProtoKey(value) : value;
     };
   }
   const valuePlan = planOf(def.valueType as ZodType);

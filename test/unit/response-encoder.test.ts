@@ -60,6 +60,14 @@ describe("compiled response encoder", () => {
     );
   });
 
+  it('leaves a "__proto__" key out of a record, as zod does', () => {
+    const schema = z.object({ settings: z.record(z.string(), z.unknown()) });
+    const encode = compileResponseEncoder(schema, "GET", "/x");
+    const settings = JSON.parse('{"__proto__":{"admin":true},"theme":"dark"}');
+    expect(encode({ settings })).toBe(viaZod(schema, { settings }));
+    expect(encode({ settings })).toBe('{"settings":{"theme":"dark"}}');
+  });
+
   it("drops undeclared keys and turns Dates into ISO strings", () => {
     const encode = compileResponseEncoder(department, "GET", "/x");
     const createdAt = new Date("2026-12-04T02:05:28.852Z");
