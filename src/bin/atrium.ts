@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { type Container, createContainer } from "../app/container.js";
+import { deploymentWarnings } from "../app/deployment-warnings.js";
 import { ConfigError, loadConfig } from "../config/env.js";
 import { runMigrations } from "../db/migrate.js";
 import { buildApp } from "../http/app.js";
@@ -60,6 +61,9 @@ async function serve(options: { migrateAndSeed: boolean }): Promise<void> {
     },
     "Atrium is serving",
   );
+  for (const warning of deploymentWarnings(config, container.cache.kind)) {
+    logger.warn({ code: warning.code }, warning.message);
+  }
   const close = async () => {
     await app.close();
     await container.close();

@@ -65,10 +65,10 @@ describe("atrium CLI", { timeout: 120_000 }, () => {
       cwd: root,
       stdio: ["ignore", "pipe", "pipe"],
     });
+    let buffer = "";
     try {
       const address = await new Promise<string>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error("server did not start within 60 s")), 60_000);
-        let buffer = "";
         child.stdout?.on("data", (chunk: Buffer) => {
           buffer += chunk.toString();
           const match = /"address":"(http:\/\/[^"]+)"/.exec(buffer);
@@ -83,10 +83,19 @@ describe("atrium CLI", { timeout: 120_000 }, () => {
       expect(health.status).toBe(200);
       expect(await health.json()).toMatchObject({ status: "ok", database: "ok" });
     } finally {
-      const exited = new Promise((resolve) => child.once("exit", resolve));
+      // "close": the process has exited and its output has been read to the end.
+      const exited = new Promise((resolve) => child.once("close", resolve));
       child.kill("SIGTERM");
       await exited;
     }
     expect(child.exitCode).toBe(0);
+    // Without REDIS_URL a server deployment is told that caches (and so revocations) are per process;
+    // the embedded database is one process, so it is not.
+    if (database.url) {
+      expect(buffer).toContain('"code":"CACHE_PER_PROCESS"');
+      expect(buffer).toContain("REDIS_URL is not set");
+    } else {
+      expect(buffer).not.toContain("CACHE_PER_PROCESS");
+    }
   }, 90_000);
 });
