@@ -56,16 +56,29 @@ function zeroLatencyModels(): ChatModelProvider {
 /** Stages that run inside a group, shown under it. */
 const NESTED = new Set(["budget", "persist-user-message", "history", "memory", "retrieval"]);
 
-/** p50/p95 of each stage's time over the last `count` runs (the measured turns), in pipeline order. */
-async function stageBreakdown(pool: Pool, count: number) {
+/**
+ * p50/p95 of each stage's time over the measured turns' runs, in pipeline order. The run row is
+ * written by the last stage, so that stage's own time is not in it: the rest of each turn (its turn
+ * time minus its top-level stages: writing the answer, task, run and hits) is shown as one more line.
+ */
+async function stageBreakdown(pool: Pool, turnMs: readonly number[]) {
   const { rows } = await pool.query<{ stages: { name: string; ms: number }[] | null }>(
     "select metadata->'stages' as stages from agent_runs order by created_at desc limit $1",
-    [count],
+    [turnMs.length],
   );
   const byStage = new Map<string, number[]>();
-  for (const row of rows) {
-    for (const { name, ms } of row.stages ?? []) byStage.set(name, [...(byStage.get(name) ?? []), ms]);
+  const rest: number[] = [];
+  // Newest run first: it belongs to the last measured turn.
+  for (const [i, row] of rows.entries()) {
+    let topLevel = 0;
+    for (const { name, ms } of row.stages ?? []) {
+      byStage.set(name, [...(byStage.get(name) ?? []), ms]);
+      if (!NESTED.has(name)) topLevel += ms;
+    }
+    const total = turnMs[turnMs.length - 1 - i];
+    if (total !== undefined) rest.push(Math.max(0, total - topLevel));
   }
+  byStage.set("finish (answer, task, run, hits; turn − stages above)", rest);
   return [...byStage].map(([name, values]) => {
     const s = summarize(
       values,
@@ -205,7 +218,7 @@ async function main() {
     console.log(
       `turns: ${formatNumber(turnMs.length)} measured after ${warmup} warm-up; failed ${failed}; answers with a verified citation ${cited}/${warmup + turns}`,
     );
-    const stages = await stageBreakdown(handle.pool, turnMs.length);
+    const stages = await stageBreakdown(handle.pool, turnMs);
     console.log("\nwhere a turn's time goes (p50 per stage, from the runs' traces; nested stages indented):");
     console.log(
       formatTable(
