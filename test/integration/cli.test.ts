@@ -82,6 +82,16 @@ describe("atrium CLI", { timeout: 120_000 }, () => {
       const health = await fetch(`${address}/health`);
       expect(health.status).toBe(200);
       expect(await health.json()).toMatchObject({ status: "ok", database: "ok" });
+      if (!database.url) {
+        // A second process on the same embedded folder is refused before it opens (and corrupts) it.
+        const second = await run(process.execPath, [...cli, "migrate"], { env, cwd: root }).catch(
+          (e: { code: number; stderr: string }) => e,
+        );
+        expect("code" in second && second.code).toBe(1);
+        expect(second.stderr).toContain("is open in another Atrium process");
+        expect(second.stderr).toContain(`pid ${child.pid}`);
+        expect((await fetch(`${address}/health`)).status).toBe(200);
+      }
     } finally {
       // "close": the process has exited and its output has been read to the end.
       const exited = new Promise((resolve) => child.once("close", resolve));
@@ -91,6 +101,11 @@ describe("atrium CLI", { timeout: 120_000 }, () => {
     expect(child.exitCode).toBe(0);
     // Without REDIS_URL a server deployment is told that caches (and so revocations) are per process;
     // the embedded database is one process, so it is not.
+    if (!database.url) {
+      // Shut down cleanly, the folder is free again.
+      const after = await run(process.execPath, [...cli, "migrate"], { env, cwd: root });
+      expect(after.stdout).toContain("migrations applied");
+    }
     if (database.url) {
       expect(buffer).toContain('"code":"CACHE_PER_PROCESS"');
       expect(buffer).toContain("REDIS_URL is not set");
