@@ -129,7 +129,7 @@ function createServices(deps: {
     documents: knowledge.documents,
     mcp: { connectMs: config.tools.mcpConnectTimeoutMs, callMs: config.tools.mcpCallTimeoutMs },
   });
-  const assistants = createAssistantServices(repositories);
+  const assistants = createAssistantServices(repositories, authSecret);
   const conversations = createConversationsService(repositories);
   const chat = createChatService({
     db: deps.database.db,

@@ -115,8 +115,37 @@ describe("personas and namespaces", () => {
       config: { channel: "#front", botToken: "[set]" },
     });
     expect(off).toMatchObject({ enabled: false, config: { channel: "#front", botToken: "[set]" } });
+    // Stored sealed (AES-GCM), opened only for the channel adapter; "[set]" kept the stored value.
     const stored = await t.context.container.repositories.namespacePlugins.findById(slack.id);
-    expect(stored?.config.botToken).toBe("xoxb-very-secret");
+    expect(JSON.stringify(stored)).not.toContain("xoxb-very-secret");
+    expect(stored?.config).toMatchObject({ channel: "#front", botToken: { sealed: expect.any(String) } });
+    const adminCtx = await contextFor(t, tenant.token);
+    expect(await t.context.container.services.namespaces.plugins.configFor(adminCtx, ns.id, "slack")).toEqual(
+      {
+        enabled: false,
+        config: { channel: "#front", botToken: "xoxb-very-secret" },
+      },
+    );
+    // Settings left out keep the stored ones; a forged sealed value is sealed like any other.
+    await ok(t, "PUT", `/namespaces/${ns.id}/plugins/slack`, tenant.token, { enabled: true });
+    const forged = await call(t, "PUT", `/namespaces/${ns.id}/plugins/slack`, {
+      token: tenant.token,
+      body: { config: { channel: "#front", botToken: "[set]", apiKey: { sealed: "v1.x.y.z" } } },
+    });
+    expect(forged.status).toBe(200);
+    expect(await t.context.container.services.namespaces.plugins.configFor(adminCtx, ns.id, "slack")).toEqual(
+      {
+        enabled: true,
+        config: { channel: "#front", botToken: "xoxb-very-secret", apiKey: { sealed: "v1.x.y.z" } },
+      },
+    );
+    const noStored = await call(t, "PUT", `/namespaces/${ns.id}/plugins/slack`, {
+      token: tenant.token,
+      body: { config: { webhookSecret: "[set]" } },
+    });
+    expect(noStored.status).toBe(400);
+    expect(noStored.body.error).toMatchObject({ code: "VALIDATION" });
+    expect(noStored.body.error.message).toContain("config.webhookSecret");
     expect(
       (await call(t, "PUT", `/namespaces/${ns.id}/plugins/fax`, { token: tenant.token, body: {} })).status,
     ).toBe(400);

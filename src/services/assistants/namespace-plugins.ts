@@ -1,11 +1,20 @@
 import { withTransaction } from "../../db/transaction.js";
+import type { EncryptionKey } from "../../lib/encryption.js";
 import { AppError } from "../../lib/errors.js";
 import type { Repositories } from "../../repositories/index.js";
 import type { NamespacePluginRow, NamespaceRow } from "../../repositories/namespace.repository.js";
 import { recordAudit } from "../audit/record-audit.js";
 import type { ServiceContext } from "../context.js";
 import { assertScopeWritable } from "./assistant-access.js";
-import { assertPluginId, maskPluginConfig, NAMESPACE_PLUGINS } from "./plugins.js";
+import {
+  assertPluginId,
+  isCredentialKey,
+  keepCredential,
+  maskPluginConfig,
+  NAMESPACE_PLUGINS,
+  openPluginConfig,
+  sealCredential,
+} from "./plugins.js";
 
 export interface PluginInput {
   enabled?: boolean | undefined;
@@ -19,20 +28,36 @@ const view = ({ orgId: _orgId, ...plugin }: NamespacePluginRow): PluginView => (
   config: maskPluginConfig(plugin.config),
 });
 
-/** A credential shown back as "[set]" and sent again unchanged keeps its stored value. */
-function mergeConfig(stored: Record<string, unknown>, next: Record<string, unknown>) {
+/**
+ * The settings to store: the client's, with every credential sealed. A credential shown back as
+ * "[set]" and sent again unchanged keeps its stored value; a client cannot send a sealed value itself.
+ */
+function nextConfig(key: EncryptionKey, stored: Record<string, unknown>, next: Record<string, unknown>) {
   return Object.fromEntries(
-    Object.entries(next).map(([key, value]) => [
-      key,
-      value === "[set]" && key in stored ? stored[key] : value,
-    ]),
+    Object.entries(next).map(([name, value]) => {
+      if (!isCredentialKey(name)) return [name, value];
+      if (value !== "[set]") return [name, sealCredential(key, value)];
+      if (Object.hasOwn(stored, name)) return [name, keepCredential(key, stored[name])];
+      throw new AppError(
+        "VALIDATION",
+        `config.${name}: "[set]" keeps a stored credential, and none is stored`,
+        {
+          field: `config.${name}`,
+        },
+      );
+    }),
   );
 }
 
-/** The plugins (integrations) enabled on a namespace; ids come from the code registry. */
+/**
+ * The plugins (integrations) enabled on a namespace; ids come from the code registry. Credentials
+ * (keys named like secret, token, password, key, credential) are stored sealed with `secretKey` and
+ * shown back as "[set]"; `configFor` opens them for the channel adapter that needs them.
+ */
 export function createNamespacePlugins(
   r: Repositories,
   load: (ctx: ServiceContext, id: string) => Promise<NamespaceRow>,
+  secretKey: EncryptionKey,
 ) {
   async function loadWritable(ctx: ServiceContext, namespaceId: string, pluginId: string) {
     const ns = await load(ctx, namespaceId);
@@ -53,7 +78,9 @@ export function createNamespacePlugins(
       const { ns, id } = await loadWritable(ctx, namespaceId, pluginId);
       return withTransaction(ctx.db, async (tx) => {
         const existing = await r.namespacePlugins.findFor(ns.id, id, tx);
-        const config = mergeConfig(existing?.config ?? {}, input.config ?? existing?.config ?? {});
+        const stored = existing?.config ?? {};
+        // No config in the request keeps the stored settings (sealing any written before sealing was).
+        const config = nextConfig(secretKey, stored, input.config ?? maskPluginConfig(stored));
         const enabled = input.enabled ?? true;
         const plugin = existing
           ? await r.namespacePlugins.update(existing.id, { config, enabled }, tx)
@@ -75,6 +102,14 @@ export function createNamespacePlugins(
         );
         return view(plugin!);
       });
+    },
+
+    /** A plugin's settings with its credentials in clear: for channel adapters, never sent to a client. */
+    async configFor(ctx: ServiceContext, namespaceId: string, pluginId: string) {
+      const ns = await load(ctx, namespaceId);
+      const plugin = await r.namespacePlugins.findFor(ns.id, assertPluginId(pluginId), ctx.db);
+      if (!plugin) throw new AppError("NOT_FOUND", `Plugin ${pluginId} is not configured on this namespace`);
+      return { enabled: plugin.enabled, config: openPluginConfig(secretKey, plugin.config) };
     },
 
     async remove(ctx: ServiceContext, namespaceId: string, pluginId: string): Promise<void> {

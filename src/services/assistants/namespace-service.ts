@@ -1,5 +1,6 @@
 import type { Queryable } from "../../db/client.js";
 import { withTransaction } from "../../db/transaction.js";
+import type { EncryptionKey } from "../../lib/encryption.js";
 import { AppError } from "../../lib/errors.js";
 import type { PageQuery } from "../../lib/pagination.js";
 import type { Repositories } from "../../repositories/index.js";
@@ -26,7 +27,7 @@ export interface NamespaceInput {
 
 export type NamespacePatch = Partial<Omit<NamespaceInput, "departmentId">>;
 
-export function createNamespaceService(r: Repositories) {
+export function createNamespaceService(r: Repositories, pluginSecretKey: EncryptionKey) {
   const load = (ctx: ServiceContext, id: string) =>
     loadVisible(ctx, "Namespace", id, () => r.namespaces.findInOrg(ctx.orgId, id, ctx.db));
 
@@ -108,7 +109,7 @@ export function createNamespaceService(r: Repositories) {
       });
     },
 
-    plugins: createNamespacePlugins(r, load),
+    plugins: createNamespacePlugins(r, load, pluginSecretKey),
   };
 }
 
