@@ -128,6 +128,7 @@ function createServices(deps: {
     search: knowledge.search,
     documents: knowledge.documents,
     mcp: { connectMs: config.tools.mcpConnectTimeoutMs, callMs: config.tools.mcpCallTimeoutMs },
+    networkPolicy: config.tools.allowPrivateNetworks ? "private" : "public",
   });
   const assistants = createAssistantServices(repositories, authSecret);
   const conversations = createConversationsService(repositories);

@@ -92,6 +92,7 @@ export const envSchema = z.object({
   BUDGET_CACHE_SECONDS: int(5, 0, 300),
   ...llmEnvShape,
   TOOLS_MCP_CONNECT_TIMEOUT_MS: int(10_000, 100, 120_000),
+  TOOLS_ALLOW_PRIVATE_NETWORKS: bool(false),
   TOOLS_MCP_CALL_TIMEOUT_MS: int(60_000, 100, 600_000),
   CHAT_STEP_TIMEOUT_MS: int(60_000, 100, 600_000),
   CHAT_TURN_TIMEOUT_MS: int(180_000, 100, 3_600_000),
@@ -170,6 +171,8 @@ export interface Config {
     mcpConnectTimeoutMs: number;
     /** Longest wait for one call of an MCP tool. */
     mcpCallTimeoutMs: number;
+    /** HTTP and MCP-over-HTTP tools may reach loopback and private networks (never link-local). */
+    allowPrivateNetworks: boolean;
   };
   chat: {
     /** Longest wait for one model step (one call, its stream and its tool calls). */
@@ -323,6 +326,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     tools: {
       mcpConnectTimeoutMs: env.TOOLS_MCP_CONNECT_TIMEOUT_MS,
       mcpCallTimeoutMs: env.TOOLS_MCP_CALL_TIMEOUT_MS,
+      allowPrivateNetworks: env.TOOLS_ALLOW_PRIVATE_NETWORKS,
     },
     chat: {
       stepTimeoutMs: env.CHAT_STEP_TIMEOUT_MS,

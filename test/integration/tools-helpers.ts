@@ -21,9 +21,14 @@ export async function failure(promise: Promise<unknown>) {
  * A test app with a signed-up organisation, and helpers that use tools the way the turn pipeline
  * does: a caller's service context, the container's resolver, a run context per call.
  */
-export function useToolHarness() {
-  // A stdio MCP server is a node + tsx process; on a loaded machine it may take long to start.
-  const t = useKnowledgeApp({ TOOLS_MCP_CONNECT_TIMEOUT_MS: "60000" });
+export function useToolHarness(env: Record<string, string> = {}) {
+  const t = useKnowledgeApp({
+    // A stdio MCP server is a node + tsx process; on a loaded machine it may take long to start.
+    TOOLS_MCP_CONNECT_TIMEOUT_MS: "60000",
+    // The fake tool APIs and MCP servers listen on 127.0.0.1.
+    TOOLS_ALLOW_PRIVATE_NETWORKS: "true",
+    ...env,
+  });
   const tenant = { token: "", orgId: "", generalId: "", kbIds: [] as string[] };
   const sets: ToolSet[] = [];
 

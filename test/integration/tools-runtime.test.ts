@@ -193,6 +193,11 @@ describe("tools at run time", () => {
     await httpTool("away_item", "/away/{{id}}");
     await httpTool("text_item", "/text/{{id}}");
     await httpTool("missing_item", "/missing/{{id}}");
+    await createTool({
+      name: "metadata_item",
+      kind: "http",
+      config: { url: "http://169.254.169.254/latest/meta-data/{{id}}", allowedHosts: ["169.254.169.254"] },
+    });
     const { ctx, tool } = await resolve([
       "echo_item",
       "slow_item",
@@ -201,6 +206,7 @@ describe("tools at run time", () => {
       "away_item",
       "text_item",
       "missing_item",
+      "metadata_item",
     ]);
 
     const echoed = (await tool("echo_item").execute({ id: "a b/c", extra: "1" }, run(ctx))) as {
@@ -239,6 +245,9 @@ describe("tools at run time", () => {
     const away = await failure(tool("away_item").execute({ id: "1" }, run(ctx)));
     expect(away).toMatchObject({ code: "FORBIDDEN", message: expect.stringContaining("localhost") });
     expect(api.seen.some((s) => s.headers.host?.startsWith("localhost"))).toBe(false);
+    // Private networks are on for these tools (the fake API is on 127.0.0.1); link-local never is.
+    const metadata = await failure(tool("metadata_item").execute({ id: "1" }, run(ctx)));
+    expect(metadata).toMatchObject({ code: "FORBIDDEN", message: expect.stringContaining("link-local") });
     const missing = await failure(tool("missing_item").execute({ id: "1" }, run(ctx)));
     expect(missing).toMatchObject({ code: "UNAVAILABLE", message: expect.stringContaining("404") });
     for (const f of [slow, away, missing]) expect(f.message).not.toContain(SECRET);

@@ -1,10 +1,10 @@
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
+import { isBlockedAddress } from "../../src/lib/outbound/ssrf.js";
 import {
   type CrawledPage,
   crawl,
   type FetchLike,
-  isBlockedAddress,
   normaliseUrl,
   parseRobots,
   parseSitemap,

@@ -1,4 +1,6 @@
 import { AppError, isAppError } from "../../lib/errors.js";
+import { createPinnedFetch, type PinnedFetch } from "../../lib/outbound/pinned-fetch.js";
+import { assertAllowedHost, BlockedAddressError, type NetworkPolicy } from "../../lib/outbound/ssrf.js";
 import type { ToolRow } from "../../repositories/tool.repository.js";
 import type { RuntimeTool, ToolRunContext } from "./runtime-tool.js";
 import { fillSecretReferences, type HttpToolConfig, isHostAllowed, URL_PLACEHOLDER } from "./tool-config.js";
@@ -7,7 +9,7 @@ import { scrubSecrets } from "./tool-secrets.js";
 const MAX_REDIRECTS = 3;
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
 
-export type FetchFn = typeof fetch;
+export type FetchFn = PinnedFetch;
 
 /** Fills `{{name}}` placeholders from the input (URL-encoded); returns the URL and the input keys it used. */
 export function fillUrlTemplate(
@@ -52,6 +54,8 @@ async function readLimited(response: Response, limit: number): Promise<Buffer> {
 export interface HttpToolOptions {
   /** Decrypted secret values by name (only for this call). */
   secrets: () => Record<string, string>;
+  /** Where the tool may connect: checked for every hop, and pinned for the connection itself. */
+  policy: NetworkPolicy;
   fetch?: FetchFn | undefined;
 }
 
@@ -81,7 +85,7 @@ export async function callHttpTool(
   const headers = fillSecretReferences(config.headers, secrets);
   if (withBody) headers["content-type"] ??= "application/json";
   const signal = AbortSignal.any([run.signal, AbortSignal.timeout(config.timeoutMs)]);
-  const doFetch = options.fetch ?? fetch;
+  const doFetch = options.fetch ?? createPinnedFetch({ policy: options.policy });
   let url = first;
   try {
     for (let hop = 0; ; hop++) {
@@ -91,6 +95,7 @@ export async function callHttpTool(
       if (!isHostAllowed(url, config.allowedHosts)) {
         throw new AppError("FORBIDDEN", `The tool may not call host ${url.host}: it is not in allowedHosts`);
       }
+      await assertAllowedHost(url.hostname, options.policy);
       const response = await doFetch(url, {
         method: config.method,
         headers,
@@ -126,6 +131,8 @@ export async function callHttpTool(
   } catch (error) {
     if (isAppError(error))
       throw new AppError(error.code, scrubSecrets(error.message, secretValues), error.details);
+    const blocked = blockedAddressIn(error);
+    if (blocked) throw forbiddenAddress(blocked, options.policy);
     if (run.signal.aborted) throw new AppError("UNAVAILABLE", "The tool call was cancelled");
     if (signal.aborted) {
       throw new AppError("UNAVAILABLE", `The tool's endpoint did not answer within ${config.timeoutMs} ms`);
@@ -138,6 +145,22 @@ export async function callHttpTool(
       scrubSecrets(`The tool's endpoint could not be reached: ${reason}`, secretValues),
     );
   }
+}
+
+function blockedAddressIn(error: unknown): BlockedAddressError | undefined {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e instanceof BlockedAddressError) return e;
+  }
+  return undefined;
+}
+
+function forbiddenAddress(blocked: BlockedAddressError, policy: NetworkPolicy): AppError {
+  return new AppError(
+    "FORBIDDEN",
+    policy === "public"
+      ? `The tool may not call ${blocked.hostname}: it resolves to a private or reserved address (${blocked.address}), and TOOLS_ALLOW_PRIVATE_NETWORKS is off`
+      : `The tool may not call ${blocked.hostname}: it resolves to a link-local or reserved address (${blocked.address}), which tools never reach`,
+  );
 }
 
 function parseJson(text: string): unknown {

@@ -1,4 +1,5 @@
 import { deriveKey } from "../../lib/encryption.js";
+import type { NetworkPolicy } from "../../lib/outbound/ssrf.js";
 import type { Repositories } from "../../repositories/index.js";
 import type { DocumentService } from "../knowledge/document-service.js";
 import type { SearchService } from "../knowledge/search-service.js";
@@ -18,6 +19,8 @@ export function createToolServices(deps: {
   search: SearchService;
   documents: DocumentService;
   mcp: McpTimeouts;
+  /** Where HTTP tools may connect (TOOLS_ALLOW_PRIVATE_NETWORKS). */
+  networkPolicy: NetworkPolicy;
   fetch?: FetchFn | undefined;
 }) {
   const secretKey = deriveKey(deps.authSecret, TOOL_SECRETS_PURPOSE);
@@ -33,6 +36,7 @@ export function createToolServices(deps: {
       builtins,
       secretKey,
       mcp: deps.mcp,
+      networkPolicy: deps.networkPolicy,
       fetch: deps.fetch,
     }),
   };

@@ -3,6 +3,8 @@ import { getDefaultEnvironment, StdioClientTransport } from "@modelcontextprotoc
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { AppError } from "../../lib/errors.js";
+import { pinnedWebFetch } from "../../lib/outbound/pinned-fetch.js";
+import { assertAllowedHost, type NetworkPolicy } from "../../lib/outbound/ssrf.js";
 import type { ToolRow } from "../../repositories/tool.repository.js";
 import type { RuntimeTool } from "./runtime-tool.js";
 import { fillSecretReferences, type McpToolConfig } from "./tool-config.js";
@@ -32,11 +34,15 @@ function stderrTail(transport: StdioClientTransport): () => string {
 function transportFor(
   config: McpToolConfig,
   secrets: Record<string, string>,
+  policy: NetworkPolicy,
 ): { transport: Transport; tail: () => string } {
   if (config.transport === "http") {
     const headers = fillSecretReferences(config.headers, secrets);
     return {
-      transport: new StreamableHTTPClientTransport(new URL(config.url), { requestInit: { headers } }),
+      transport: new StreamableHTTPClientTransport(new URL(config.url), {
+        requestInit: { headers },
+        fetch: pinnedWebFetch({ policy }),
+      }),
       tail: () => "",
     };
   }
@@ -66,14 +72,17 @@ function textOf(content: unknown): string {
 export async function connectMcp(
   row: ToolRow,
   secrets: Record<string, string>,
-  timeouts: McpTimeouts,
+  timeouts: McpTimeouts & { policy: NetworkPolicy },
   signal?: AbortSignal,
 ): Promise<McpConnection> {
   const config = row.config as unknown as McpToolConfig;
-  const { transport, tail } = transportFor(config, secrets);
+  const { transport, tail } = transportFor(config, secrets, timeouts.policy);
   const client = new Client({ name: "atrium", version: "0.1.0" });
   const close = () => client.close().catch(() => undefined);
   try {
+    // An MCP server over HTTP is a network destination like an HTTP tool's (the pinned fetch checks
+    // names at connect time; an IP address only here).
+    if (config.transport === "http") await assertAllowedHost(new URL(config.url).hostname, timeouts.policy);
     await client.connect(transport, { timeout: timeouts.connectMs, signal });
     const listed = await client.listTools({}, { timeout: timeouts.connectMs, signal });
     const filter = config.toolFilter ? new Set(config.toolFilter) : undefined;

@@ -1,4 +1,5 @@
 import type { EncryptionKey } from "../../lib/encryption.js";
+import type { NetworkPolicy } from "../../lib/outbound/ssrf.js";
 import type { Repositories } from "../../repositories/index.js";
 import type { ToolRow } from "../../repositories/tool.repository.js";
 import type { ServiceContext } from "../context.js";
@@ -16,6 +17,7 @@ export interface ToolResolverDeps {
   builtins: Map<BuiltinToolName, RuntimeTool>;
   secretKey: EncryptionKey;
   mcp: McpTimeouts;
+  networkPolicy: NetworkPolicy;
   fetch?: FetchFn | undefined;
 }
 
@@ -45,7 +47,7 @@ export function createToolResolver(deps: ToolResolverDeps): ToolResolver {
     const config = row.config as unknown as McpToolConfig;
     const secrets = openSecrets(deps.secretKey, config.transport === "http" ? config.secrets : config.env);
     try {
-      const connection = await connectMcp(row, secrets, deps.mcp);
+      const connection = await connectMcp(row, secrets, { ...deps.mcp, policy: deps.networkPolicy });
       if (only === "all") return connection;
       return { ...connection, tools: connection.tools.filter((t) => only.has(t.name)) };
     } catch (error) {
@@ -93,6 +95,7 @@ export function createToolResolver(deps: ToolResolverDeps): ToolResolver {
           tools.push(
             httpRuntimeTool(row, {
               secrets: () => openSecrets(deps.secretKey, config.secrets),
+              policy: deps.networkPolicy,
               fetch: deps.fetch,
             }),
           );

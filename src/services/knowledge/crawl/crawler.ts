@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { AppError } from "../../../lib/errors.js";
+import { createPinnedFetch } from "../../../lib/outbound/pinned-fetch.js";
 import { CrawlAborted, cancel, type Fetched, Fetcher, FetchFailure } from "./fetcher.js";
-import { createHttpFetch } from "./http-fetch.js";
 import { readPage } from "./page.js";
 import { allowAll, type RobotsPolicy } from "./robots.js";
 import { loadRobots, loadSitemapUrls } from "./site-files.js";
@@ -64,12 +64,12 @@ class Crawl {
     this.maxBytes = options.maxBytes ?? 5 * 1024 * 1024;
     this.userAgent = options.userAgent ?? "AtriumBot/1.0";
     this.origin = originOf(root);
-    const allowPrivateNetworks = options.allowPrivateNetworks ?? false;
+    const policy = options.allowPrivateNetworks ? "private" : "public";
     this.fetcher = new Fetcher({
-      fetch: options.fetch ?? createHttpFetch({ allowPrivateNetworks }),
+      fetch: options.fetch ?? createPinnedFetch({ policy }),
       timeoutMs: options.timeoutMs ?? 15_000,
       userAgent: this.userAgent,
-      allowPrivateNetworks,
+      policy,
       signal: options.signal,
     });
   }

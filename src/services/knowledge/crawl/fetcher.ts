@@ -1,4 +1,4 @@
-import { assertPublicHost, BlockedAddressError } from "./ssrf.js";
+import { assertAllowedHost, BlockedAddressError, type NetworkPolicy } from "../../../lib/outbound/ssrf.js";
 import type { CrawlFailureCode, FetchLike } from "./types.js";
 
 export class FetchFailure extends Error {
@@ -24,7 +24,8 @@ export interface FetcherOptions {
   fetch: FetchLike;
   timeoutMs: number;
   userAgent: string;
-  allowPrivateNetworks: boolean;
+  /** `public`, or `private` with CRAWL_ALLOW_PRIVATE_NETWORKS (link-local stays refused). */
+  policy: NetworkPolicy;
   signal?: AbortSignal | undefined;
 }
 
@@ -48,7 +49,7 @@ export class Fetcher {
     ]);
     try {
       // Checked here for every fetch implementation; the default one also pins the checked address.
-      if (!this.options.allowPrivateNetworks) await assertPublicHost(new URL(url).hostname);
+      await assertAllowedHost(new URL(url).hostname, this.options.policy);
       this.requests++;
       const request = this.options.fetch(url, {
         method: "GET",

@@ -1,8 +1,6 @@
 export { crawl } from "./crawler.js";
-export { createHttpFetch } from "./http-fetch.js";
 export { contentHash } from "./page.js";
 export { parseRobots, productToken, type RobotsPolicy } from "./robots.js";
 export { parseSitemap } from "./sitemap.js";
-export { assertPublicHost, BlockedAddressError, isBlockedAddress } from "./ssrf.js";
 export * from "./types.js";
 export { isSameOrigin, normaliseUrl } from "./url.js";
