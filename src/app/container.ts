@@ -7,6 +7,8 @@ import { MemoryCache } from "../providers/cache/memory-cache.js";
 import { RedisCache } from "../providers/cache/redis-cache.js";
 import { ResilientCache } from "../providers/cache/resilient-cache.js";
 import { createEmbedder, type Embedder } from "../providers/embeddings/index.js";
+import { RedisTurnRelay } from "../providers/events/redis-turn-relay.js";
+import type { TurnRelay } from "../providers/events/turn-relay.js";
 import type { ChatModelProvider } from "../providers/llm/chat-model.js";
 import { createChatModelProvider } from "../providers/llm/index.js";
 import { createMailer, type Mailer } from "../providers/mail/index.js";
@@ -24,7 +26,7 @@ import { createOAuthService } from "../services/auth/oauth.js";
 import { createPasswordResetService } from "../services/auth/password-reset.js";
 import { createSessionService } from "../services/auth/session-service.js";
 import type { BudgetGuard } from "../services/chat/collaborators.js";
-import { createApiChat, createChatService } from "../services/chat/index.js";
+import { createApiChat, createChatService, FINISHED_TURN_RETENTION_MS } from "../services/chat/index.js";
 import { createConversationsService } from "../services/conversations/index.js";
 import { createDepartmentService } from "../services/departments/department-service.js";
 import { createInvitationsService } from "../services/invitations/index.js";
@@ -57,6 +59,8 @@ export interface Infra {
   chatModels?: ChatModelProvider;
   /** Replaces the usage budget guard of chat turns (tests of refusals). */
   budgetGuard?: BudgetGuard;
+  /** Shares running turns' events between processes; production uses Redis when REDIS_URL is set. */
+  turnRelay?: TurnRelay;
 }
 
 export interface Container {
@@ -85,6 +89,7 @@ function createServices(deps: {
   mailer: Mailer;
   chatModels: ChatModelProvider;
   repositories: Repositories;
+  turnRelay: TurnRelay | undefined;
   infra: Infra;
 }) {
   const { config, repositories } = deps;
@@ -141,6 +146,7 @@ function createServices(deps: {
     budget: deps.infra.budgetGuard ?? usage.budgetGuard,
     memory,
     chat: config.chat,
+    relay: deps.turnRelay,
   });
   return {
     authenticator,
@@ -222,6 +228,19 @@ export async function createContainer(config: Config, infra: Infra = {}): Promis
   const mailer = infra.mailer ?? createMailer(config);
   const embedder = infra.embedder ?? createEmbedder(config.embedding);
   const chatModels = infra.chatModels ?? createChatModelProvider(config.llm);
+  const turnRelay =
+    infra.turnRelay ??
+    (config.redisUrl
+      ? new RedisTurnRelay(
+          config.redisUrl,
+          {
+            // A running turn's events outlive its longest possible run; a finished one's, the resume window.
+            runningTtlMs: config.chat.turnTimeoutMs + FINISHED_TURN_RETENTION_MS,
+            finishedTtlMs: FINISHED_TURN_RETENTION_MS,
+          },
+          logger,
+        )
+      : undefined);
   const services = createServices({
     config,
     logger,
@@ -231,6 +250,7 @@ export async function createContainer(config: Config, infra: Infra = {}): Promis
     mailer,
     chatModels,
     repositories,
+    turnRelay,
     infra: { ...infra, embedder },
   });
 
@@ -248,6 +268,7 @@ export async function createContainer(config: Config, infra: Infra = {}): Promis
     async close() {
       await services.passwordReset.idle();
       await cache.close();
+      if (!infra.turnRelay) await turnRelay?.close();
       if (!infra.mailer) await mailer.close?.();
       if (analytics !== database && !infra.analytics) await analytics.close();
       if (!infra.database) await database.close();

@@ -17,7 +17,8 @@ export function deploymentWarnings(config: Config, cacheKind: "redis" | "memory"
       message:
         `REDIS_URL is not set, so each process caches on its own: with more than one replica, a ` +
         `revoked token, a role change or a deactivation reaches the other replicas only when their ` +
-        `cached copy expires (CACHE_TTL_SECONDS=${config.cache.ttlSeconds}). Set REDIS_URL when running ` +
+        `cached copy expires (CACHE_TTL_SECONDS=${config.cache.ttlSeconds}), and a chat stream resumes ` +
+        `only on the replica running its turn. Set REDIS_URL when running ` +
         `more than one Atrium process.`,
     });
   }

@@ -1,4 +1,5 @@
 import { AppError } from "../../lib/errors.js";
+import type { TurnRelay } from "../../providers/events/turn-relay.js";
 import { RunTraceRepository } from "../../repositories/run-trace.repository.js";
 import { requirePermission } from "../access.js";
 import type { ServiceContext } from "../context.js";
@@ -9,7 +10,7 @@ import { runTurn } from "./pipeline.js";
 import { loadRunTrace, runView } from "./run-trace.js";
 import { TurnSignal } from "./turn-abort.js";
 import type { CitationView, NumberedTurnEvent, TurnEvent, TurnUsage } from "./turn-events.js";
-import { TurnHub } from "./turn-hub.js";
+import { isFinalEvent, TurnHub } from "./turn-hub.js";
 import type { TurnDeps, TurnInput, TurnState } from "./turn-state.js";
 
 export type TurnOutcome =
@@ -45,10 +46,17 @@ export type ChatDeps = Omit<TurnDeps, "traces" | "budget" | "memory"> & {
   budget?: BudgetGuard | undefined;
   memory?: MemoryReader | undefined;
   hub?: TurnHub | undefined;
+  /** Shares turn events with other API processes (Redis); without it, resume works per process. */
+  relay?: TurnRelay | undefined;
 };
+
+function relayedTurn(relay: TurnRelay, conversationId: string, taskId: string) {
+  return taskId === "latest" ? relay.latest(conversationId) : relay.find(taskId);
+}
 
 export function createChatService(input: ChatDeps) {
   const hub = input.hub ?? new TurnHub();
+  const relay = input.relay;
   const deps: TurnDeps = {
     ...input,
     traces: new RunTraceRepository(input.db),
@@ -82,6 +90,7 @@ export function createChatService(input: ChatDeps) {
           if (event.type === "turn-start") taskId = event.taskId;
           if (!taskId) return;
           const numbered = hub.publish(taskId, conversationId, event);
+          relay?.publish({ taskId, conversationId }, numbered, isFinalEvent(event));
           try {
             options.onEvent?.(numbered);
           } catch (error) {
@@ -130,7 +139,11 @@ export function createChatService(input: ChatDeps) {
         };
       } finally {
         timers.dispose();
-        if (taskId) hub.close(taskId);
+        if (taskId) {
+          // A turn that ended without a final event (its caller gave up) stops its followers too.
+          if (!hub.isFinished(taskId)) relay?.endTurn({ taskId, conversationId });
+          hub.close(taskId);
+        }
       }
     },
 
@@ -146,10 +159,20 @@ export function createChatService(input: ChatDeps) {
       signal?: AbortSignal,
     ): Promise<{ taskId: string; events: AsyncGenerator<NumberedTurnEvent> } | null> {
       await loadConversation(deps.repositories, ctx, conversationId, "read");
-      const turn = taskId === "latest" ? hub.latest(conversationId) : hub.find(taskId);
+      // This process's turns first; the relay knows the turns of every process (this one's too, so
+      // its answer to "latest" wins: the newest turn may run elsewhere).
+      const here = taskId === "latest" ? hub.latest(conversationId) : hub.find(taskId);
+      const relayed =
+        relay && (taskId === "latest" || !here)
+          ? await relayedTurn(relay, conversationId, taskId)
+          : undefined;
+      const turn = relayed ?? here;
       // Null: nothing is running or kept (the stored messages hold the finished answer).
       if (turn?.conversationId !== conversationId) return null;
-      return { taskId: turn.taskId, events: hub.events(turn.taskId, afterEventId, signal) };
+      const events = hub.find(turn.taskId)
+        ? hub.events(turn.taskId, afterEventId, signal)
+        : (relay!.events(turn.taskId, afterEventId, signal) as AsyncGenerator<NumberedTurnEvent>);
+      return { taskId: turn.taskId, events };
     },
 
     /** Task, tool calls, run and retrieval hits of one turn, by run id or task id. */

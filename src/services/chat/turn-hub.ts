@@ -12,13 +12,13 @@ interface LiveTurn {
   expiry?: NodeJS.Timeout;
 }
 
-const isFinal = (event: TurnEvent) => event.type === "done" || event.type === "error";
+export const isFinalEvent = (event: TurnEvent) => event.type === "done" || event.type === "error";
 
 /**
  * The numbered events of running turns (and, for a while, of finished ones), so a client that lost
- * its connection can resume from `Last-Event-ID`. In-process: with several API replicas a client
- * must reach the replica running its turn (sticky sessions), or the hub is backed by Redis pub/sub
- * (publish each event on `turn:<taskId>`, keep the list in a capped Redis list) — same interface.
+ * its connection can resume from `Last-Event-ID`, in this process. With several API replicas the chat
+ * service also mirrors every event to a `TurnRelay` (Redis), so a reconnect that reaches another
+ * replica resumes too.
  */
 export class TurnHub {
   private readonly turns = new Map<string, LiveTurn>();
@@ -37,9 +37,13 @@ export class TurnHub {
     const numbered = { ...event, id: turn.events.length + 1 } as NumberedTurnEvent;
     if (turn.finished) return numbered;
     turn.events.push(numbered);
-    if (isFinal(event)) this.finish(turn);
+    if (isFinalEvent(event)) this.finish(turn);
     for (const listener of turn.listeners) listener();
     return numbered;
+  }
+
+  isFinished(taskId: string): boolean {
+    return this.turns.get(taskId)?.finished ?? true;
   }
 
   /** Marks a turn finished even if it never sent a final event (e.g. its caller gave up). */
@@ -87,7 +91,7 @@ export class TurnHub {
           const event = turn.events[next]!;
           next += 1;
           yield event;
-          if (isFinal(event)) return;
+          if (isFinalEvent(event)) return;
         }
         if (turn.finished || signal?.aborted) return;
         await new Promise<void>((resolve) => {
