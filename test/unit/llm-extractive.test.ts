@@ -190,6 +190,20 @@ describe("extractive model", () => {
     expect(hotels).not.toContain("|");
   });
 
+  it("reads a currency the same whether written as a symbol, a code or a word", async () => {
+    const meals: PromptPassage[] = [
+      { label: 1, title: "Meals", text: "Client meals are reimbursed up to €75 each, drinks included." },
+    ];
+    for (const question of ["What is the limit in euros?", "What is the limit in EUR?"]) {
+      const { text } = await generateText({
+        model,
+        system: `Passages:\n${formatPassages(meals)}`,
+        prompt: question,
+      });
+      expect(text, question).toContain("up to €75 each, drinks included [1].");
+    }
+  });
+
   it("splits text into word groups without losing characters", () => {
     const text = "From the documents:\n\nOne two three four [1]. Five six.";
     expect(wordGroups(text).join("")).toBe(text);

@@ -34,9 +34,28 @@ function joinedNumbers(text: string): string {
   return text.replace(/(\d)[,\u00a0\u202f ](?=\d{3}\b)/g, "$1");
 }
 
+/**
+ * A currency is one word however it is written: "€130", "130 EUR" and "130 euros" all say "eur", so a
+ * question in words finds an amount written with a symbol (and the other way round).
+ */
+const CURRENCIES: readonly [RegExp, string][] = [
+  [/€|\beuros?\b/giu, " eur "],
+  [/\$|\b(?:us )?dollars?\b/giu, " usd "],
+  [/£|\bpounds? sterling\b/giu, " gbp "],
+];
+
+function currencyWords(text: string): string {
+  let out = text;
+  for (const [pattern, word] of CURRENCIES) out = out.replace(pattern, word);
+  return out;
+}
+
+/** Text as the scorer reads it: numbers joined, currencies named. */
+const normalised = (text: string) => joinedNumbers(currencyWords(text));
+
 export function questionTerms(question: string): QuestionTerms {
   const terms = new Map<string, number>();
-  for (const word of words(joinedNumbers(question))) {
+  for (const word of words(normalised(question))) {
     if (!isContentWord(word) || REQUEST_WORDS.has(word)) continue;
     const key = stem(word);
     // A floor keeps very common words from vanishing entirely when they are all a question has;
@@ -49,7 +68,7 @@ export function questionTerms(question: string): QuestionTerms {
 
 export function stemSet(text: string): Set<string> {
   const out = new Set<string>();
-  for (const word of words(joinedNumbers(text))) if (isContentWord(word)) out.add(stem(word));
+  for (const word of words(normalised(text))) if (isContentWord(word)) out.add(stem(word));
   return out;
 }
 
