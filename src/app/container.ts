@@ -2,6 +2,7 @@ import type { Config } from "../config/env.js";
 import { type DatabaseHandle, openPglite, openPostgres } from "../db/client.js";
 import { runMigrations } from "../db/migrate.js";
 import { createLogger, type Logger } from "../lib/logger.js";
+import { ATRIUM_VERSION } from "../lib/version.js";
 import type { Cache } from "../providers/cache/cache.js";
 import { MemoryCache } from "../providers/cache/memory-cache.js";
 import { RedisCache } from "../providers/cache/redis-cache.js";
@@ -14,6 +15,8 @@ import { createChatModelProvider } from "../providers/llm/index.js";
 import { createMailer, type Mailer } from "../providers/mail/index.js";
 import { createReranker } from "../providers/rerank/reranker.js";
 import { type BlobStorage, createBlobStorage } from "../providers/storage/index.js";
+import { OtlpHttpTraceExporter } from "../providers/telemetry/otlp-http-exporter.js";
+import type { TraceExporter } from "../providers/telemetry/trace-exporter.js";
 import { createRepositories, type Repositories } from "../repositories/index.js";
 import { createApiKeyService } from "../services/api-keys/api-key-service.js";
 import { createAssistantServices } from "../services/assistants/index.js";
@@ -61,6 +64,8 @@ export interface Infra {
   budgetGuard?: BudgetGuard;
   /** Shares running turns' events between processes; production uses Redis when REDIS_URL is set. */
   turnRelay?: TurnRelay;
+  /** Where finished turns' traces go; production uses OTLP/HTTP when OTEL_EXPORTER_OTLP_* is set. */
+  traceExporter?: TraceExporter;
 }
 
 export interface Container {
@@ -77,6 +82,8 @@ export interface Container {
   chatModels: ChatModelProvider;
   repositories: Repositories;
   services: ReturnType<typeof createServices>;
+  /** Where finished turns' traces go (OTEL_EXPORTER_OTLP_*); undefined when export is off. */
+  traceExporter: TraceExporter | undefined;
   close(): Promise<void>;
 }
 
@@ -90,6 +97,7 @@ function createServices(deps: {
   chatModels: ChatModelProvider;
   repositories: Repositories;
   turnRelay: TurnRelay | undefined;
+  traceExporter: TraceExporter | undefined;
   infra: Infra;
 }) {
   const { config, repositories } = deps;
@@ -147,6 +155,7 @@ function createServices(deps: {
     memory,
     chat: config.chat,
     relay: deps.turnRelay,
+    traceExporter: deps.traceExporter,
   });
   return {
     authenticator,
@@ -241,6 +250,19 @@ export async function createContainer(config: Config, infra: Infra = {}): Promis
           logger,
         )
       : undefined);
+  const traceExporter =
+    infra.traceExporter ??
+    (config.telemetry.tracesUrl
+      ? new OtlpHttpTraceExporter(
+          {
+            url: config.telemetry.tracesUrl,
+            headers: config.telemetry.headers,
+            serviceName: config.telemetry.serviceName,
+            serviceVersion: ATRIUM_VERSION,
+          },
+          logger,
+        )
+      : undefined);
   const services = createServices({
     config,
     logger,
@@ -251,6 +273,7 @@ export async function createContainer(config: Config, infra: Infra = {}): Promis
     chatModels,
     repositories,
     turnRelay,
+    traceExporter,
     infra: { ...infra, embedder },
   });
 
@@ -265,10 +288,12 @@ export async function createContainer(config: Config, infra: Infra = {}): Promis
     chatModels,
     repositories,
     services,
+    traceExporter,
     async close() {
       await services.passwordReset.idle();
       await cache.close();
       if (!infra.turnRelay) await turnRelay?.close();
+      await traceExporter?.close();
       if (!infra.mailer) await mailer.close?.();
       if (analytics !== database && !infra.analytics) await analytics.close();
       if (!infra.database) await database.close();

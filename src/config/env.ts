@@ -1,6 +1,12 @@
 import { resolve } from "node:path";
 import { z } from "zod";
 import { type LlmConfig, llmConfig, llmEnvShape, llmProblems } from "./llm-env.js";
+import {
+  type TelemetryConfig,
+  telemetryConfig,
+  telemetryEnvShape,
+  telemetryProblems,
+} from "./telemetry-env.js";
 
 const emptyToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 const optionalUrl = (protocols: string[]) =>
@@ -91,6 +97,7 @@ export const envSchema = z.object({
   MEMORY_EXTRACTION_DELAY_SECONDS: int(30, 0, 86_400),
   BUDGET_CACHE_SECONDS: int(5, 0, 300),
   ...llmEnvShape,
+  ...telemetryEnvShape,
   TOOLS_MCP_CONNECT_TIMEOUT_MS: int(10_000, 100, 120_000),
   TOOLS_ALLOW_PRIVATE_NETWORKS: bool(false),
   TOOLS_MCP_CALL_TIMEOUT_MS: int(60_000, 100, 600_000),
@@ -140,6 +147,8 @@ export interface Config {
   embedding: EmbeddingConfig;
   /** Chat models (providers/llm): the offline `extractive` model unless LLM_* names an endpoint. */
   llm: LlmConfig;
+  /** OpenTelemetry trace export (OTEL_EXPORTER_OTLP_*); off unless an endpoint is set. */
+  telemetry: TelemetryConfig;
   /** Optional HTTP reranker (`POST {url}` with {query, documents}); none when `url` is unset. */
   rerank: { url: string | undefined; apiKey: string | undefined; model: string | undefined };
   knowledge: {
@@ -232,7 +241,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`));
   }
   const env = parsed.data;
-  const problems = [...embeddingProblems(env), ...llmProblems(env)];
+  const problems = [...embeddingProblems(env), ...llmProblems(env), ...telemetryProblems(env)];
   if (problems.length > 0) throw new ConfigError(problems);
   const database: Config["database"] = env.DATABASE_URL
     ? { kind: "postgres", url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }
@@ -305,6 +314,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     rerank: { url: env.RERANK_URL, apiKey: env.RERANK_API_KEY, model: env.RERANK_MODEL },
     llm: llmConfig(env),
+    telemetry: telemetryConfig(env),
     knowledge: {
       uploadMaxBytes: env.UPLOAD_MAX_BYTES,
       crawlAllowPrivateNetworks: env.CRAWL_ALLOW_PRIVATE_NETWORKS,

@@ -7,6 +7,7 @@ import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyContextConfig } from "fastify";
 import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import type { Container } from "../app/container.js";
+import { ATRIUM_VERSION } from "../lib/version.js";
 import { authPlugin } from "./auth.js";
 import { errorHandler, frameworkErrorHandler, notFoundHandler } from "./error-handler.js";
 import { registerJsonParser } from "./json-body.js";
@@ -102,7 +103,7 @@ export async function buildApp(container: Container) {
       openapi: "3.1.0",
       info: {
         title: "Atrium API",
-        version: "0.1.0",
+        version: ATRIUM_VERSION,
         description: "Department-scoped AI assistants: knowledge, conversations, approvals and traces.",
       },
       components: {

@@ -43,6 +43,14 @@ describe("chat pipeline", () => {
     const ms = Object.fromEntries(state.stages.map((s) => [s.name, s.ms!]));
     expect(ms.b).toBeGreaterThanOrEqual(35);
     expect(ms.prepare).toBeGreaterThanOrEqual(ms.b!);
+    // Each stage knows when it started (epoch ms) and the group it ran in, for exported traces.
+    const byName = Object.fromEntries(state.stages.map((s) => [s.name, s]));
+    expect(byName.a1!.group).toBe("prepare");
+    expect(byName.b!.group).toBe("prepare");
+    expect(byName.first!.group).toBeUndefined();
+    expect(byName.b!.startedAt! - byName.prepare!.startedAt!).toBeGreaterThanOrEqual(0);
+    expect(byName.last!.startedAt! - byName.b!.startedAt!).toBeGreaterThanOrEqual(ms.b! - 1);
+    expect(Math.abs(byName.first!.startedAt! - Date.now())).toBeLessThan(5_000);
   });
 
   it("waits for every branch, then throws the first branch's error even when a later one failed first", async () => {
@@ -63,7 +71,7 @@ describe("chat pipeline", () => {
     await expect(runTurn(state, [stage("broken", [], { ms: 10, fail: new Error("boom") })])).rejects.toThrow(
       "boom",
     );
-    expect(state.stages).toEqual([{ name: "broken", ms: expect.any(Number) }]);
+    expect(state.stages).toEqual([{ name: "broken", startedAt: expect.any(Number), ms: expect.any(Number) }]);
     expect(state.stages[0]!.ms).toBeGreaterThanOrEqual(5);
   });
 });

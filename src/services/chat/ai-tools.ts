@@ -50,6 +50,14 @@ export function aiToolsFor(
       inputSchema: jsonSchema(runtime.inputSchema as Parameters<typeof jsonSchema>[0]),
       execute: async (input: unknown) => {
         const started = Date.now();
+        const timing = (status: "ok" | "error" | "timeout") =>
+          state.toolCalls.push({
+            name: runtime.name,
+            step: currentStep(),
+            startedAt: started,
+            ms: Date.now() - started,
+            status,
+          });
         const row = await deps.repositories.agentToolCalls.create({
           orgId: ctx.orgId,
           agentTaskId: state.taskId!,
@@ -67,9 +75,11 @@ export function aiToolsFor(
             durationMs: Date.now() - started,
             completedAt: new Date(),
           });
+          timing("ok");
           return output;
         } catch (error) {
           const timedOut = state.signal.aborted;
+          timing(timedOut ? "timeout" : "error");
           await deps.repositories.agentToolCalls.update(row.id, {
             status: timedOut ? "timeout" : "error",
             errorMessage: toolErrorMessage(error),

@@ -1,5 +1,7 @@
+import { randomBytes } from "node:crypto";
 import { AppError } from "../../lib/errors.js";
 import type { TurnRelay } from "../../providers/events/turn-relay.js";
+import type { TraceExporter } from "../../providers/telemetry/trace-exporter.js";
 import { RunTraceRepository } from "../../repositories/run-trace.repository.js";
 import { requirePermission } from "../access.js";
 import type { ServiceContext } from "../context.js";
@@ -11,6 +13,7 @@ import { loadRunTrace, runView } from "./run-trace.js";
 import { TurnSignal } from "./turn-abort.js";
 import type { CitationView, NumberedTurnEvent, TurnEvent, TurnUsage } from "./turn-events.js";
 import { isFinalEvent, TurnHub } from "./turn-hub.js";
+import { turnSpans } from "./turn-spans.js";
 import type { TurnDeps, TurnInput, TurnState } from "./turn-state.js";
 
 export type TurnOutcome =
@@ -48,6 +51,8 @@ export type ChatDeps = Omit<TurnDeps, "traces" | "budget" | "memory"> & {
   hub?: TurnHub | undefined;
   /** Shares turn events with other API processes (Redis); without it, resume works per process. */
   relay?: TurnRelay | undefined;
+  /** Exports each finished turn as an OpenTelemetry trace (OTEL_EXPORTER_OTLP_*). */
+  traceExporter?: TraceExporter | undefined;
 };
 
 function relayedTurn(relay: TurnRelay, conversationId: string, taskId: string) {
@@ -98,6 +103,7 @@ export function createChatService(input: ChatDeps) {
           }
         },
         startedAt: Date.now(),
+        traceId: randomBytes(16).toString("hex"),
         citations: new CitationRegistry(),
         history: [],
         memory: null,
@@ -109,9 +115,12 @@ export function createChatService(input: ChatDeps) {
         usage: { promptTokens: 0, completionTokens: 0 },
         costUsd: 0,
         stages: [],
+        toolCalls: [],
       };
       try {
         const result = await runTurn(state);
+        // Only turns that got as far as a task are traced (the others were refused up front).
+        if (state.taskId) input.traceExporter?.export(turnSpans(state, result, Date.now()));
         if (!result.ok) {
           return {
             status: result.failure.status,

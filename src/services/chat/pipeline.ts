@@ -17,10 +17,11 @@ import type { StageTiming, TurnStage, TurnState } from "./turn-state.js";
  * Runs one stage and records how long it took in `state.stages` (kept in the run's trace), listed
  * in the order the stages started: a group before the stages inside it.
  */
-async function runTimed(stage: TurnStage, state: TurnState): Promise<void> {
-  const timing: StageTiming = { name: stage.name };
-  state.stages.push(timing);
+async function runTimed(stage: TurnStage, state: TurnState, group?: string): Promise<void> {
   const started = performance.now();
+  const timing: StageTiming = { name: stage.name, startedAt: performance.timeOrigin + started };
+  if (group) timing.group = group;
+  state.stages.push(timing);
   try {
     await stage.run(state);
   } finally {
@@ -39,7 +40,7 @@ export function concurrently(name: string, ...branches: readonly TurnStage[][]):
     async run(state) {
       const settled = await Promise.allSettled(
         branches.map(async (branch) => {
-          for (const stage of branch) await runTimed(stage, state);
+          for (const stage of branch) await runTimed(stage, state, name);
         }),
       );
       const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { TurnState } from "./turn-state.js";
 
 /** The stages that had ended when the row was written (the one writing it is still running). */
@@ -26,7 +25,7 @@ export function runRow(
   return {
     orgId: ctx.orgId,
     departmentId: state.conversation!.departmentId,
-    traceId: randomUUID().replace(/-/g, ""),
+    traceId: state.traceId,
     agentTaskId: state.taskId!,
     conversationId: state.conversationId,
     messageId: outcome.messageId,

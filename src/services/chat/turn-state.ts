@@ -69,6 +69,8 @@ export interface TurnState {
   /** Reports an event to the caller (and the hub); numbering happens there. */
   readonly emit: (event: TurnEvent) => void;
   readonly startedAt: number;
+  /** The run's trace id (32 hex): `agent_runs.trace_id`, and the OpenTelemetry trace when exported. */
+  readonly traceId: string;
   readonly citations: CitationRegistry;
 
   conversation?: ConversationRow;
@@ -99,11 +101,25 @@ export interface TurnState {
   costUsd: number;
   /** Each stage (groups and the stages inside them) in the order it started, with its milliseconds once ended. */
   stages: StageTiming[];
+  /** Each tool call's timing, for the exported trace (the rows in `agent_tool_calls` hold the rest). */
+  toolCalls: ToolCallTiming[];
 }
 
 export interface StageTiming {
   name: string;
+  /** When it started, in epoch milliseconds (with a fraction). */
+  startedAt?: number;
   ms?: number;
+  /** The group (`concurrently`) it ran inside. */
+  group?: string;
+}
+
+export interface ToolCallTiming {
+  name: string;
+  step: number;
+  startedAt: number;
+  ms: number;
+  status: "ok" | "error" | "timeout";
 }
 
 /** One step of the pipeline. Throwing ends the turn (see pipeline.ts for what is recorded). */

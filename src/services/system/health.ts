@@ -1,8 +1,7 @@
 import type { DatabaseHandle } from "../../db/client.js";
 import { pingDatabase } from "../../db/migrate.js";
+import { ATRIUM_VERSION } from "../../lib/version.js";
 import type { Cache } from "../../providers/cache/cache.js";
-
-export const ATRIUM_VERSION = "0.1.0";
 
 export interface Health {
   status: "ok" | "degraded";

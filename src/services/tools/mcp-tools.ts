@@ -5,6 +5,7 @@ import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { AppError } from "../../lib/errors.js";
 import { pinnedWebFetch } from "../../lib/outbound/pinned-fetch.js";
 import { assertAllowedHost, type NetworkPolicy } from "../../lib/outbound/ssrf.js";
+import { ATRIUM_VERSION } from "../../lib/version.js";
 import type { ToolRow } from "../../repositories/tool.repository.js";
 import type { RuntimeTool } from "./runtime-tool.js";
 import { fillSecretReferences, type McpToolConfig } from "./tool-config.js";
@@ -77,7 +78,7 @@ export async function connectMcp(
 ): Promise<McpConnection> {
   const config = row.config as unknown as McpToolConfig;
   const { transport, tail } = transportFor(config, secrets, timeouts.policy);
-  const client = new Client({ name: "atrium", version: "0.1.0" });
+  const client = new Client({ name: "atrium", version: ATRIUM_VERSION });
   const close = () => client.close().catch(() => undefined);
   try {
     // An MCP server over HTTP is a network destination like an HTTP tool's (the pinned fetch checks
