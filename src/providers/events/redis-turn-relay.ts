@@ -24,7 +24,11 @@ type Wire = { e: RelayedEvent; f: boolean } | { end: true };
 export class RedisTurnRelay implements TurnRelay {
   private readonly redis: Redis;
   private subscriber: Redis | undefined;
-  private readonly listeners = new Map<string, Set<(wire: Wire) => void>>();
+  /** Listeners by channel, with the SUBSCRIBE every listener of the channel waits for. */
+  private readonly channels = new Map<
+    string,
+    { listeners: Set<(wire: Wire) => void>; ready: Promise<unknown> }
+  >();
   private readonly prefix: string;
   private failing = false;
 
@@ -35,8 +39,10 @@ export class RedisTurnRelay implements TurnRelay {
   ) {
     this.prefix = options.prefix ?? "atrium:";
     this.redis = new Redis(url, {
+      // Commands wait for the connection (a relay used right after start, or while reconnecting),
+      // and fail after one retry: a Redis outage costs a moment, then the events.
       maxRetriesPerRequest: 1,
-      enableOfflineQueue: false,
+      enableOfflineQueue: true,
       connectTimeout: 2_000,
       commandTimeout: 1_000,
       retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
@@ -69,11 +75,14 @@ export class RedisTurnRelay implements TurnRelay {
     const latest = this.key("conversation", turn.conversationId, "turn");
     const ttl = final ? this.options.finishedTtlMs : this.options.runningTtlMs;
     const wire = JSON.stringify({ e: event, f: final } satisfies Wire);
-    const batch = this.redis.multi().rpush(events, wire).pexpire(events, ttl);
-    if (event.id === 1 || final) {
-      batch.set(conversation, turn.conversationId, "PX", ttl).set(latest, turn.taskId, "PX", ttl);
-    }
-    batch.publish(this.key("turn", turn.taskId), wire);
+    // The pointers go with every event (and expire with it), so a lost event never hides a turn.
+    const batch = this.redis
+      .multi()
+      .rpush(events, wire)
+      .pexpire(events, ttl)
+      .set(conversation, turn.conversationId, "PX", ttl)
+      .set(latest, turn.taskId, "PX", ttl)
+      .publish(this.key("turn", turn.taskId), wire);
     batch.exec().then(
       () => this.ok(),
       (error: unknown) => this.report("publish", error),
@@ -117,21 +126,29 @@ export class RedisTurnRelay implements TurnRelay {
       this.subscriber.on("error", () => {});
       this.subscriber.on("message", (from: string, raw: string) => {
         const wire = JSON.parse(raw) as Wire;
-        for (const each of this.listeners.get(from) ?? []) each(wire);
+        for (const each of this.channels.get(from)?.listeners ?? []) each(wire);
       });
     }
     const subscriber = this.subscriber;
-    let set = this.listeners.get(channel);
-    if (!set) {
-      set = new Set();
-      this.listeners.set(channel, set);
-      await subscriber.subscribe(channel);
+    let entry = this.channels.get(channel);
+    if (!entry) {
+      entry = { listeners: new Set(), ready: subscriber.subscribe(channel) };
+      this.channels.set(channel, entry);
     }
-    set.add(listener);
+    entry.listeners.add(listener);
+    const joined = entry;
+    try {
+      // Every follower waits until the channel is live: only then is reading the list safe.
+      await joined.ready;
+    } catch (error) {
+      joined.listeners.delete(listener);
+      if (this.channels.get(channel) === joined) this.channels.delete(channel);
+      throw error;
+    }
     return async () => {
-      set.delete(listener);
-      if (set.size === 0 && this.listeners.get(channel) === set) {
-        this.listeners.delete(channel);
+      joined.listeners.delete(listener);
+      if (joined.listeners.size === 0 && this.channels.get(channel) === joined) {
+        this.channels.delete(channel);
         await subscriber.unsubscribe(channel).catch(() => undefined);
       }
     };
