@@ -37,7 +37,8 @@ export async function startFakeOtlpCollector() {
     const parts: Buffer[] = [];
     for await (const part of req) parts.push(part as Buffer);
     const raw = Buffer.concat(parts).toString("utf8");
-    if (req.method !== "POST" || req.url !== "/v1/traces") return res.writeHead(404).end();
+    const path = new URL(req.url ?? "/", "http://collector").pathname;
+    if (req.method !== "POST" || path !== "/v1/traces") return res.writeHead(404).end();
     if (!req.headers["content-type"]?.startsWith("application/json")) return res.writeHead(415).end();
     if (failStatus) return res.writeHead(failStatus).end();
     const body = JSON.parse(raw) as {

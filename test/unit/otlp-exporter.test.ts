@@ -67,7 +67,7 @@ describe("OTLP/HTTP trace exporter", () => {
     const { logger, lines } = capturedLogger();
     const exporter = new OtlpHttpTraceExporter(
       {
-        url: `${collector.url}/v1/traces`,
+        url: `${collector.url}/v1/traces?api_key=query-secret`,
         headers: { authorization: "Bearer otlp-very-secret" },
         serviceName: "s",
         serviceVersion: "1",
@@ -94,6 +94,8 @@ describe("OTLP/HTTP trace exporter", () => {
     expect(log.match(/trace export failed/g)).toHaveLength(1);
     expect(log).toContain("trace export recovered");
     expect(log).not.toContain("otlp-very-secret");
+    expect(log).not.toContain("query-secret");
+    expect(log).toContain(`${collector.url}/v1/traces`);
   });
 });
 

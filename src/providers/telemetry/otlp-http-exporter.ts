@@ -1,5 +1,4 @@
 import type { Logger } from "../../lib/logger.js";
-import { redactUrl } from "../../lib/logger.js";
 import type { SpanAttributeValue, SpanData, TraceExporter } from "./trace-exporter.js";
 
 export interface OtlpHttpExporterOptions {
@@ -32,6 +31,16 @@ function attributes(values: Record<string, SpanAttributeValue | undefined>) {
   return Object.entries(values).flatMap(([key, value]) =>
     value === undefined ? [] : [{ key, value: attributeValue(value) }],
   );
+}
+
+/** Where export goes, without what may be a credential: user info and query string. */
+function endpointForLogs(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
+  } catch {
+    return "[unparseable url]";
+  }
 }
 
 /** Epoch milliseconds (with a fraction) as the decimal string of nanoseconds OTLP/JSON expects. */
@@ -144,7 +153,7 @@ export class OtlpHttpTraceExporter implements TraceExporter {
       this.failing = true;
       // The endpoint without credentials, the reason without the request (its headers hold keys).
       this.logger.warn(
-        { endpoint: redactUrl(this.options.url), reason: (error as Error).message },
+        { endpoint: endpointForLogs(this.options.url), reason: (error as Error).message },
         "trace export failed; spans are dropped until the collector answers",
       );
     }
