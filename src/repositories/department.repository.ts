@@ -1,5 +1,6 @@
 import { and, desc, eq, getTableColumns, ilike, or, type SQL, sql } from "drizzle-orm";
 import type { Queryable } from "../db/client.js";
+import { compileRowMapper } from "../db/compiled-row-mapper.js";
 import { guarded } from "../db/errors.js";
 import { departments } from "../db/schema/index.js";
 import { buildPage, type Page, type PageQuery, toOffset } from "../lib/pagination.js";
@@ -103,6 +104,7 @@ export class DepartmentRepository extends TableRepository<typeof departments> {
         .limit(placeholder.limit)
         .offset(placeholder.offset)
         .prepare(name);
+      compileRowMapper(prepared);
       this.preparedPages.set(name, prepared);
     }
     return prepared;
