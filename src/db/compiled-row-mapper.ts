@@ -58,8 +58,10 @@ export function compileRowMapper(prepared: object): boolean {
         const value = raw === null ? null : decode ? decode(raw) : raw;
         if (path.length === 1) out[path[0]!] = value;
         else {
-          const nested = (out[path[0]!] ??= {}) as Record<string, unknown>;
+          const key = path[0]!;
+          const nested = (out[key] ?? {}) as Record<string, unknown>;
           nested[path[1]!] = value;
+          out[key] = nested;
         }
       }
       return out;
