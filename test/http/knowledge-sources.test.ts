@@ -125,6 +125,31 @@ describe("knowledge sources, end to end", () => {
     expect(rooms.results[0]?.documentId).toBe(csv.body.document.id);
   });
 
+  it("answers a malformed or truncated multipart body with 400, never 500", async () => {
+    const tenant = await signUp(t);
+    const kb = await createKnowledgeBase(t, tenant.token, tenant.generalId);
+    for (const payload of [
+      '{"filename":"a.txt","contentBase64":"aGk="}',
+      "--x\r\n",
+      '--x\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\ncut off',
+    ]) {
+      const response = await t.app.inject({
+        method: "POST",
+        url: `/knowledge-bases/${kb}/documents`,
+        headers: {
+          authorization: `Bearer ${tenant.token}`,
+          "content-type": "multipart/form-data; boundary=x",
+        },
+        payload,
+      });
+      expect(response.statusCode, payload).toBe(400);
+      expect(JSON.parse(response.body).error).toMatchObject({
+        code: "VALIDATION",
+        message: expect.stringContaining("multipart"),
+      });
+    }
+  });
+
   it("fails unreadable files with a clear error, refuses unknown types, and re-ingests idempotently", async () => {
     const tenant = await signUp(t);
     const kb = await createKnowledgeBase(t, tenant.token, tenant.generalId);

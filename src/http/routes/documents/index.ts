@@ -1,7 +1,7 @@
 import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { AppError } from "../../../lib/errors.js";
+import { AppError, isAppError } from "../../../lib/errors.js";
 import type { UploadInput } from "../../../services/knowledge/document-service-sources.js";
 import { contextOf } from "../../auth.js";
 import { authErrors, idParams, pageOf, pageQuery } from "../../schemas/common.js";
@@ -40,19 +40,29 @@ const listQuery = pageQuery.extend({
 const tags = ["knowledge"];
 const statusOf = (result: { created: boolean }) => (result.created ? 201 : 200);
 
+/**
+ * What went wrong reading a multipart body, as the client's error: the body is the client's, so a
+ * parser that cannot read it (a truncated or malformed form) answers 400, never 500.
+ */
+function multipartError(error: unknown, limit: number): AppError {
+  if (isAppError(error)) return error;
+  if ((error as { code?: string }).code === "FST_REQ_FILE_TOO_LARGE") {
+    return new AppError("LIMIT_EXCEEDED", `The file is larger than the ${limit} byte upload limit`);
+  }
+  const message = error instanceof Error ? error.message : "unreadable";
+  return new AppError("VALIDATION", `The multipart body could not be read: ${message.slice(0, 200)}`);
+}
+
 /** The uploaded file of a multipart request, or of a JSON body with base64 content. */
 async function uploadOf(request: FastifyRequest, limit: number): Promise<UploadInput> {
   if (request.isMultipart()) {
-    const file = await request.file();
-    if (!file) throw new AppError("VALIDATION", "Send the document as a multipart field named `file`");
     try {
+      const file = await request.file();
+      if (!file) throw new AppError("VALIDATION", "Send the document as a multipart field named `file`");
       const data = await file.toBuffer();
       return { filename: file.filename, mimeType: file.mimetype, data };
     } catch (error) {
-      if ((error as { code?: string }).code === "FST_REQ_FILE_TOO_LARGE") {
-        throw new AppError("LIMIT_EXCEEDED", `The file is larger than the ${limit} byte upload limit`);
-      }
-      throw error;
+      throw multipartError(error, limit);
     }
   }
   const parsed = jsonUpload.safeParse(request.body);
