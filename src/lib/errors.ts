@@ -36,3 +36,13 @@ export class AppError extends Error {
 export function isAppError(error: unknown): error is AppError {
   return error instanceof AppError;
 }
+
+/** Walks `error.cause` (fetch implementations wrap socket errors) to the first matching error. */
+export function findCause(error: unknown, match: (candidate: unknown) => boolean): Error | undefined {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 5; depth++) {
+    if (match(current)) return current as Error;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}

@@ -25,11 +25,15 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
   return destination ? pino(options, destination as pino.DestinationStream) : pino(options);
 }
 
-/** Removes credentials from a connection string before it is logged or shown. */
-export function redactUrl(url: string): string {
+/**
+ * Removes credentials from a connection string before it is logged or shown; `dropQuery` also drops
+ * the query string, for endpoints whose keys may travel there (`?api_key=`).
+ */
+export function redactUrl(url: string, options: { dropQuery?: boolean } = {}): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = "***";
+    if (options.dropQuery) parsed.search = "";
     return parsed.toString();
   } catch {
     return "[unparseable url]";

@@ -64,6 +64,26 @@ export async function listen(t: TestApp): Promise<string> {
   return `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
 }
 
+/** Asks over a real socket with `Accept: text/event-stream`, as a streaming client does. */
+export function askStreaming(
+  base: string,
+  token: string,
+  conversationId: string,
+  text: string,
+  init: RequestInit = {},
+): Promise<Response> {
+  return fetch(`${base}/conversations/${conversationId}/messages`, {
+    method: "POST",
+    headers: {
+      authorization: `Bearer ${token}`,
+      accept: "text/event-stream",
+      "content-type": "application/json",
+    },
+    body: JSON.stringify({ text }),
+    ...init,
+  });
+}
+
 /** A knowledge base with one ingested text document; returns their ids. */
 export async function seedKnowledge(
   t: TestApp,

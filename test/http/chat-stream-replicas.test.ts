@@ -5,6 +5,7 @@ import { buildApp } from "../../src/http/app.js";
 import { createLogger } from "../../src/lib/logger.js";
 import { testConfig } from "../setup/container.js";
 import {
+  askStreaming,
   createAgent,
   listen,
   parseSse,
@@ -74,15 +75,7 @@ describe.runIf(redisUrl)("chat streaming across replicas (REDIS_URL)", () => {
     expect((await stream(second, conversationId, tenant.token)).status, "nothing running yet").toBe(204);
     t.models.scripted.script({ text: LONG_ANSWER, delayMs: 40 });
     const original = sseReader(
-      await fetch(`${first}/conversations/${conversationId}/messages`, {
-        method: "POST",
-        headers: {
-          authorization: `Bearer ${tenant.token}`,
-          accept: "text/event-stream",
-          "content-type": "application/json",
-        },
-        body: JSON.stringify({ text: "Tell me a long story" }),
-      }),
+      await askStreaming(first, tenant.token, conversationId, "Tell me a long story"),
     );
     const head = [await original.next(), await original.next(), await original.next()];
     const taskId = head[0]!.data.taskId as string;
@@ -122,17 +115,7 @@ describe("chat streaming with the turn relay unreachable", () => {
   it("answers and resumes in process", async () => {
     const conversationId = await startConversation(t, tenant.token, agentId);
     t.models.scripted.script({ text: LONG_ANSWER, delayMs: 10 });
-    const original = sseReader(
-      await fetch(`${base}/conversations/${conversationId}/messages`, {
-        method: "POST",
-        headers: {
-          authorization: `Bearer ${tenant.token}`,
-          accept: "text/event-stream",
-          "content-type": "application/json",
-        },
-        body: JSON.stringify({ text: "Still there?" }),
-      }),
-    );
+    const original = sseReader(await askStreaming(base, tenant.token, conversationId, "Still there?"));
     const start = await original.next();
     const rest = await original.rest();
     expect(rest.at(-1)!.event).toBe("done");

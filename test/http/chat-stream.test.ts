@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { agentRuns, agentTasks, messages } from "../../src/db/schema/index.js";
 import {
+  askStreaming,
   call,
   createAgent,
   eventually,
@@ -40,16 +41,7 @@ describe("chat streaming", () => {
   });
 
   function post(conversationId: string, text: string, init: RequestInit = {}) {
-    return fetch(`${base}/conversations/${conversationId}/messages`, {
-      method: "POST",
-      headers: {
-        authorization: `Bearer ${tenant.token}`,
-        accept: "text/event-stream",
-        "content-type": "application/json",
-      },
-      body: JSON.stringify({ text }),
-      ...init,
-    });
+    return askStreaming(base, tenant.token, conversationId, text, init);
   }
 
   async function taskOf(taskId: string) {

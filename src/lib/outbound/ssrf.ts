@@ -1,5 +1,6 @@
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { BlockList, isIP } from "node:net";
+import { findCause } from "../errors.js";
 
 /**
  * Where Atrium's own outbound requests (crawls, HTTP tools) may go, so a user cannot make the server
@@ -79,6 +80,11 @@ export class BlockedAddressError extends Error {
     );
     this.name = "BlockedAddressError";
   }
+}
+
+/** The BlockedAddressError behind an error (a refused lookup surfaces wrapped in a request error). */
+export function blockedAddressIn(error: unknown): BlockedAddressError | undefined {
+  return findCause(error, (cause) => cause instanceof BlockedAddressError) as BlockedAddressError | undefined;
 }
 
 function resolveAll(hostname: string): Promise<LookupAddress[]> {

@@ -1,4 +1,5 @@
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
+import { connectRedis } from "../redis-client.js";
 import type { Cache } from "./cache.js";
 import { decodeCacheValue, encodeCacheValue } from "./codec.js";
 
@@ -11,16 +12,8 @@ export class RedisCache implements Cache {
     url: string,
     private readonly prefix = "atrium:",
   ) {
-    this.redis = new Redis(url, {
-      lazyConnect: false,
-      maxRetriesPerRequest: 1,
-      enableOfflineQueue: false,
-      connectTimeout: 2_000,
-      commandTimeout: 1_000,
-      retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
-    });
-    // Connection errors are reported per command to the caller; the client keeps reconnecting.
-    this.redis.on("error", () => {});
+    // A cache read never waits for Redis: it fails fast and the caller reads the database.
+    this.redis = connectRedis(url, { queueWhileConnecting: false });
   }
 
   async get<T>(key: string): Promise<T | undefined> {

@@ -1,4 +1,5 @@
 import type { Logger } from "../../lib/logger.js";
+import { OutageLog } from "../../lib/outage-log.js";
 import type { Cache } from "./cache.js";
 
 /**
@@ -6,12 +7,17 @@ import type { Cache } from "./cache.js";
  * outage, so the repositories fall through to the database.
  */
 export class ResilientCache implements Cache {
-  private failing = false;
+  private readonly outage: OutageLog;
 
   constructor(
     private readonly inner: Cache,
-    private readonly logger: Logger,
-  ) {}
+    logger: Logger,
+  ) {
+    this.outage = new OutageLog(logger, {
+      down: "cache unavailable; using the database",
+      up: "cache recovered",
+    });
+  }
 
   get kind() {
     return this.inner.kind;
@@ -36,19 +42,10 @@ export class ResilientCache implements Cache {
   private async attempt<T>(operation: string, run: () => Promise<T>, fallback: T): Promise<T> {
     try {
       const result = await run();
-      if (this.failing) {
-        this.failing = false;
-        this.logger.info({ cache: this.inner.kind }, "cache recovered");
-      }
+      this.outage.succeeded({ cache: this.inner.kind });
       return result;
     } catch (error) {
-      if (!this.failing) {
-        this.failing = true;
-        this.logger.warn(
-          { cache: this.inner.kind, operation, err: (error as Error).message },
-          "cache unavailable; using the database",
-        );
-      }
+      this.outage.failed({ cache: this.inner.kind, operation, err: (error as Error).message });
       return fallback;
     }
   }

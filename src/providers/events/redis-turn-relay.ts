@@ -1,5 +1,7 @@
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import type { Logger } from "../../lib/logger.js";
+import { OutageLog } from "../../lib/outage-log.js";
+import { connectRedis } from "../redis-client.js";
 import type { RelayedEvent, RelayedTurn, TurnRelay } from "./turn-relay.js";
 
 export interface RedisTurnRelayOptions {
@@ -30,93 +32,85 @@ export class RedisTurnRelay implements TurnRelay {
     { listeners: Set<(wire: Wire) => void>; ready: Promise<unknown> }
   >();
   private readonly prefix: string;
-  private failing = false;
+  private readonly outage: OutageLog;
 
   constructor(
     url: string,
     private readonly options: RedisTurnRelayOptions,
-    private readonly logger: Logger,
+    logger: Logger,
   ) {
     this.prefix = options.prefix ?? "atrium:";
-    this.redis = new Redis(url, {
-      // Commands wait for the connection (a relay used right after start, or while reconnecting),
-      // and fail after one retry: a Redis outage costs a moment, then the events.
-      maxRetriesPerRequest: 1,
-      enableOfflineQueue: true,
-      connectTimeout: 2_000,
-      commandTimeout: 1_000,
-      retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+    // Commands wait for the connection (a relay used right after start, or while reconnecting),
+    // and fail after one retry: a Redis outage costs a moment, then the events.
+    this.redis = connectRedis(url, { queueWhileConnecting: true });
+    this.outage = new OutageLog(logger, {
+      down: "turn relay unavailable; reconnecting clients resume only on the replica running their turn",
+      up: "turn relay recovered",
     });
-    this.redis.on("error", () => {});
   }
 
-  private key(...parts: string[]) {
-    return this.prefix + parts.join(":");
+  /** The Redis names of one turn: its event list and channel, and its pointer to its conversation. */
+  private turnKeys(taskId: string) {
+    const turn = `${this.prefix}turn:${taskId}`;
+    return { channel: turn, events: `${turn}:events`, conversation: `${turn}:conversation` };
+  }
+
+  /** The pointer from a conversation to its newest turn. */
+  private latestKey(conversationId: string) {
+    return `${this.prefix}conversation:${conversationId}:turn`;
   }
 
   private report(operation: string, error: unknown) {
-    if (this.failing) return;
-    this.failing = true;
-    this.logger.warn(
-      { operation, err: (error as Error).message },
-      "turn relay unavailable; reconnecting clients resume only on the replica running their turn",
-    );
-  }
-
-  private ok() {
-    if (!this.failing) return;
-    this.failing = false;
-    this.logger.info("turn relay recovered");
+    this.outage.failed({ operation, err: (error as Error).message });
   }
 
   publish(turn: RelayedTurn, event: RelayedEvent, final: boolean): void {
-    const events = this.key("turn", turn.taskId, "events");
-    const conversation = this.key("turn", turn.taskId, "conversation");
-    const latest = this.key("conversation", turn.conversationId, "turn");
+    const keys = this.turnKeys(turn.taskId);
     const ttl = final ? this.options.finishedTtlMs : this.options.runningTtlMs;
     const wire = JSON.stringify({ e: event, f: final } satisfies Wire);
     // The pointers go with every event (and expire with it), so a lost event never hides a turn.
     const batch = this.redis
       .multi()
-      .rpush(events, wire)
-      .pexpire(events, ttl)
-      .set(conversation, turn.conversationId, "PX", ttl)
-      .set(latest, turn.taskId, "PX", ttl)
-      .publish(this.key("turn", turn.taskId), wire);
+      .rpush(keys.events, wire)
+      .pexpire(keys.events, ttl)
+      .set(keys.conversation, turn.conversationId, "PX", ttl)
+      .set(this.latestKey(turn.conversationId), turn.taskId, "PX", ttl)
+      .publish(keys.channel, wire);
     batch.exec().then(
-      () => this.ok(),
+      () => this.outage.succeeded(),
       (error: unknown) => this.report("publish", error),
     );
   }
 
   endTurn(turn: RelayedTurn): void {
     const ttl = this.options.finishedTtlMs;
+    const keys = this.turnKeys(turn.taskId);
     this.redis
       .multi()
-      .pexpire(this.key("turn", turn.taskId, "events"), ttl)
-      .pexpire(this.key("turn", turn.taskId, "conversation"), ttl)
-      .publish(this.key("turn", turn.taskId), JSON.stringify({ end: true } satisfies Wire))
+      .pexpire(keys.events, ttl)
+      .pexpire(keys.conversation, ttl)
+      .publish(keys.channel, JSON.stringify({ end: true } satisfies Wire))
       .exec()
       .catch((error: unknown) => this.report("end", error));
   }
 
   async find(taskId: string): Promise<RelayedTurn | undefined> {
-    try {
-      const conversationId = await this.redis.get(this.key("turn", taskId, "conversation"));
-      return conversationId ? { taskId, conversationId } : undefined;
-    } catch (error) {
-      this.report("find", error);
-      return undefined;
-    }
+    const conversationId = await this.pointer("find", this.turnKeys(taskId).conversation);
+    return conversationId ? { taskId, conversationId } : undefined;
   }
 
   async latest(conversationId: string): Promise<RelayedTurn | undefined> {
+    const taskId = await this.pointer("latest", this.latestKey(conversationId));
+    return taskId ? { taskId, conversationId } : undefined;
+  }
+
+  /** A pointer's value; a relay that cannot answer knows nothing. */
+  private async pointer(operation: string, key: string): Promise<string | null> {
     try {
-      const taskId = await this.redis.get(this.key("conversation", conversationId, "turn"));
-      return taskId ? { taskId, conversationId } : undefined;
+      return await this.redis.get(key);
     } catch (error) {
-      this.report("latest", error);
-      return undefined;
+      this.report(operation, error);
+      return null;
     }
   }
 
@@ -155,14 +149,14 @@ export class RedisTurnRelay implements TurnRelay {
   }
 
   async *events(taskId: string, afterId: number, signal?: AbortSignal): AsyncGenerator<RelayedEvent> {
-    const eventsKey = this.key("turn", taskId, "events");
+    const { events: eventsKey, channel } = this.turnKeys(taskId);
     const queue: Wire[] = [];
     let wake: (() => void) | undefined;
     const onAbort = () => wake?.();
     signal?.addEventListener("abort", onAbort, { once: true });
     let stopListening: (() => Promise<void>) | undefined;
     try {
-      stopListening = await this.listen(this.key("turn", taskId), (wire) => {
+      stopListening = await this.listen(channel, (wire) => {
         queue.push(wire);
         wake?.();
       });

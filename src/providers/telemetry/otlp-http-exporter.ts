@@ -1,4 +1,5 @@
-import type { Logger } from "../../lib/logger.js";
+import { type Logger, redactUrl } from "../../lib/logger.js";
+import { OutageLog } from "../../lib/outage-log.js";
 import type { SpanAttributeValue, SpanData, TraceExporter } from "./trace-exporter.js";
 
 export interface OtlpHttpExporterOptions {
@@ -33,16 +34,6 @@ function attributes(values: Record<string, SpanAttributeValue | undefined>) {
   );
 }
 
-/** Where export goes, without what may be a credential: user info and query string. */
-function endpointForLogs(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
-  } catch {
-    return "[unparseable url]";
-  }
-}
-
 /** Epoch milliseconds (with a fraction) as the decimal string of nanoseconds OTLP/JSON expects. */
 export function unixNanos(ms: number): string {
   const whole = Math.floor(ms);
@@ -59,15 +50,19 @@ export class OtlpHttpTraceExporter implements TraceExporter {
   private queue: SpanData[] = [];
   private timer: NodeJS.Timeout | undefined;
   private sending: Promise<void> = Promise.resolve();
-  private failing = false;
+  private readonly outage: OutageLog;
   private dropped = 0;
   private readonly maxBatch: number;
   private readonly maxQueue: number;
 
   constructor(
     private readonly options: OtlpHttpExporterOptions,
-    private readonly logger: Logger,
+    logger: Logger,
   ) {
+    this.outage = new OutageLog(logger, {
+      down: "trace export failed; spans are dropped until the collector answers",
+      up: "trace export recovered",
+    });
     this.maxBatch = options.maxBatch ?? 256;
     this.maxQueue = options.maxQueue ?? 4096;
   }
@@ -142,20 +137,15 @@ export class OtlpHttpTraceExporter implements TraceExporter {
       });
       await response.body?.cancel().catch(() => undefined);
       if (!response.ok) throw new Error(`the collector answered ${response.status}`);
-      if (this.failing || this.dropped > 0) {
-        this.logger.info({ dropped: this.dropped }, "trace export recovered");
-        this.failing = false;
-        this.dropped = 0;
-      }
+      this.outage.succeeded({ dropped: this.dropped });
+      this.dropped = 0;
     } catch (error) {
       this.dropped += spans.length;
-      if (this.failing) return;
-      this.failing = true;
       // The endpoint without credentials, the reason without the request (its headers hold keys).
-      this.logger.warn(
-        { endpoint: endpointForLogs(this.options.url), reason: (error as Error).message },
-        "trace export failed; spans are dropped until the collector answers",
-      );
+      this.outage.failed({
+        endpoint: redactUrl(this.options.url, { dropQuery: true }),
+        reason: (error as Error).message,
+      });
     }
   }
 

@@ -22,13 +22,15 @@ export function assertPluginId(pluginId: string): NamespacePluginId {
   });
 }
 
-/** Keys whose values are credentials: stored, never shown back (the client sees that one is set). */
+/** Keys whose values are credentials: stored sealed, never shown back (the client sees that one is set). */
 const SECRET_KEY = /secret|token|password|key|credential/i;
+
+export const isCredentialKey = (name: string) => SECRET_KEY.test(name);
 
 /** Plugin settings as shown to clients and audit rows: credential values replaced by a marker. */
 export function maskPluginConfig(config: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(
-    Object.entries(config).map(([key, value]) => [key, SECRET_KEY.test(key) ? "[set]" : value]),
+    Object.entries(config).map(([key, value]) => [key, isCredentialKey(key) ? "[set]" : value]),
   );
 }
 
@@ -48,8 +50,6 @@ function isSealed(value: unknown): value is SealedValue {
     typeof (value as { sealed?: unknown }).sealed === "string"
   );
 }
-
-export const isCredentialKey = (name: string) => SECRET_KEY.test(name);
 
 /** A credential value as stored. */
 export function sealCredential(key: EncryptionKey, value: unknown): SealedValue {

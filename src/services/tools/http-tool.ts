@@ -1,6 +1,11 @@
 import { AppError, isAppError } from "../../lib/errors.js";
 import { createPinnedFetch, type PinnedFetch } from "../../lib/outbound/pinned-fetch.js";
-import { assertAllowedHost, BlockedAddressError, type NetworkPolicy } from "../../lib/outbound/ssrf.js";
+import {
+  assertAllowedHost,
+  type BlockedAddressError,
+  blockedAddressIn,
+  type NetworkPolicy,
+} from "../../lib/outbound/ssrf.js";
 import type { ToolRow } from "../../repositories/tool.repository.js";
 import type { RuntimeTool, ToolRunContext } from "./runtime-tool.js";
 import { fillSecretReferences, type HttpToolConfig, isHostAllowed, URL_PLACEHOLDER } from "./tool-config.js";
@@ -145,13 +150,6 @@ export async function callHttpTool(
       scrubSecrets(`The tool's endpoint could not be reached: ${reason}`, secretValues),
     );
   }
-}
-
-function blockedAddressIn(error: unknown): BlockedAddressError | undefined {
-  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-    if (e instanceof BlockedAddressError) return e;
-  }
-  return undefined;
 }
 
 function forbiddenAddress(blocked: BlockedAddressError, policy: NetworkPolicy): AppError {

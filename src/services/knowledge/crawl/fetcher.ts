@@ -1,4 +1,5 @@
-import { assertAllowedHost, BlockedAddressError, type NetworkPolicy } from "../../../lib/outbound/ssrf.js";
+import { findCause } from "../../../lib/errors.js";
+import { assertAllowedHost, blockedAddressIn, type NetworkPolicy } from "../../../lib/outbound/ssrf.js";
 import type { CrawlFailureCode, FetchLike } from "./types.js";
 
 export class FetchFailure extends Error {
@@ -119,7 +120,7 @@ export class Fetcher {
     if (signal.aborted) {
       return new FetchFailure("TIMEOUT", `no complete response within ${this.options.timeoutMs} ms`);
     }
-    const blocked = findCause(error, (cause) => cause instanceof BlockedAddressError);
+    const blocked = blockedAddressIn(error);
     if (blocked) return new FetchFailure("BLOCKED_ADDRESS", blocked.message);
     const cause = findCause(error, (candidate) => typeof (candidate as { code?: unknown }).code === "string");
     const code = (cause as { code?: string } | undefined)?.code;
@@ -152,14 +153,4 @@ export async function cancel(response: Response): Promise<void> {
 
 function tooLarge(maxBytes: number): FetchFailure {
   return new FetchFailure("TOO_LARGE", `the response is larger than ${maxBytes} bytes`);
-}
-
-/** Walks `error.cause` (fetch implementations wrap socket errors) to the first matching error. */
-function findCause(error: unknown, match: (candidate: unknown) => boolean): Error | undefined {
-  let current: unknown = error;
-  for (let depth = 0; current && depth < 5; depth++) {
-    if (match(current)) return current as Error;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
 }
