@@ -19,6 +19,7 @@
  * TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres.
  */
 import { sql } from "drizzle-orm";
+import type { Access } from "../src/core/access.js";
 import { chunks } from "../src/db/schema/index.js";
 import { withTransaction } from "../src/db/transaction.js";
 import { createLogger } from "../src/lib/logger.js";
@@ -27,7 +28,7 @@ import {
   type RetrievalRepository,
   VECTOR_SEARCH_SETTINGS,
 } from "../src/repositories/retrieval.repository.js";
-import type { Access, ServiceContext } from "../src/services/context.js";
+import type { ServiceContext } from "../src/services/context.js";
 import {
   createRetrievalService,
   RETRIEVAL_DEFAULTS,

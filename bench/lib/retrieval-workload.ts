@@ -1,5 +1,5 @@
+import type { Access } from "../../src/core/access.js";
 import type { Embedder } from "../../src/providers/embeddings/embedder.js";
-import type { Access } from "../../src/services/context.js";
 import type { Dataset } from "./atrium-data.js";
 import type { Rng } from "./prng.js";
 import { normalize, vectorArray } from "./synthetic.js";

@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
+import { hasPermission } from "../core/access.js";
+import type { Permission } from "../core/permissions.js";
 import { AppError } from "../lib/errors.js";
-import { hasPermission } from "../services/access.js";
 import type { Principal } from "../services/auth/authenticate.js";
 import type { RequestMeta, ServiceContext } from "../services/context.js";
-import type { Permission } from "../services/identity/permissions.js";
 
 export type RouteAuth = "public" | "user";
 

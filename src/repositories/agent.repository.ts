@@ -1,9 +1,9 @@
 import { and, asc, eq, ilike, inArray, isNotNull, max, type SQL, sql } from "drizzle-orm";
+import type { Access } from "../core/access.js";
 import type { Queryable } from "../db/client.js";
 import { guarded } from "../db/errors.js";
 import { agents, agentVersions, tools } from "../db/schema/index.js";
 import type { Page, PageQuery } from "../lib/pagination.js";
-import type { Access } from "../services/context.js";
 import { CachedTableRepository } from "./cached-table-repository.js";
 import { likePattern } from "./persona.repository.js";
 import { departmentOrOrgWideScope } from "./scope.js";

@@ -1,8 +1,8 @@
 import { and, eq, gte, isNull, lt, notInArray, or, type SQL } from "drizzle-orm";
+import type { Access } from "../core/access.js";
 import type { Queryable } from "../db/client.js";
 import { auditLogs } from "../db/schema/index.js";
 import type { CursorPage } from "../lib/pagination.js";
-import type { Access } from "../services/context.js";
 import { departmentScope } from "./scope.js";
 import { TableRepository } from "./table-repository.js";
 

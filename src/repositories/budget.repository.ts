@@ -1,8 +1,8 @@
 import { and, asc, eq, sql } from "drizzle-orm";
+import type { Access } from "../core/access.js";
 import type { Queryable } from "../db/client.js";
 import { guarded } from "../db/errors.js";
 import { departments, organizations } from "../db/schema/index.js";
-import type { Access } from "../services/context.js";
 import { departmentScope } from "./scope.js";
 
 /**

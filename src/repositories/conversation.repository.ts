@@ -1,10 +1,10 @@
 import { and, eq, ilike, inArray, isNotNull, or, type SQL, sql } from "drizzle-orm";
+import type { Access } from "../core/access.js";
 import type { Queryable } from "../db/client.js";
 import { guarded } from "../db/errors.js";
 import { conversations, messages } from "../db/schema/index.js";
 import type { CursorPage, Page, PageQuery } from "../lib/pagination.js";
 import type { Cache } from "../providers/cache/cache.js";
-import type { Access } from "../services/context.js";
 import { CachedTableRepository } from "./cached-table-repository.js";
 import type { MessageRepository, MessageRow } from "./message.repository.js";
 import { departmentOrOrgWideScope, departmentScope } from "./scope.js";

@@ -1,10 +1,10 @@
 import { and, desc, eq, getTableColumns, ilike, or, type SQL, sql } from "drizzle-orm";
+import type { Access } from "../core/access.js";
 import type { Queryable } from "../db/client.js";
 import { compileRowMapper } from "../db/compiled-row-mapper.js";
 import { guarded } from "../db/errors.js";
 import { departments } from "../db/schema/index.js";
 import { buildPage, type Page, type PageQuery, toOffset } from "../lib/pagination.js";
-import type { Access } from "../services/context.js";
 import { departmentScope } from "./scope.js";
 import { TableRepository } from "./table-repository.js";
 

@@ -1,8 +1,8 @@
 import { and, arrayContained, arrayOverlaps, eq, isNull, not } from "drizzle-orm";
+import type { Access } from "../core/access.js";
 import type { Queryable } from "../db/client.js";
 import { apiKeys, sessions, systemRoles } from "../db/schema/index.js";
 import type { Page, PageQuery } from "../lib/pagination.js";
-import type { Access } from "../services/context.js";
 import { CachedTableRepository } from "./cached-table-repository.js";
 import { TableRepository } from "./table-repository.js";
 

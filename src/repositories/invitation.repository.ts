@@ -1,8 +1,8 @@
 import { and, eq, gt, isNotNull, isNull, lte, or, type SQL, sql } from "drizzle-orm";
+import type { Access } from "../core/access.js";
 import type { Queryable } from "../db/client.js";
 import { invitations } from "../db/schema/index.js";
 import type { Page, PageQuery } from "../lib/pagination.js";
-import type { Access } from "../services/context.js";
 import { departmentScope } from "./scope.js";
 import { TableRepository } from "./table-repository.js";
 

@@ -1,10 +1,10 @@
 import { and, eq, ilike, isNull, type SQL, sql } from "drizzle-orm";
+import type { Access } from "../core/access.js";
 import type { Queryable } from "../db/client.js";
 import { vectorLiteral } from "../db/copy.js";
 import { guarded } from "../db/errors.js";
 import { chunkQuestions, chunks, departments, knowledgeBases } from "../db/schema/index.js";
 import type { Page, PageQuery } from "../lib/pagination.js";
-import type { Access } from "../services/context.js";
 import { departmentScope } from "./scope.js";
 import { TableRepository } from "./table-repository.js";
 

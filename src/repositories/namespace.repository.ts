@@ -1,8 +1,8 @@
 import { and, eq, ilike, or, type SQL } from "drizzle-orm";
+import type { Access } from "../core/access.js";
 import type { Queryable } from "../db/client.js";
 import { namespacePlugins, namespaces } from "../db/schema/index.js";
 import type { Page, PageQuery } from "../lib/pagination.js";
-import type { Access } from "../services/context.js";
 import { likePattern } from "./persona.repository.js";
 import { departmentScope } from "./scope.js";
 import { TableRepository } from "./table-repository.js";

@@ -1,9 +1,9 @@
 import { and, asc, count, desc, eq, ilike, or } from "drizzle-orm";
+import type { Access } from "../core/access.js";
 import type { Queryable } from "../db/client.js";
 import { guarded } from "../db/errors.js";
 import { organizations, orgMembers, users } from "../db/schema/index.js";
 import { buildPage, type Page, type PageQuery, toOffset } from "../lib/pagination.js";
-import type { Access } from "../services/context.js";
 import { TableRepository } from "./table-repository.js";
 import { containsPattern, type UserRow, visibleUsers } from "./user.repository.js";
 

@@ -1,10 +1,10 @@
 import { and, inArray, type SQL, sql } from "drizzle-orm";
+import type { Access } from "../core/access.js";
 import type { Queryable } from "../db/client.js";
 import { vectorLiteral } from "../db/copy.js";
 import { guarded } from "../db/errors.js";
 import { chunkQuestions, chunks, knowledgeBases } from "../db/schema/index.js";
 import { withTransaction } from "../db/transaction.js";
-import type { Access } from "../services/context.js";
 import { type FulltextQuery, fulltextSearch } from "./fulltext-search.js";
 import { departmentScope } from "./scope.js";
 

@@ -1,6 +1,6 @@
 import { and, inArray, isNull, notInArray, or, type SQL, sql } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
-import type { Access } from "../services/context.js";
+import type { Access } from "../core/access.js";
 
 /**
  * The SQL filter that keeps a query inside the departments `access` reaches. Every read of

@@ -1,9 +1,9 @@
 import { and, asc, eq, ilike, inArray, isNull, or, type SQL } from "drizzle-orm";
+import type { Access } from "../core/access.js";
 import type { Queryable } from "../db/client.js";
 import { guarded } from "../db/errors.js";
 import { chunks, tools } from "../db/schema/index.js";
 import type { Page, PageQuery } from "../lib/pagination.js";
-import type { Access } from "../services/context.js";
 import { departmentScope } from "./scope.js";
 import { TableRepository } from "./table-repository.js";
 

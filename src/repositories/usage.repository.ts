@@ -1,8 +1,8 @@
 import { and, eq, gte, isNull, lt, notInArray, or, type SQL, sql } from "drizzle-orm";
+import type { Access } from "../core/access.js";
 import type { Queryable } from "../db/client.js";
 import { guarded } from "../db/errors.js";
 import { agentRuns, departments, users } from "../db/schema/index.js";
-import type { Access } from "../services/context.js";
 import { departmentScope } from "./scope.js";
 
 export type UsageGroup = "department" | "user" | "day";

@@ -1,9 +1,9 @@
 import { and, eq, ilike, isNull, or, type SQL, sql } from "drizzle-orm";
+import type { Access } from "../core/access.js";
 import type { Queryable } from "../db/client.js";
 import { guarded } from "../db/errors.js";
 import { organizations, users } from "../db/schema/index.js";
 import type { Page, PageQuery } from "../lib/pagination.js";
-import type { Access } from "../services/context.js";
 import { CachedTableRepository } from "./cached-table-repository.js";
 import { departmentScope } from "./scope.js";
 

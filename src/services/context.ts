@@ -1,3 +1,4 @@
+import type { Access } from "../core/access.js";
 import type { Queryable } from "../db/client.js";
 import type { Logger } from "../lib/logger.js";
 
@@ -8,16 +9,6 @@ export interface Actor {
   id: string;
   /** The user behind the actor: the user, or the creator of an API key. */
   userId?: string;
-}
-
-/** Effective permissions and department reach, computed once per request. */
-export interface Access {
-  permissions: ReadonlySet<string>;
-  /** True when the role reaches every department (still minus `excludedDepartmentIds`). */
-  allDepartments: boolean;
-  departmentIds: ReadonlySet<string>;
-  /** Per-user revocations; they win over everything else. */
-  excludedDepartmentIds: ReadonlySet<string>;
 }
 
 export interface RequestMeta {
@@ -34,18 +25,3 @@ export interface ServiceContext {
   meta: RequestMeta;
   logger: Logger;
 }
-
-export const noAccess: Access = {
-  permissions: new Set(),
-  allDepartments: false,
-  departmentIds: new Set(),
-  excludedDepartmentIds: new Set(),
-};
-
-/** Unrestricted access for system jobs (seeding, schedulers); never handed to a request. */
-export const systemAccess: Access = {
-  permissions: new Set(["*"]),
-  allDepartments: true,
-  departmentIds: new Set(),
-  excludedDepartmentIds: new Set(),
-};

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BUILT_IN_ROLES, type Permission } from "../../src/core/permissions.js";
 import { buildApp, type RouteEntry } from "../../src/http/app.js";
 import { errorCodes } from "../../src/lib/errors.js";
 import type { UserRow } from "../../src/repositories/user.repository.js";
-import { BUILT_IN_ROLES, type Permission } from "../../src/services/identity/permissions.js";
 import { createTestContainer, destroyTestContainer } from "../setup/container.js";
 import {
   type CreatedResource,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BUILT_IN_ROLES } from "../../src/services/identity/permissions.js";
+import { BUILT_IN_ROLES } from "../../src/core/permissions.js";
 import {
   addMember,
   audits,

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { systemAccess } from "../../src/core/access.js";
 import { AppError } from "../../src/lib/errors.js";
 import { createLogger } from "../../src/lib/logger.js";
 import { UsageRepository } from "../../src/repositories/usage.repository.js";
-import { type ServiceContext, systemAccess } from "../../src/services/context.js";
+import type { ServiceContext } from "../../src/services/context.js";
 import { createBudgetGuard } from "../../src/services/usage/budget-guard.js";
 import { makeAgentRun } from "../factories/index.js";
 import { useTestApp } from "../setup/container.js";

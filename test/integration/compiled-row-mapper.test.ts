@@ -1,9 +1,9 @@
 import { desc, eq, getTableColumns, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import type { Access } from "../../src/core/access.js";
 import { compileRowMapper } from "../../src/db/compiled-row-mapper.js";
 import { departments, organizations } from "../../src/db/schema/index.js";
 import { withTransaction } from "../../src/db/transaction.js";
-import type { Access } from "../../src/services/context.js";
 import { makeDepartment, makeOrg } from "../factories/index.js";
 import { useTestContainer } from "../setup/container.js";
 

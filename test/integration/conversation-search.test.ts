@@ -1,10 +1,10 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
+import { systemAccess } from "../../src/core/access.js";
 import type { Queryable } from "../../src/db/client.js";
 import { conversations } from "../../src/db/schema/index.js";
 import { withTransaction } from "../../src/db/transaction.js";
 import { conversationsWithMessagesMatching } from "../../src/repositories/conversation.repository.js";
-import { systemAccess } from "../../src/services/context.js";
 import {
   conversationValues,
   makeDepartment,

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
+import type { LegacyRole } from "../../src/core/permissions.js";
 import { hashToken } from "../../src/lib/secrets.js";
-import type { LegacyRole } from "../../src/services/identity/permissions.js";
 import { testEmbedding } from "../factories/knowledge.js";
 import { assistantExampleBodies, assistantFixtures, assistantPathParams } from "./assistant-fixtures.js";
 import { assistantMessageOf, conversationIn, exampleAgentOf } from "./conversation-fixture.js";

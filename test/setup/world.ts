@@ -1,13 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { SignJWT } from "jose";
 import type { Container } from "../../src/app/container.js";
+import { ALL_PERMISSIONS, type LegacyRole } from "../../src/core/permissions.js";
 import { hashPassword } from "../../src/lib/passwords.js";
 import { hashToken } from "../../src/lib/secrets.js";
 import type { SystemRoleRow } from "../../src/repositories/identity.repositories.js";
 import type { Repositories } from "../../src/repositories/index.js";
 import type { UserRow } from "../../src/repositories/user.repository.js";
 import { createBuiltInRoles } from "../../src/services/identity/built-in-roles.js";
-import { ALL_PERMISSIONS, type LegacyRole } from "../../src/services/identity/permissions.js";
 import { testConfig } from "./container.js";
 
 /**

@@ -1,14 +1,15 @@
 import { randomInt } from "node:crypto";
+import type { Access } from "../../core/access.js";
+import { canSeeDepartment, hasPermission, requirePermission } from "../../core/access.js";
+import type { Permission } from "../../core/permissions.js";
 import { withTransaction } from "../../db/transaction.js";
 import { AppError } from "../../lib/errors.js";
 import type { Page, PageQuery } from "../../lib/pagination.js";
 import { hashToken, randomToken } from "../../lib/secrets.js";
 import type { ApiKeyRow } from "../../repositories/identity.repositories.js";
 import type { Repositories } from "../../repositories/index.js";
-import { canSeeDepartment, hasPermission, requirePermission } from "../access.js";
 import { recordAudit } from "../audit/record-audit.js";
-import type { Access, ServiceContext } from "../context.js";
-import type { Permission } from "../identity/permissions.js";
+import type { ServiceContext } from "../context.js";
 
 export interface ApiKeyInput {
   name: string;

@@ -1,8 +1,8 @@
+import { canSeeDepartment } from "../../core/access.js";
 import { AppError } from "../../lib/errors.js";
 import type { AgentRow } from "../../repositories/agent.repository.js";
 import type { Repositories } from "../../repositories/index.js";
 import type { PersonaRow } from "../../repositories/persona.repository.js";
-import { canSeeDepartment } from "../access.js";
 import type { ServiceContext } from "../context.js";
 import { type AgentSnapshot, sameSnapshot, snapshotOf, snapshotOfVersion } from "./agent-snapshot.js";
 import { assertScopeWritable, hasAllDepartments, loadVisible } from "./assistant-access.js";

@@ -1,7 +1,7 @@
+import { canSeeDepartment } from "../../core/access.js";
 import { AppError } from "../../lib/errors.js";
 import { isLlmProvider } from "../../providers/llm/providers.js";
 import type { Repositories } from "../../repositories/index.js";
-import { canSeeDepartment } from "../access.js";
 import type { ServiceContext } from "../context.js";
 import { isBuiltinTool } from "../tools/builtins/names.js";
 import { usablePersona } from "./references.js";

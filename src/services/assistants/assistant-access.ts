@@ -1,7 +1,8 @@
+import type { Access } from "../../core/access.js";
+import { canSeeDepartment, hasPermission, requirePermission } from "../../core/access.js";
 import { AppError } from "../../lib/errors.js";
 import type { Repositories } from "../../repositories/index.js";
-import { canSeeDepartment, hasPermission, requirePermission } from "../access.js";
-import type { Access, ServiceContext } from "../context.js";
+import type { ServiceContext } from "../context.js";
 
 /**
  * Access rules shared by personas, namespaces and agents. Reading assistants needs `chat:use` (people

@@ -1,7 +1,7 @@
+import { requirePermission } from "../../core/access.js";
 import type { CursorPage } from "../../lib/pagination.js";
 import type { AuditLogFilter, AuditLogRow } from "../../repositories/audit-log.repository.js";
 import type { Repositories } from "../../repositories/index.js";
-import { requirePermission } from "../access.js";
 import type { ServiceContext } from "../context.js";
 
 /**

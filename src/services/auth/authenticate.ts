@@ -1,8 +1,9 @@
+import type { Access } from "../../core/access.js";
 import { AppError } from "../../lib/errors.js";
 import { hashToken, safeEqual } from "../../lib/secrets.js";
 import type { Repositories } from "../../repositories/index.js";
 import type { UserRow } from "../../repositories/user.repository.js";
-import type { Access, Actor } from "../context.js";
+import type { Actor } from "../context.js";
 import { computeAccess, intersectAccess } from "../identity/access.js";
 import type { AccessTokens } from "./access-tokens.js";
 

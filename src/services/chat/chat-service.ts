@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
+import { requirePermission } from "../../core/access.js";
 import { AppError } from "../../lib/errors.js";
 import type { TurnRelay } from "../../providers/events/turn-relay.js";
 import type { TraceExporter } from "../../providers/telemetry/trace-exporter.js";
 import { RunTraceRepository } from "../../repositories/run-trace.repository.js";
-import { requirePermission } from "../access.js";
 import type { ServiceContext } from "../context.js";
 import { loadConversation } from "../conversations/conversation-access.js";
 import { CitationRegistry } from "./citations.js";

@@ -1,3 +1,4 @@
+import { canSeeDepartment, hasPermission } from "../../core/access.js";
 import { AppError } from "../../lib/errors.js";
 import type {
   AgentRunRow,
@@ -5,7 +6,6 @@ import type {
   AgentToolCallRow,
   RetrievalHitRow,
 } from "../../repositories/run-trace.repository.js";
-import { canSeeDepartment, hasPermission } from "../access.js";
 import type { ServiceContext } from "../context.js";
 import type { TurnDeps } from "./turn-state.js";
 

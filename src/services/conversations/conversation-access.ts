@@ -1,7 +1,7 @@
+import { canSeeDepartment, hasPermission, requirePermission } from "../../core/access.js";
 import { AppError } from "../../lib/errors.js";
 import type { ConversationRow } from "../../repositories/conversation.repository.js";
 import type { Repositories } from "../../repositories/index.js";
-import { canSeeDepartment, hasPermission, requirePermission } from "../access.js";
 import type { ServiceContext } from "../context.js";
 
 /**

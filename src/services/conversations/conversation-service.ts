@@ -1,3 +1,4 @@
+import { requirePermission } from "../../core/access.js";
 import { withTransaction } from "../../db/transaction.js";
 import { AppError } from "../../lib/errors.js";
 import type { CursorPage, Page, PageQuery } from "../../lib/pagination.js";
@@ -8,7 +9,6 @@ import type {
   ConversationScope,
 } from "../../repositories/conversation.repository.js";
 import type { Repositories } from "../../repositories/index.js";
-import { requirePermission } from "../access.js";
 import { diff, recordAudit } from "../audit/record-audit.js";
 import type { ServiceContext } from "../context.js";
 import { loadConversation } from "./conversation-access.js";

@@ -1,8 +1,8 @@
+import { canSeeDepartment, hasPermission } from "../../core/access.js";
 import { withTransaction } from "../../db/transaction.js";
 import { AppError } from "../../lib/errors.js";
 import type { CursorPage } from "../../lib/pagination.js";
 import type { Repositories } from "../../repositories/index.js";
-import { canSeeDepartment, hasPermission } from "../access.js";
 import { recordAudit } from "../audit/record-audit.js";
 import type { ServiceContext } from "../context.js";
 import { loadConversation } from "./conversation-access.js";

@@ -1,9 +1,9 @@
+import { assertDepartmentVisible, requirePermission } from "../../core/access.js";
 import { withTransaction } from "../../db/transaction.js";
 import { AppError } from "../../lib/errors.js";
 import type { PageQuery } from "../../lib/pagination.js";
 import type { DepartmentFilter, DepartmentRow } from "../../repositories/department.repository.js";
 import type { Repositories } from "../../repositories/index.js";
-import { assertDepartmentVisible, requirePermission } from "../access.js";
 import { diff, recordAudit } from "../audit/record-audit.js";
 import type { ServiceContext } from "../context.js";
 

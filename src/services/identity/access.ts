@@ -1,5 +1,5 @@
-import type { Access } from "../context.js";
-import { isPermission } from "./permissions.js";
+import type { Access } from "../../core/access.js";
+import { isPermission } from "../../core/permissions.js";
 
 export interface UserAccessFields {
   departmentId: string | null;

@@ -1,7 +1,7 @@
+import { BUILT_IN_ROLES, type LegacyRole } from "../../core/permissions.js";
 import type { Queryable } from "../../db/client.js";
 import type { SystemRoleRow } from "../../repositories/identity.repositories.js";
 import type { Repositories } from "../../repositories/index.js";
-import { BUILT_IN_ROLES, type LegacyRole } from "./permissions.js";
 
 const LEGACY_ROLES = new Set<string>(BUILT_IN_ROLES.map((role) => role.slug));
 

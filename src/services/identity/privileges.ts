@@ -1,10 +1,11 @@
+import type { Access } from "../../core/access.js";
+import { canSeeDepartment, hasPermission } from "../../core/access.js";
+import type { Permission } from "../../core/permissions.js";
 import { AppError } from "../../lib/errors.js";
 import type { DepartmentRow } from "../../repositories/department.repository.js";
 import type { Repositories } from "../../repositories/index.js";
 import type { UserRow } from "../../repositories/user.repository.js";
-import { canSeeDepartment, hasPermission } from "../access.js";
-import type { Access, ServiceContext } from "../context.js";
-import type { Permission } from "./permissions.js";
+import type { ServiceContext } from "../context.js";
 
 /**
  * No privilege escalation: whoever manages users or roles can hand out only what they hold

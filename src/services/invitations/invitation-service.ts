@@ -1,3 +1,4 @@
+import { requirePermission } from "../../core/access.js";
 import { withTransaction } from "../../db/transaction.js";
 import { AppError } from "../../lib/errors.js";
 import type { PageQuery } from "../../lib/pagination.js";
@@ -5,7 +6,6 @@ import { hashToken, randomToken } from "../../lib/secrets.js";
 import type { Mailer } from "../../providers/mail/index.js";
 import type { Repositories } from "../../repositories/index.js";
 import type { InvitationRow, InvitationStatus } from "../../repositories/invitation.repository.js";
-import { requirePermission } from "../access.js";
 import { recordAudit } from "../audit/record-audit.js";
 import type { ServiceContext } from "../context.js";
 import { legacyRoleOf } from "../identity/built-in-roles.js";

@@ -1,3 +1,4 @@
+import { assertDepartmentVisible, requirePermission } from "../../core/access.js";
 import type { Queryable } from "../../db/client.js";
 import { withTransaction } from "../../db/transaction.js";
 import { AppError } from "../../lib/errors.js";
@@ -6,7 +7,6 @@ import type { BlobStorage } from "../../providers/storage/index.js";
 import type { DocumentFilter, DocumentRow } from "../../repositories/document.repository.js";
 import type { Repositories } from "../../repositories/index.js";
 import type { JobQueue } from "../../worker/queue.js";
-import { assertDepartmentVisible, requirePermission } from "../access.js";
 import { recordAudit } from "../audit/record-audit.js";
 import type { ServiceContext } from "../context.js";
 import { createDocumentSources } from "./document-service-sources.js";

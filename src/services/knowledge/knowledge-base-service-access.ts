@@ -1,7 +1,7 @@
+import { assertDepartmentVisible, requirePermission } from "../../core/access.js";
 import { AppError } from "../../lib/errors.js";
 import type { Repositories } from "../../repositories/index.js";
 import type { KnowledgeBaseRow } from "../../repositories/knowledge-base.repository.js";
-import { assertDepartmentVisible, requirePermission } from "../access.js";
 import type { ServiceContext } from "../context.js";
 
 /**

@@ -1,3 +1,4 @@
+import { canSeeDepartment, requirePermission } from "../../core/access.js";
 import type { Queryable } from "../../db/client.js";
 import { chunkQuestions, chunks } from "../../db/schema/index.js";
 import { AppError } from "../../lib/errors.js";
@@ -10,7 +11,6 @@ import {
   RetrievalRepository,
   type RetrievalScope,
 } from "../../repositories/retrieval.repository.js";
-import { canSeeDepartment, requirePermission } from "../access.js";
 import type { ServiceContext } from "../context.js";
 import { type RankedList, reciprocalRankFusion, suppressNearDuplicates } from "./fusion.js";
 

@@ -1,8 +1,8 @@
+import { requirePermission } from "../../core/access.js";
 import { AppError } from "../../lib/errors.js";
 import type { Reranker } from "../../providers/rerank/reranker.js";
 import type { Repositories } from "../../repositories/index.js";
 import type { KnowledgeBaseRow } from "../../repositories/knowledge-base.repository.js";
-import { requirePermission } from "../access.js";
 import type { ServiceContext } from "../context.js";
 import type { EmbedderRegistry } from "./ingest-embedders.js";
 import { loadKnowledgeBase } from "./knowledge-base-service-access.js";

@@ -1,3 +1,4 @@
+import { assertDepartmentVisible, requirePermission } from "../../core/access.js";
 import { withTransaction } from "../../db/transaction.js";
 import { AppError } from "../../lib/errors.js";
 import type { PageQuery } from "../../lib/pagination.js";
@@ -5,7 +6,6 @@ import type { BlobStorage } from "../../providers/storage/index.js";
 import type { Repositories } from "../../repositories/index.js";
 import type { WebSourceRow } from "../../repositories/web-source.repository.js";
 import type { JobQueue } from "../../worker/queue.js";
-import { assertDepartmentVisible, requirePermission } from "../access.js";
 import { recordAudit } from "../audit/record-audit.js";
 import type { ServiceContext } from "../context.js";
 import { assertWritable, loadKnowledgeBase } from "./knowledge-base-service-access.js";

@@ -1,3 +1,4 @@
+import { systemAccess } from "../../core/access.js";
 import type { Db } from "../../db/client.js";
 import { isAppError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
@@ -5,7 +6,7 @@ import type { Logger } from "../../lib/logger.js";
 import type { ChatModelProvider } from "../../providers/llm/chat-model.js";
 import type { Repositories } from "../../repositories/index.js";
 import type { BudgetGuard } from "../chat/collaborators.js";
-import { type ServiceContext, systemAccess } from "../context.js";
+import type { ServiceContext } from "../context.js";
 import { heuristicProfile } from "./heuristic-profile.js";
 import { llmProfile } from "./llm-profile.js";
 import type { ExtractedProfile, ProfileInput } from "./profile.js";

@@ -1,3 +1,4 @@
+import { requirePermission } from "../../core/access.js";
 import type { Db } from "../../db/client.js";
 import { withTransaction } from "../../db/transaction.js";
 import { AppError } from "../../lib/errors.js";
@@ -10,7 +11,6 @@ import {
 } from "../../repositories/employee-profile.repository.js";
 import type { Repositories } from "../../repositories/index.js";
 import type { JobQueue } from "../../worker/queue.js";
-import { requirePermission } from "../access.js";
 import { recordAudit } from "../audit/record-audit.js";
 import type { BudgetGuard, MemoryReader } from "../chat/collaborators.js";
 import type { ServiceContext } from "../context.js";

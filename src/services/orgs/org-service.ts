@@ -1,3 +1,4 @@
+import { requirePermission } from "../../core/access.js";
 import type { Db } from "../../db/client.js";
 import { withTransaction } from "../../db/transaction.js";
 import { AppError } from "../../lib/errors.js";
@@ -5,7 +6,6 @@ import type { PageQuery } from "../../lib/pagination.js";
 import { hashPassword } from "../../lib/passwords.js";
 import type { Repositories } from "../../repositories/index.js";
 import type { OrganizationRow } from "../../repositories/org.repository.js";
-import { requirePermission } from "../access.js";
 import { diff, recordAudit } from "../audit/record-audit.js";
 import type { SessionService } from "../auth/session-service.js";
 import type { RequestMeta, ServiceContext } from "../context.js";

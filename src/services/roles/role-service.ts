@@ -1,11 +1,12 @@
+import type { Access } from "../../core/access.js";
+import { requirePermission } from "../../core/access.js";
+import { ALL_PERMISSIONS, PERMISSIONS, type Permission } from "../../core/permissions.js";
 import { withTransaction } from "../../db/transaction.js";
 import { AppError } from "../../lib/errors.js";
 import type { SystemRoleRow } from "../../repositories/identity.repositories.js";
 import type { Repositories } from "../../repositories/index.js";
-import { requirePermission } from "../access.js";
 import { diff, recordAudit } from "../audit/record-audit.js";
-import type { Access, ServiceContext } from "../context.js";
-import { ALL_PERMISSIONS, PERMISSIONS, type Permission } from "../identity/permissions.js";
+import type { ServiceContext } from "../context.js";
 import {
   assertCanGrantScope,
   loadVisibleDepartments,

@@ -1,9 +1,10 @@
+import { systemAccess } from "../../core/access.js";
 import { withTransaction } from "../../db/transaction.js";
 import type { Repositories } from "../../repositories/index.js";
 import type { AgentService } from "../assistants/agent-service.js";
 import type { NamespaceService } from "../assistants/namespace-service.js";
 import { recordAudit } from "../audit/record-audit.js";
-import { type ServiceContext, systemAccess } from "../context.js";
+import type { ServiceContext } from "../context.js";
 import type { DocumentService } from "../knowledge/document-service.js";
 import type { KnowledgeBaseService } from "../knowledge/knowledge-base-service.js";
 import { DEFAULT_AGENT_SETTING, defaultAgentIdOf } from "../orgs/default-agent.js";

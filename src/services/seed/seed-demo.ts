@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
+import type { LegacyRole } from "../../core/permissions.js";
 import type { Db, Tx } from "../../db/client.js";
 import { withTransaction } from "../../db/transaction.js";
 import type { Logger } from "../../lib/logger.js";
 import { hashPassword } from "../../lib/passwords.js";
 import type { Repositories } from "../../repositories/index.js";
 import { createBuiltInRoles } from "../identity/built-in-roles.js";
-import type { LegacyRole } from "../identity/permissions.js";
 import { systemContext } from "../orgs/system-context.js";
 import { type DemoContentResult, type DemoContentServices, seedDemoContent } from "./seed-demo-content.js";
 

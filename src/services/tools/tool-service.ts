@@ -1,10 +1,10 @@
+import { canSeeDepartment, hasPermission, requirePermission } from "../../core/access.js";
 import { withTransaction } from "../../db/transaction.js";
 import type { EncryptionKey } from "../../lib/encryption.js";
 import { AppError } from "../../lib/errors.js";
 import type { PageQuery } from "../../lib/pagination.js";
 import type { Repositories } from "../../repositories/index.js";
 import type { ToolFilter, ToolRow } from "../../repositories/tool.repository.js";
-import { canSeeDepartment, hasPermission, requirePermission } from "../access.js";
 import { diff, recordAudit } from "../audit/record-audit.js";
 import type { ServiceContext } from "../context.js";
 import { isBuiltinTool } from "./builtins/names.js";

@@ -1,9 +1,9 @@
+import { assertDepartmentVisible, hasPermission, requirePermission } from "../../core/access.js";
 import { withTransaction } from "../../db/transaction.js";
 import { AppError } from "../../lib/errors.js";
 import { type BudgetRepository, budgetFromSettings } from "../../repositories/budget.repository.js";
 import type { Repositories } from "../../repositories/index.js";
 import type { UsageRepository } from "../../repositories/usage.repository.js";
-import { assertDepartmentVisible, hasPermission, requirePermission } from "../access.js";
 import { recordAudit } from "../audit/record-audit.js";
 import type { ServiceContext } from "../context.js";
 import type { BudgetGuardService } from "./budget-guard.js";

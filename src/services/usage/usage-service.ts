@@ -1,10 +1,10 @@
+import { requirePermission } from "../../core/access.js";
 import type {
   UsageCell,
   UsageGroup,
   UsageMetrics,
   UsageRepository,
 } from "../../repositories/usage.repository.js";
-import { requirePermission } from "../access.js";
 import type { ServiceContext } from "../context.js";
 import { selfId } from "../users/load-user.js";
 import { resolvePeriod } from "./period.js";

@@ -1,9 +1,10 @@
+import type { Access } from "../../core/access.js";
+import { requirePermission } from "../../core/access.js";
 import { AppError } from "../../lib/errors.js";
 import type { Repositories } from "../../repositories/index.js";
 import type { UserRow } from "../../repositories/user.repository.js";
-import { requirePermission } from "../access.js";
 import type { Authenticator } from "../auth/authenticate.js";
-import type { Access, ServiceContext } from "../context.js";
+import type { ServiceContext } from "../context.js";
 import { findRole, type RoleRef } from "../identity/find-role.js";
 import { assertCanManage, canSeeUser, visibleIds } from "../identity/privileges.js";
 

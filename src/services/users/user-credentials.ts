@@ -1,3 +1,4 @@
+import { systemAccess } from "../../core/access.js";
 import { withTransaction } from "../../db/transaction.js";
 import { AppError } from "../../lib/errors.js";
 import { hashPassword, verifyPassword } from "../../lib/passwords.js";
@@ -6,7 +7,6 @@ import type { UserRow } from "../../repositories/user.repository.js";
 import { recordAudit } from "../audit/record-audit.js";
 import type { SessionService, TokenPair } from "../auth/session-service.js";
 import type { ServiceContext } from "../context.js";
-import { systemAccess } from "../context.js";
 import { selfId } from "./load-user.js";
 
 /** Password changes by the user, and operator-created administrators. */

@@ -1,13 +1,13 @@
+import { requirePermission } from "../../core/access.js";
+import type { Permission } from "../../core/permissions.js";
 import { withTransaction } from "../../db/transaction.js";
 import { AppError } from "../../lib/errors.js";
 import type { PageQuery } from "../../lib/pagination.js";
 import type { Repositories } from "../../repositories/index.js";
 import type { UserFilter, UserRow } from "../../repositories/user.repository.js";
-import { requirePermission } from "../access.js";
 import { type AuditEntry, diff, recordAudit } from "../audit/record-audit.js";
 import type { ServiceContext } from "../context.js";
 import { legacyRoleOf } from "../identity/built-in-roles.js";
-import type { Permission } from "../identity/permissions.js";
 import {
   assertCanGrantPermissions,
   assertCanGrantScope,

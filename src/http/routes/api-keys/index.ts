@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { ALL_PERMISSIONS, type Permission } from "../../../services/identity/permissions.js";
+import { ALL_PERMISSIONS, type Permission } from "../../../core/permissions.js";
 import { contextOf } from "../../auth.js";
 import { authErrors, idParams, pageOf, pageQuery, timestamp } from "../../schemas/common.js";
 

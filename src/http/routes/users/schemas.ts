@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ALL_PERMISSIONS, type Permission } from "../../../services/identity/permissions.js";
+import { ALL_PERMISSIONS, type Permission } from "../../../core/permissions.js";
 import { timestamp } from "../../schemas/common.js";
 
 /** A user as the API shows it: never the password hash, token version or OAuth ids. */

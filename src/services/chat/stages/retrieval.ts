@@ -1,4 +1,4 @@
-import { hasPermission } from "../../access.js";
+import { hasPermission } from "../../../core/access.js";
 import type { TurnStage } from "../turn-state.js";
 
 /**

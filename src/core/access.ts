@@ -1,12 +1,36 @@
 import { AppError } from "../lib/errors.js";
-import type { Access, ServiceContext } from "./context.js";
-import type { Permission } from "./identity/permissions.js";
+import type { Permission } from "./permissions.js";
+
+/** Effective permissions and department reach, computed once per request. */
+export interface Access {
+  permissions: ReadonlySet<string>;
+  /** True when the role reaches every department (still minus `excludedDepartmentIds`). */
+  allDepartments: boolean;
+  departmentIds: ReadonlySet<string>;
+  /** Per-user revocations; they win over everything else. */
+  excludedDepartmentIds: ReadonlySet<string>;
+}
+
+export const noAccess: Access = {
+  permissions: new Set(),
+  allDepartments: false,
+  departmentIds: new Set(),
+  excludedDepartmentIds: new Set(),
+};
+
+/** Unrestricted access for system jobs (seeding, schedulers); never handed to a request. */
+export const systemAccess: Access = {
+  permissions: new Set(["*"]),
+  allDepartments: true,
+  departmentIds: new Set(),
+  excludedDepartmentIds: new Set(),
+};
 
 export function hasPermission(access: Access, permission: Permission): boolean {
   return access.permissions.has("*") || access.permissions.has(permission);
 }
 
-export function requirePermission(ctx: ServiceContext, permission: Permission): void {
+export function requirePermission(ctx: { access: Access }, permission: Permission): void {
   if (!hasPermission(ctx.access, permission)) {
     throw new AppError("FORBIDDEN", `This needs the ${permission} permission`, { permission });
   }
@@ -23,7 +47,7 @@ export function canSeeDepartment(access: Access, departmentId: string | null | u
  * one, so ids of other departments' data do not leak.
  */
 export function assertDepartmentVisible(
-  ctx: ServiceContext,
+  ctx: { access: Access },
   departmentId: string | null,
   entity: string,
   id: string,
