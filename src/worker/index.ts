@@ -1,7 +1,7 @@
 import type { Container } from "../app/container.js";
-import type { CatalogOverrides } from "./catalog.js";
+import type { CatalogOverrides } from "../jobs/catalog.js";
+import { JobRunner } from "../jobs/runner.js";
 import { createJobHandlers } from "./handlers/index.js";
-import { JobRunner } from "./runner.js";
 
 export interface WorkerOptions {
   workerId?: string;

@@ -1,11 +1,11 @@
 import type { AddressInfo } from "node:net";
 import { expect } from "vitest";
+import { JobRunner } from "../../src/jobs/runner.js";
 import { AppError } from "../../src/lib/errors.js";
 import type { ChatModelProvider, ModelSpec, TokenUsage } from "../../src/providers/llm/chat-model.js";
 import { createChatModelProvider } from "../../src/providers/llm/index.js";
 import type { BudgetGuard } from "../../src/services/chat/collaborators.js";
 import { createJobHandlers } from "../../src/worker/handlers/index.js";
-import { JobRunner } from "../../src/worker/runner.js";
 import { ScriptedChatModel } from "../fakes/scripted-chat-model.js";
 import { testConfig, useTestApp } from "../setup/container.js";
 import { call, type TestApp } from "./identity-helpers.js";

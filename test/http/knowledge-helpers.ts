@@ -1,6 +1,6 @@
 import { expect } from "vitest";
+import type { JobRunner } from "../../src/jobs/runner.js";
 import { createWorker } from "../../src/worker/index.js";
-import type { JobRunner } from "../../src/worker/runner.js";
 import { useTestApp } from "../setup/container.js";
 import { call, type Reply, type TestApp } from "./identity-helpers.js";
 

@@ -2,11 +2,11 @@ import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { withTransaction } from "../../src/db/transaction.js";
+import type { JobHandlers } from "../../src/jobs/handler.js";
+import { PermanentJobError } from "../../src/jobs/handler.js";
+import { createJobQueue } from "../../src/jobs/queue.js";
+import { JobRunner } from "../../src/jobs/runner.js";
 import { createLogger } from "../../src/lib/logger.js";
-import type { JobHandlers } from "../../src/worker/handler.js";
-import { PermanentJobError } from "../../src/worker/handler.js";
-import { createJobQueue } from "../../src/worker/queue.js";
-import { JobRunner } from "../../src/worker/runner.js";
 import { useTestContainer } from "../setup/container.js";
 
 /** The jobs table as a queue: transactional enqueue, dedupe, SKIP LOCKED claims, retries, leases. */

@@ -1,8 +1,8 @@
 import type { Command } from "commander";
 import { z } from "zod";
 import type { Container } from "../../app/container.js";
+import type { JobRunner } from "../../jobs/runner.js";
 import { createWorker } from "../../worker/index.js";
-import type { JobRunner } from "../../worker/runner.js";
 
 type OpenContainer = (options?: { migrate: boolean }) => Promise<Container>;
 

@@ -1,11 +1,11 @@
 import type { Config } from "../../config/env.js";
 import type { Db } from "../../db/client.js";
+import { createJobQueue } from "../../jobs/queue.js";
 import type { Embedder } from "../../providers/embeddings/index.js";
 import type { Reranker } from "../../providers/rerank/reranker.js";
 import type { BlobStorage } from "../../providers/storage/index.js";
 import type { Repositories } from "../../repositories/index.js";
 import { RetrievalRepository } from "../../repositories/retrieval.repository.js";
-import { createJobQueue } from "../../worker/queue.js";
 import type { FetchLike } from "./crawl/index.js";
 import { createDocumentService } from "./document-service.js";
 import { createIngestService } from "./ingest-document.js";

@@ -1,6 +1,7 @@
 import { requirePermission } from "../../core/access.js";
 import type { Db } from "../../db/client.js";
 import { withTransaction } from "../../db/transaction.js";
+import type { JobQueue } from "../../jobs/queue.js";
 import { AppError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/logger.js";
 import type { ChatModelProvider } from "../../providers/llm/chat-model.js";
@@ -10,7 +11,6 @@ import {
   PROFILE_ERASED_ACTION,
 } from "../../repositories/employee-profile.repository.js";
 import type { Repositories } from "../../repositories/index.js";
-import type { JobQueue } from "../../worker/queue.js";
 import { recordAudit } from "../audit/record-audit.js";
 import type { BudgetGuard, MemoryReader } from "../chat/collaborators.js";
 import type { ServiceContext } from "../context.js";

@@ -1,8 +1,8 @@
+import type { JobHandlers } from "../../jobs/handler.js";
 import type { IngestService } from "../../services/knowledge/ingest-document.js";
 import type { ReembedService } from "../../services/knowledge/ingest-reembed.js";
 import type { WebSourceCrawler } from "../../services/knowledge/web-source-crawl.js";
 import type { MemoryService } from "../../services/memory/memory-service.js";
-import type { JobHandlers } from "../handler.js";
 import { documentIngestHandler } from "./document-ingest.js";
 import { knowledgeBaseReembedHandler } from "./knowledge-base-reembed.js";
 import { memoryExtractHandler } from "./memory-extract.js";

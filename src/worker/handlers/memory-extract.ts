@@ -1,5 +1,5 @@
+import type { JobHandler } from "../../jobs/handler.js";
 import type { MemoryService } from "../../services/memory/memory-service.js";
-import type { JobHandler } from "../handler.js";
 
 /** `memory.extract`: rebuilds one user's employee profile from their latest messages. */
 export function memoryExtractHandler(memory: MemoryService): JobHandler<"memory.extract"> {
