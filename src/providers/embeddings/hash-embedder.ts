@@ -1,6 +1,6 @@
+import { wordRarity } from "../../lib/text/word-rarity.js";
+import { isContentWord, stem, words } from "../../lib/text/words.js";
 import { type Embedder, type EmbeddingPurpose, normalize } from "./embedder.js";
-import { isContentWord, stem, words } from "./text-features.js";
-import { wordRarity } from "./word-rarity.js";
 
 /** Feature weights of the lexical hash embedding; the defaults were tuned on SciFact's train split. */
 export interface HashEmbedderOptions {

@@ -1,5 +1,5 @@
-import { isContentWord, stem, words } from "../embeddings/text-features.js";
-import { wordRarity } from "../embeddings/word-rarity.js";
+import { wordRarity } from "../../lib/text/word-rarity.js";
+import { isContentWord, stem, words } from "../../lib/text/words.js";
 import type { PromptPassage } from "./passages.js";
 
 /** One sentence of a passage, with what the scorer needs. */

@@ -1,5 +1,5 @@
+import { approximateTokens, type TokenCounter } from "../../lib/text/tokens.js";
 import type { TextChunk } from "./chunking.js";
-import { approximateTokens, type TokenCounter } from "./tokens.js";
 
 export interface TableChunkOptions {
   /** Largest chunk in tokens; a group is cut earlier when its rows would exceed it. */

@@ -1,5 +1,5 @@
+import { approximateTokens, type TokenCounter } from "../../lib/text/tokens.js";
 import { type ChunkSource, type Section, toSections } from "./chunking-sections.js";
-import { approximateTokens, type TokenCounter } from "./tokens.js";
 
 export type { ChunkSource, Section } from "./chunking-sections.js";
 

@@ -1,4 +1,4 @@
-import { contentStems, isContentWord, words } from "../../providers/embeddings/text-features.js";
+import { contentStems, isContentWord, words } from "../../lib/text/words.js";
 
 export interface QuestionSource {
   content: string;

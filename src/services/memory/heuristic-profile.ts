@@ -1,4 +1,4 @@
-import { STOP_WORDS, stem, words } from "../../providers/embeddings/text-features.js";
+import { STOP_WORDS, stem, words } from "../../lib/text/words.js";
 import type { ExtractedProfile, ProfileInput, ProfilePreferences } from "./profile.js";
 
 /**

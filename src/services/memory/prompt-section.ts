@@ -1,4 +1,4 @@
-import { approximateTokens } from "../knowledge/tokens.js";
+import { approximateTokens } from "../../lib/text/tokens.js";
 import type { ProfilePreferences } from "./profile.js";
 
 /** The budget of the memory section in a prompt: it must never crowd out retrieved passages. */

@@ -1,6 +1,6 @@
 import type { ModelMessage } from "ai";
+import { approximateTokens } from "../../../lib/text/tokens.js";
 import type { HistoryMessage } from "../../../repositories/message.repository.js";
-import { approximateTokens } from "../../knowledge/tokens.js";
 import type { TurnStage, TurnState } from "../turn-state.js";
 
 /** Most messages looked at for the history window; the token budget usually ends it sooner. */
