@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { LLM_PROVIDERS, type LlmProviderName } from "../providers/llm/providers.js";
+import { LLM_PROVIDERS, type LlmProviderName } from "./llm-providers.js";
 
 /** Chat-model settings (LLM_*): parsed with the rest of the environment in env.ts. */
 export interface LlmConfig {

@@ -1,10 +1,10 @@
 import type { LlmConfig } from "../../config/llm-env.js";
+import { isLlmProvider, LLM_PROVIDERS, type LlmProviderName } from "../../config/llm-providers.js";
 import { AppError } from "../../lib/errors.js";
 import type { ChatModel, ChatModelProvider, ModelSpec, TokenUsage } from "./chat-model.js";
 import { EXTRACTIVE_MODEL_ID, ExtractiveChatModel } from "./extractive-model.js";
 import { createOpenAIChatModels, OPENAI_DEFAULT_BASE_URL } from "./openai-model.js";
 import { costOf, priceOf, priceTable } from "./pricing.js";
-import { isLlmProvider, LLM_PROVIDERS, type LlmProviderName } from "./providers.js";
 
 export type { ChatModel, ChatModelProvider, ModelSpec, TokenUsage } from "./chat-model.js";
 export { type CompletedText, type CompleteTextRequest, completeText } from "./complete-text.js";

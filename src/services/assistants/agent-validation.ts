@@ -1,6 +1,6 @@
+import { isLlmProvider } from "../../config/llm-providers.js";
 import { canSeeDepartment } from "../../core/access.js";
 import { AppError } from "../../lib/errors.js";
-import { isLlmProvider } from "../../providers/llm/providers.js";
 import type { Repositories } from "../../repositories/index.js";
 import type { ServiceContext } from "../context.js";
 import { isBuiltinTool } from "../tools/builtins/names.js";

@@ -1,5 +1,5 @@
+import { isLlmProvider, type LlmProviderName } from "../../config/llm-providers.js";
 import { AppError } from "../../lib/errors.js";
-import { isLlmProvider, type LlmProviderName } from "../../providers/llm/providers.js";
 import type { AgentRow, AgentVersionRow } from "../../repositories/agent.repository.js";
 import type { Repositories } from "../../repositories/index.js";
 import type { NamespaceRow } from "../../repositories/namespace.repository.js";

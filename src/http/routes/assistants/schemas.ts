@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { LLM_PROVIDERS } from "../../../providers/llm/providers.js";
+import { LLM_PROVIDERS } from "../../../config/llm-providers.js";
 import { jsonObjectInput, timestamp } from "../../schemas/common.js";
 
 const name = z.string().trim().min(1).max(200);
