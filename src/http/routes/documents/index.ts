@@ -5,7 +5,7 @@ import { AppError, isAppError } from "../../../lib/errors.js";
 import type { UploadInput } from "../../../services/knowledge/document-service-sources.js";
 import { contextOf } from "../../auth.js";
 import { authErrors, idParams, pageOf, pageQuery } from "../../schemas/common.js";
-import { createdDocument, documentSchema } from "../knowledge/schemas.js";
+import { createdDocument, documentSchema } from "../knowledge-bases/schemas.js";
 
 /** JSON alternative to multipart for clients that cannot send forms: the file as base64. */
 const jsonUpload = z.object({

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { contextOf } from "../../auth.js";
 import { authErrors, idParams } from "../../schemas/common.js";
-import { searchAllBody, searchBody, searchResponse } from "../knowledge/schemas.js";
+import { searchAllBody, searchBody, searchResponse } from "../knowledge-bases/schemas.js";
 
 const tags = ["knowledge"];
 

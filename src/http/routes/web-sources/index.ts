@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { contextOf } from "../../auth.js";
 import { authErrors, idParams, pageOf, pageQuery } from "../../schemas/common.js";
-import { webSource } from "../knowledge/schemas.js";
+import { webSource } from "../knowledge-bases/schemas.js";
 
 const createBody = z.object({
   url: z.url({ protocol: /^https?$/ }).max(2000),

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { LLM_PROVIDERS } from "../../../config/llm-providers.js";
-import { jsonObjectInput, timestamp } from "../../schemas/common.js";
+import { LLM_PROVIDERS } from "../../config/llm-providers.js";
+import { jsonObjectInput, timestamp } from "./common.js";
 
 const name = z.string().trim().min(1).max(200);
 const longText = z.string().max(20_000);

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { contextOf } from "../../auth.js";
-import { authErrors, idParams, pageOf, pageQuery } from "../../schemas/common.js";
 import {
   createNamespaceBody,
   namespace,
@@ -11,7 +10,8 @@ import {
   pluginParams,
   putPluginBody,
   updateNamespaceBody,
-} from "./schemas.js";
+} from "../../schemas/assistants.js";
+import { authErrors, idParams, pageOf, pageQuery } from "../../schemas/common.js";
 
 const listQuery = pageQuery.extend({
   departmentId: z.uuid().optional(),

@@ -18,7 +18,7 @@ const profile = z.object({
 
 const tags = ["memory"];
 
-export const memoryRoutes: FastifyPluginAsyncZod = async (app) => {
+export const profileRoutes: FastifyPluginAsyncZod = async (app) => {
   const memory = () => app.container.services.memory;
 
   app.get(

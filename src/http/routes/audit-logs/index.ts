@@ -29,7 +29,7 @@ const listQuery = cursorQuery.extend({
   to: timestamp.optional().describe("Exclusive upper bound on createdAt"),
 });
 
-export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
+export const auditLogRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     "/audit-logs",
     {

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { contextOf } from "../../auth.js";
+import { createPersonaBody, persona, updatePersonaBody } from "../../schemas/assistants.js";
 import { authErrors, idParams, pageOf, pageQuery } from "../../schemas/common.js";
-import { createPersonaBody, persona, updatePersonaBody } from "./schemas.js";
 
 const listQuery = pageQuery.extend({
   departmentId: z.uuid().optional(),
