@@ -10,8 +10,8 @@ import type { Container } from "../src/app/container.js";
 import { newId } from "../src/lib/ids.js";
 import type { Embedder } from "../src/providers/embeddings/embedder.js";
 import type { NewChunk } from "../src/repositories/chunk.repository.js";
-import { chunkDocument } from "../src/services/knowledge/chunking.js";
-import type { QuestionGenerator } from "../src/services/knowledge/synthetic-questions.js";
+import { chunkDocument } from "../src/services/knowledge/ingestion/chunking.js";
+import type { QuestionGenerator } from "../src/services/knowledge/ingestion/synthetic-questions.js";
 
 export interface BeirDoc {
   id: string;

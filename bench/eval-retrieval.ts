@@ -17,8 +17,8 @@ import { createLogger } from "../src/lib/logger.js";
 import { createEmbedder } from "../src/providers/embeddings/index.js";
 import { modelIndexName, RetrievalRepository } from "../src/repositories/retrieval.repository.js";
 import type { ServiceContext } from "../src/services/context.js";
-import { createRetrievalService, type RetrievalMode } from "../src/services/knowledge/retrieval.js";
-import { HeuristicQuestionGenerator } from "../src/services/knowledge/synthetic-questions.js";
+import { HeuristicQuestionGenerator } from "../src/services/knowledge/ingestion/synthetic-questions.js";
+import { createRetrievalService, type RetrievalMode } from "../src/services/knowledge/search/retrieval.js";
 import {
   ingestCorpus,
   mrrAt,

@@ -33,7 +33,7 @@ import {
   createRetrievalService,
   RETRIEVAL_DEFAULTS,
   type RetrievalMode,
-} from "../src/services/knowledge/retrieval.js";
+} from "../src/services/knowledge/search/retrieval.js";
 import { describeMachine, loadAverage } from "./lib/machine.js";
 import { hasFlag, intOption } from "./lib/options.js";
 import { createRng } from "./lib/prng.js";

@@ -34,7 +34,7 @@ import { createConversationsService } from "../services/conversations/index.js";
 import { createDepartmentService } from "../services/departments/department-service.js";
 import { createInvitationsService } from "../services/invitations/index.js";
 import type { FetchLike } from "../services/knowledge/crawl/index.js";
-import { createKnowledgeServices } from "../services/knowledge/knowledge-base-service-wiring.js";
+import { createKnowledgeServices } from "../services/knowledge/index.js";
 import { createMemoryServices } from "../services/memory/index.js";
 import { createOrgService } from "../services/orgs/org-service.js";
 import { createRoleService } from "../services/roles/role-service.js";

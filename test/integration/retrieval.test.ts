@@ -4,7 +4,7 @@ import type { Access } from "../../src/core/access.js";
 import { HashEmbedder } from "../../src/providers/embeddings/hash-embedder.js";
 import { RetrievalRepository } from "../../src/repositories/retrieval.repository.js";
 import type { ServiceContext } from "../../src/services/context.js";
-import { createRetrievalService, type RetrievalMode } from "../../src/services/knowledge/retrieval.js";
+import { createRetrievalService, type RetrievalMode } from "../../src/services/knowledge/search/retrieval.js";
 import { makeDepartment, makeDocument, makeKnowledgeBase, makeOrg } from "../factories/index.js";
 import { useTestContainer } from "../setup/container.js";
 

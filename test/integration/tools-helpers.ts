@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, expect } from "vitest";
 import { requestMeta } from "../../src/http/auth.js";
 import { isAppError } from "../../src/lib/errors.js";
-import { CitationRegistry } from "../../src/services/chat/citations.js";
 import type { ServiceContext } from "../../src/services/context.js";
+import { CitationRegistry } from "../../src/services/knowledge/search/citations.js";
 import type { RuntimeTool, ToolRunContext, ToolSet } from "../../src/services/tools/runtime-tool.js";
 import { call, signUp, useKnowledgeApp } from "../http/knowledge-helpers.js";
 

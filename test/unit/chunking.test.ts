@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { approximateTokens, exactTokenCounter } from "../../src/lib/text/tokens.js";
-import { chunkDocument } from "../../src/services/knowledge/chunking.js";
-import { chunkTable } from "../../src/services/knowledge/chunking-table.js";
-import { HeuristicQuestionGenerator } from "../../src/services/knowledge/synthetic-questions.js";
+import { chunkDocument } from "../../src/services/knowledge/ingestion/chunking.js";
+import { chunkTable } from "../../src/services/knowledge/ingestion/chunking-table.js";
+import { HeuristicQuestionGenerator } from "../../src/services/knowledge/ingestion/synthetic-questions.js";
 
 const sentence = (i: number) => `Sentence number ${i} explains one more detail of the leave policy.`;
 const paragraph = (from: number, n: number) =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { extractDocument } from "../../src/services/knowledge/extract/index.js";
+import { extractDocument } from "../../src/services/knowledge/sources/extract/index.js";
 import { handbookDocx, pagedPdf } from "../fixtures-builders/office.js";
 
 describe("extractDocument: PDF", () => {

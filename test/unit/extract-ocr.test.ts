@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ExtractionError, extractDocument } from "../../src/services/knowledge/extract/index.js";
+import { ExtractionError, extractDocument } from "../../src/services/knowledge/sources/extract/index.js";
 import { hugePngHeader, textPng } from "../fixtures-builders/text-png.js";
 
 const tesseractInstalled = spawnSync("tesseract", ["--version"]).status === 0;

@@ -5,7 +5,7 @@ import {
   ExtractionError,
   extractDocument,
   extractionErrorCodes,
-} from "../../src/services/knowledge/extract/index.js";
+} from "../../src/services/knowledge/sources/extract/index.js";
 import { encryptedPdf, handbookDocx, pagedPdf } from "../fixtures-builders/office.js";
 import { buildZip, minimalDocx } from "../fixtures-builders/zip.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { reciprocalRankFusion, suppressNearDuplicates } from "../../src/services/knowledge/fusion.js";
+import { reciprocalRankFusion, suppressNearDuplicates } from "../../src/services/knowledge/search/fusion.js";
 
 describe("reciprocal rank fusion", () => {
   it("sums 1/(k + rank) over the paths and records each path's rank", () => {

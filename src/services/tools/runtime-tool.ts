@@ -1,5 +1,5 @@
-import type { CitationRegistry } from "../chat/citations.js";
 import type { ServiceContext } from "../context.js";
+import type { CitationRegistry } from "../knowledge/search/citations.js";
 
 /** What a tool sees when the agent runtime calls it. */
 export interface ToolRunContext {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { knowledgeBaseConfigInput } from "../../../services/knowledge/knowledge-base-service-config.js";
+import { knowledgeBaseConfigInput } from "../../../services/knowledge/bases/config.js";
 import { timestamp } from "../../schemas/common.js";
 
 export const retrievalMode = z.enum(["hybrid", "vector", "fulltext"]);

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { readHtml } from "../extract/html.js";
-import { collapseWhitespace, decodeText, metaCharset, normaliseText } from "../extract/text.js";
+import { readHtml } from "../sources/extract/html.js";
+import { collapseWhitespace, decodeText, metaCharset, normaliseText } from "../sources/extract/text.js";
 import { cancel, type Fetched, type Fetcher, FetchFailure } from "./fetcher.js";
 import type { CrawledPage, CrawlSkip } from "./types.js";
 

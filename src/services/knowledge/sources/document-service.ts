@@ -1,17 +1,17 @@
-import { assertDepartmentVisible, requirePermission } from "../../core/access.js";
-import type { Queryable } from "../../db/client.js";
-import { withTransaction } from "../../db/transaction.js";
-import type { JobQueue } from "../../jobs/queue.js";
-import { AppError } from "../../lib/errors.js";
-import type { PageQuery } from "../../lib/pagination.js";
-import type { BlobStorage } from "../../providers/storage/index.js";
-import type { DocumentFilter, DocumentRow } from "../../repositories/document.repository.js";
-import type { Repositories } from "../../repositories/index.js";
-import { recordAudit } from "../audit/record-audit.js";
-import type { ServiceContext } from "../context.js";
-import { createDocumentSources } from "./document-service-sources.js";
-import type { IngestProgress } from "./ingest-document.js";
-import { assertWritable, loadKnowledgeBase } from "./knowledge-base-service-access.js";
+import { assertDepartmentVisible, requirePermission } from "../../../core/access.js";
+import type { Queryable } from "../../../db/client.js";
+import { withTransaction } from "../../../db/transaction.js";
+import type { JobQueue } from "../../../jobs/queue.js";
+import { AppError } from "../../../lib/errors.js";
+import type { PageQuery } from "../../../lib/pagination.js";
+import type { BlobStorage } from "../../../providers/storage/index.js";
+import type { DocumentFilter, DocumentRow } from "../../../repositories/document.repository.js";
+import type { Repositories } from "../../../repositories/index.js";
+import { recordAudit } from "../../audit/record-audit.js";
+import type { ServiceContext } from "../../context.js";
+import { assertWritable, loadKnowledgeBase } from "../bases/access.js";
+import type { IngestProgress } from "../ingestion/ingest-document.js";
+import { createDocumentSources } from "./document-sources.js";
 
 export interface DocumentDeps {
   repositories: Repositories;

@@ -1,17 +1,17 @@
-import { canSeeDepartment, requirePermission } from "../../core/access.js";
-import type { Queryable } from "../../db/client.js";
-import { chunkQuestions, chunks } from "../../db/schema/index.js";
-import { AppError } from "../../lib/errors.js";
-import type { Embedder } from "../../providers/embeddings/embedder.js";
-import { HashEmbedder } from "../../providers/embeddings/hash-embedder.js";
-import type { Reranker } from "../../providers/rerank/reranker.js";
+import { canSeeDepartment, requirePermission } from "../../../core/access.js";
+import type { Queryable } from "../../../db/client.js";
+import { chunkQuestions, chunks } from "../../../db/schema/index.js";
+import { AppError } from "../../../lib/errors.js";
+import type { Embedder } from "../../../providers/embeddings/embedder.js";
+import { HashEmbedder } from "../../../providers/embeddings/hash-embedder.js";
+import type { Reranker } from "../../../providers/rerank/reranker.js";
 import {
   type ChunkDetail,
   type RankedHit,
   RetrievalRepository,
   type RetrievalScope,
-} from "../../repositories/retrieval.repository.js";
-import type { ServiceContext } from "../context.js";
+} from "../../../repositories/retrieval.repository.js";
+import type { ServiceContext } from "../../context.js";
 import { type RankedList, reciprocalRankFusion, suppressNearDuplicates } from "./fusion.js";
 
 export type RetrievalMode = "vector" | "fulltext" | "hybrid";

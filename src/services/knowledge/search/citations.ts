@@ -1,6 +1,6 @@
-import type { PromptPassage } from "../../providers/llm/passages.js";
-import { CITATION_MARKER } from "../../providers/llm/passages.js";
-import type { SearchResult } from "../knowledge/retrieval.js";
+import type { PromptPassage } from "../../../providers/llm/passages.js";
+import { CITATION_MARKER } from "../../../providers/llm/passages.js";
+import type { SearchResult } from "./retrieval.js";
 
 /** A passage retrieved during one turn (by the retrieval stage or by a tool), with its citation label. */
 export interface CitedPassage {

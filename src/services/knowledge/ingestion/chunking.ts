@@ -1,4 +1,4 @@
-import { approximateTokens, type TokenCounter } from "../../lib/text/tokens.js";
+import { approximateTokens, type TokenCounter } from "../../../lib/text/tokens.js";
 import { type ChunkSource, type Section, toSections } from "./chunking-sections.js";
 
 export type { ChunkSource, Section } from "./chunking-sections.js";

@@ -1,5 +1,5 @@
-import { AppError } from "../../lib/errors.js";
-import { type Embedder, HashEmbedder } from "../../providers/embeddings/index.js";
+import { AppError } from "../../../lib/errors.js";
+import { type Embedder, HashEmbedder } from "../../../providers/embeddings/index.js";
 
 const HASH_MODEL = /^hash-(\d{2,4})$/;
 

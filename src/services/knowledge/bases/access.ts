@@ -1,8 +1,8 @@
-import { assertDepartmentVisible, requirePermission } from "../../core/access.js";
-import { AppError } from "../../lib/errors.js";
-import type { Repositories } from "../../repositories/index.js";
-import type { KnowledgeBaseRow } from "../../repositories/knowledge-base.repository.js";
-import type { ServiceContext } from "../context.js";
+import { assertDepartmentVisible, requirePermission } from "../../../core/access.js";
+import { AppError } from "../../../lib/errors.js";
+import type { Repositories } from "../../../repositories/index.js";
+import type { KnowledgeBaseRow } from "../../../repositories/knowledge-base.repository.js";
+import type { ServiceContext } from "../../context.js";
 
 /**
  * Loads a knowledge base the caller may read (kb:read, its department visible) — a base in a hidden

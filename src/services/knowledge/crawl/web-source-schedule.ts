@@ -1,9 +1,9 @@
 import { Cron } from "croner";
-import type { Db } from "../../db/client.js";
-import { withTransaction } from "../../db/transaction.js";
-import type { JobQueue } from "../../jobs/queue.js";
-import { AppError } from "../../lib/errors.js";
-import type { Repositories } from "../../repositories/index.js";
+import type { Db } from "../../../db/client.js";
+import { withTransaction } from "../../../db/transaction.js";
+import type { JobQueue } from "../../../jobs/queue.js";
+import { AppError } from "../../../lib/errors.js";
+import type { Repositories } from "../../../repositories/index.js";
 
 /** Re-crawls closer together than this are refused: a schedule is for keeping up, not for polling. */
 export const MIN_SCHEDULE_INTERVAL_MS = 5 * 60_000;

@@ -1,4 +1,4 @@
-import { approximateTokens, type TokenCounter } from "../../lib/text/tokens.js";
+import { approximateTokens, type TokenCounter } from "../../../lib/text/tokens.js";
 import type { TextChunk } from "./chunking.js";
 
 export interface TableChunkOptions {

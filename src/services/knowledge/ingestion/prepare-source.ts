@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
-import type { BlobStorage } from "../../providers/storage/index.js";
-import type { DocumentRow } from "../../repositories/document.repository.js";
+import type { BlobStorage } from "../../../providers/storage/index.js";
+import type { DocumentRow } from "../../../repositories/document.repository.js";
+import type { KnowledgeBaseConfig } from "../bases/config.js";
+import { type ExtractedDocument, ExtractionError, extractDocument } from "../sources/extract/index.js";
 import type { ChunkSource, TextChunk } from "./chunking.js";
 import { chunkDocument } from "./chunking.js";
 import { chunkTable } from "./chunking-table.js";
-import { type ExtractedDocument, ExtractionError, extractDocument } from "./extract/index.js";
-import type { KnowledgeBaseConfig } from "./knowledge-base-service-config.js";
 
 /** What a source turned into: its text (for the content hash), chunks and facts for the document row. */
 export interface PreparedSource {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AppError } from "../../lib/errors.js";
+import { AppError } from "../../../lib/errors.js";
 
 /** A knowledge base's settings as the API accepts them (every field optional on input). */
 export const knowledgeBaseConfigInput = z

@@ -1,14 +1,14 @@
-import { assertDepartmentVisible, requirePermission } from "../../core/access.js";
-import { withTransaction } from "../../db/transaction.js";
-import type { JobQueue } from "../../jobs/queue.js";
-import { AppError } from "../../lib/errors.js";
-import type { PageQuery } from "../../lib/pagination.js";
-import type { BlobStorage } from "../../providers/storage/index.js";
-import type { Repositories } from "../../repositories/index.js";
-import type { WebSourceRow } from "../../repositories/web-source.repository.js";
-import { recordAudit } from "../audit/record-audit.js";
-import type { ServiceContext } from "../context.js";
-import { assertWritable, loadKnowledgeBase } from "./knowledge-base-service-access.js";
+import { assertDepartmentVisible, requirePermission } from "../../../core/access.js";
+import { withTransaction } from "../../../db/transaction.js";
+import type { JobQueue } from "../../../jobs/queue.js";
+import { AppError } from "../../../lib/errors.js";
+import type { PageQuery } from "../../../lib/pagination.js";
+import type { BlobStorage } from "../../../providers/storage/index.js";
+import type { Repositories } from "../../../repositories/index.js";
+import type { WebSourceRow } from "../../../repositories/web-source.repository.js";
+import { recordAudit } from "../../audit/record-audit.js";
+import type { ServiceContext } from "../../context.js";
+import { assertWritable, loadKnowledgeBase } from "../bases/access.js";
 import { validateSchedule } from "./web-source-schedule.js";
 
 export interface WebSourceInput {

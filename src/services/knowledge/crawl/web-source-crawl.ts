@@ -1,15 +1,15 @@
-import type { Db } from "../../db/client.js";
-import { withTransaction } from "../../db/transaction.js";
-import type { JobQueue } from "../../jobs/queue.js";
-import { newId } from "../../lib/ids.js";
-import type { Logger } from "../../lib/logger.js";
-import { type BlobStorage, blobKey } from "../../providers/storage/index.js";
-import type { DocumentRow } from "../../repositories/document.repository.js";
-import type { Repositories } from "../../repositories/index.js";
-import type { WebSourceRow } from "../../repositories/web-source.repository.js";
-import { type CrawledPage, type CrawlSummary, crawl, type FetchLike } from "./crawl/index.js";
-import { enqueueIngest } from "./document-service.js";
-import type { StoredPage } from "./ingest-sources.js";
+import type { Db } from "../../../db/client.js";
+import { withTransaction } from "../../../db/transaction.js";
+import type { JobQueue } from "../../../jobs/queue.js";
+import { newId } from "../../../lib/ids.js";
+import type { Logger } from "../../../lib/logger.js";
+import { type BlobStorage, blobKey } from "../../../providers/storage/index.js";
+import type { DocumentRow } from "../../../repositories/document.repository.js";
+import type { Repositories } from "../../../repositories/index.js";
+import type { WebSourceRow } from "../../../repositories/web-source.repository.js";
+import type { StoredPage } from "../ingestion/prepare-source.js";
+import { enqueueIngest } from "../sources/document-service.js";
+import { type CrawledPage, type CrawlSummary, crawl, type FetchLike } from "./index.js";
 
 export interface CrawlDeps {
   db: Db;

@@ -1,17 +1,17 @@
-import type { Queryable } from "../../db/client.js";
-import { withTransaction } from "../../db/transaction.js";
-import { AppError } from "../../lib/errors.js";
-import { newId } from "../../lib/ids.js";
-import type { Logger } from "../../lib/logger.js";
-import type { Embedder } from "../../providers/embeddings/index.js";
-import type { BlobStorage } from "../../providers/storage/index.js";
-import type { NewChunk } from "../../repositories/chunk.repository.js";
-import type { DocumentRow, NewChunkQuestion } from "../../repositories/document.repository.js";
-import type { Repositories } from "../../repositories/index.js";
+import type { Queryable } from "../../../db/client.js";
+import { withTransaction } from "../../../db/transaction.js";
+import { AppError } from "../../../lib/errors.js";
+import { newId } from "../../../lib/ids.js";
+import type { Logger } from "../../../lib/logger.js";
+import type { Embedder } from "../../../providers/embeddings/index.js";
+import type { BlobStorage } from "../../../providers/storage/index.js";
+import type { NewChunk } from "../../../repositories/chunk.repository.js";
+import type { DocumentRow, NewChunkQuestion } from "../../../repositories/document.repository.js";
+import type { Repositories } from "../../../repositories/index.js";
+import { type KnowledgeBaseConfig, resolveConfig } from "../bases/config.js";
+import type { EmbedderRegistry } from "../bases/embedders.js";
 import type { TextChunk } from "./chunking.js";
-import type { EmbedderRegistry } from "./ingest-embedders.js";
-import { type PreparedSource, prepareSource, sha256 } from "./ingest-sources.js";
-import { type KnowledgeBaseConfig, resolveConfig } from "./knowledge-base-service-config.js";
+import { type PreparedSource, prepareSource, sha256 } from "./prepare-source.js";
 import type { QuestionGenerator } from "./synthetic-questions.js";
 
 /** Where a document is in the pipeline, as GET /documents/:id shows it. */

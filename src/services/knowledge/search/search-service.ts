@@ -1,12 +1,12 @@
-import { requirePermission } from "../../core/access.js";
-import { AppError } from "../../lib/errors.js";
-import type { Reranker } from "../../providers/rerank/reranker.js";
-import type { Repositories } from "../../repositories/index.js";
-import type { KnowledgeBaseRow } from "../../repositories/knowledge-base.repository.js";
-import type { ServiceContext } from "../context.js";
-import type { EmbedderRegistry } from "./ingest-embedders.js";
-import { loadKnowledgeBase } from "./knowledge-base-service-access.js";
-import { resolveConfig } from "./knowledge-base-service-config.js";
+import { requirePermission } from "../../../core/access.js";
+import { AppError } from "../../../lib/errors.js";
+import type { Reranker } from "../../../providers/rerank/reranker.js";
+import type { Repositories } from "../../../repositories/index.js";
+import type { KnowledgeBaseRow } from "../../../repositories/knowledge-base.repository.js";
+import type { ServiceContext } from "../../context.js";
+import { loadKnowledgeBase } from "../bases/access.js";
+import { resolveConfig } from "../bases/config.js";
+import type { EmbedderRegistry } from "../bases/embedders.js";
 import {
   createRetrievalService,
   type RetrievalMode,

@@ -1,4 +1,4 @@
-import { contentStems, isContentWord, words } from "../../lib/text/words.js";
+import { contentStems, isContentWord, words } from "../../../lib/text/words.js";
 
 export interface QuestionSource {
   content: string;

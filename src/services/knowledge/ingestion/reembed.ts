@@ -1,8 +1,8 @@
-import type { Db } from "../../db/client.js";
-import { withTransaction } from "../../db/transaction.js";
-import type { Logger } from "../../lib/logger.js";
-import type { Repositories } from "../../repositories/index.js";
-import type { EmbedderRegistry } from "./ingest-embedders.js";
+import type { Db } from "../../../db/client.js";
+import { withTransaction } from "../../../db/transaction.js";
+import type { Logger } from "../../../lib/logger.js";
+import type { Repositories } from "../../../repositories/index.js";
+import type { EmbedderRegistry } from "../bases/embedders.js";
 
 const BATCH = 256;
 

@@ -1,21 +1,24 @@
-import { assertDepartmentVisible, requirePermission } from "../../core/access.js";
-import { withTransaction } from "../../db/transaction.js";
-import type { JobQueue } from "../../jobs/queue.js";
-import { AppError } from "../../lib/errors.js";
-import type { PageQuery } from "../../lib/pagination.js";
-import type { BlobStorage } from "../../providers/storage/index.js";
-import type { Repositories } from "../../repositories/index.js";
-import type { KnowledgeBaseFilter, KnowledgeBaseRow } from "../../repositories/knowledge-base.repository.js";
-import { diff, recordAudit } from "../audit/record-audit.js";
-import type { ServiceContext } from "../context.js";
-import type { EmbedderRegistry } from "./ingest-embedders.js";
-import { assertWritable, loadKnowledgeBase } from "./knowledge-base-service-access.js";
+import { assertDepartmentVisible, requirePermission } from "../../../core/access.js";
+import { withTransaction } from "../../../db/transaction.js";
+import type { JobQueue } from "../../../jobs/queue.js";
+import { AppError } from "../../../lib/errors.js";
+import type { PageQuery } from "../../../lib/pagination.js";
+import type { BlobStorage } from "../../../providers/storage/index.js";
+import type { Repositories } from "../../../repositories/index.js";
+import type {
+  KnowledgeBaseFilter,
+  KnowledgeBaseRow,
+} from "../../../repositories/knowledge-base.repository.js";
+import { diff, recordAudit } from "../../audit/record-audit.js";
+import type { ServiceContext } from "../../context.js";
+import { assertWritable, loadKnowledgeBase } from "./access.js";
 import {
   type KnowledgeBaseConfig,
   type KnowledgeBaseConfigInput,
   mergeConfig,
   resolveConfig,
-} from "./knowledge-base-service-config.js";
+} from "./config.js";
+import type { EmbedderRegistry } from "./embedders.js";
 
 export interface KnowledgeBaseInput {
   departmentId: string;

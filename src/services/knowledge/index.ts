@@ -6,17 +6,17 @@ import type { Reranker } from "../../providers/rerank/reranker.js";
 import type { BlobStorage } from "../../providers/storage/index.js";
 import type { Repositories } from "../../repositories/index.js";
 import { RetrievalRepository } from "../../repositories/retrieval.repository.js";
+import { createEmbedderRegistry } from "./bases/embedders.js";
+import { createKnowledgeBaseService } from "./bases/knowledge-base-service.js";
 import type { FetchLike } from "./crawl/index.js";
-import { createDocumentService } from "./document-service.js";
-import { createIngestService } from "./ingest-document.js";
-import { createEmbedderRegistry } from "./ingest-embedders.js";
-import { createReembedService } from "./ingest-reembed.js";
-import { createKnowledgeBaseService } from "./knowledge-base-service.js";
-import { createSearchService } from "./search-service.js";
-import { HeuristicQuestionGenerator } from "./synthetic-questions.js";
-import { createWebSourceCrawler } from "./web-source-crawl.js";
-import { createCrawlScheduler } from "./web-source-schedule.js";
-import { createWebSourceService } from "./web-source-service.js";
+import { createWebSourceCrawler } from "./crawl/web-source-crawl.js";
+import { createCrawlScheduler } from "./crawl/web-source-schedule.js";
+import { createWebSourceService } from "./crawl/web-source-service.js";
+import { createIngestService } from "./ingestion/ingest-document.js";
+import { createReembedService } from "./ingestion/reembed.js";
+import { HeuristicQuestionGenerator } from "./ingestion/synthetic-questions.js";
+import { createSearchService } from "./search/search-service.js";
+import { createDocumentService } from "./sources/document-service.js";
 
 /** The providers the composition root picked for the knowledge domain. */
 export interface KnowledgeProviders {

@@ -1,4 +1,4 @@
-import { AppError, type ErrorCode } from "../../../lib/errors.js";
+import { AppError, type ErrorCode } from "../../../../lib/errors.js";
 
 export const extractionErrorCodes = [
   "UNSUPPORTED_TYPE",
