@@ -33,7 +33,7 @@ import { createApiChat, createChatService, FINISHED_TURN_RETENTION_MS } from "..
 import { createConversationsService } from "../services/conversations/index.js";
 import { createDepartmentService } from "../services/departments/department-service.js";
 import { createInvitationsService } from "../services/invitations/index.js";
-import type { FetchLike } from "../services/knowledge/crawl/index.js";
+import type { FetchLike } from "../services/knowledge/index.js";
 import { createKnowledgeServices } from "../services/knowledge/index.js";
 import { createMemoryServices } from "../services/memory/index.js";
 import { createOrgService } from "../services/orgs/org-service.js";

@@ -5,7 +5,7 @@ import { isAppError } from "../lib/errors.js";
 import { newId } from "../lib/ids.js";
 import type { Logger } from "../lib/logger.js";
 import type { JobRepository, JobRow } from "../repositories/job.repository.js";
-import { isExtractionError } from "../services/knowledge/sources/extract/index.js";
+import { isExtractionError } from "../services/knowledge/index.js";
 import {
   backoffDelay,
   type CatalogOverrides,

@@ -5,8 +5,8 @@ import { z } from "zod";
 import type { Container } from "../../app/container.js";
 import { AppError } from "../../lib/errors.js";
 import type { ServiceContext } from "../../services/context.js";
-import type { DocumentView } from "../../services/knowledge/sources/document-service.js";
-import { UPLOAD_TYPES } from "../../services/knowledge/sources/document-sources.js";
+import type { DocumentView } from "../../services/knowledge/index.js";
+import { UPLOAD_TYPES } from "../../services/knowledge/index.js";
 import { systemContext } from "../../services/orgs/system-context.js";
 import { createWorker } from "../../worker/index.js";
 

@@ -86,6 +86,14 @@ export const webSources = pgTable(
   ],
 );
 
+/** Where a document is in the pipeline, as GET /documents/:id shows it. */
+export interface IngestProgress {
+  stage: "queued" | "extracting" | "embedding" | "questions" | "storing" | "done" | "retrying" | "failed";
+  done?: number;
+  total?: number;
+  attempt?: number;
+}
+
 /**
  * A source document or a generated output file (seed 000 `Document` + seed 001 knowledgeBaseFiles,
  * knowledgeBaseFreeformTexts, knowledgeBaseTables). `sourceKind` says which; freeform text lives in

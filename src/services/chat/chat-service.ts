@@ -6,7 +6,7 @@ import type { TraceExporter } from "../../providers/telemetry/trace-exporter.js"
 import { RunTraceRepository } from "../../repositories/run-trace.repository.js";
 import type { ServiceContext } from "../context.js";
 import { loadConversation } from "../conversations/conversation-access.js";
-import { CitationRegistry } from "../knowledge/search/citations.js";
+import { CitationRegistry } from "../knowledge/index.js";
 import type { BudgetGuard, MemoryReader } from "./collaborators.js";
 import { runTurn } from "./pipeline.js";
 import { loadRunTrace, runView } from "./run-trace.js";

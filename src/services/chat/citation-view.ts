@@ -1,4 +1,4 @@
-import type { CitedPassage } from "../knowledge/search/citations.js";
+import type { CitedPassage } from "../knowledge/index.js";
 import type { CitationView } from "./turn-events.js";
 
 const SNIPPET_CHARS = 300;

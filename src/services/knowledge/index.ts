@@ -6,17 +6,36 @@ import type { Reranker } from "../../providers/rerank/reranker.js";
 import type { BlobStorage } from "../../providers/storage/index.js";
 import type { Repositories } from "../../repositories/index.js";
 import { RetrievalRepository } from "../../repositories/retrieval.repository.js";
-import { createEmbedderRegistry } from "./bases/embedders.js";
-import { createKnowledgeBaseService } from "./bases/knowledge-base-service.js";
+import { createEmbedderRegistry, createKnowledgeBaseService } from "./bases/index.js";
 import type { FetchLike } from "./crawl/index.js";
-import { createWebSourceCrawler } from "./crawl/web-source-crawl.js";
-import { createCrawlScheduler } from "./crawl/web-source-schedule.js";
-import { createWebSourceService } from "./crawl/web-source-service.js";
-import { createIngestService } from "./ingestion/ingest-document.js";
-import { createReembedService } from "./ingestion/reembed.js";
-import { HeuristicQuestionGenerator } from "./ingestion/synthetic-questions.js";
-import { createSearchService } from "./search/search-service.js";
-import { createDocumentService } from "./sources/document-service.js";
+import { createCrawlScheduler, createWebSourceCrawler, createWebSourceService } from "./crawl/index.js";
+import { createIngestService, createReembedService, HeuristicQuestionGenerator } from "./ingestion/index.js";
+import { createSearchService } from "./search/index.js";
+import { createDocumentService } from "./sources/index.js";
+
+export {
+  type KnowledgeBaseConfigInput,
+  type KnowledgeBaseService,
+  type KnowledgeBaseView,
+  knowledgeBaseConfigInput,
+} from "./bases/index.js";
+export type { FetchLike, WebSourceCrawler, WebSourceService } from "./crawl/index.js";
+export type { IngestService, ReembedService } from "./ingestion/index.js";
+export {
+  CitationRegistry,
+  type CitedPassage,
+  type SearchResult,
+  type SearchService,
+} from "./search/index.js";
+export {
+  type Created,
+  type DocumentService,
+  type DocumentView,
+  isExtractionError,
+  type TableInput,
+  UPLOAD_TYPES,
+  type UploadInput,
+} from "./sources/index.js";
 
 /** The providers the composition root picked for the knowledge domain. */
 export interface KnowledgeProviders {

@@ -5,8 +5,7 @@ import type { AgentService } from "../assistants/agent-service.js";
 import type { NamespaceService } from "../assistants/namespace-service.js";
 import { recordAudit } from "../audit/record-audit.js";
 import type { ServiceContext } from "../context.js";
-import type { KnowledgeBaseService } from "../knowledge/bases/knowledge-base-service.js";
-import type { DocumentService } from "../knowledge/sources/document-service.js";
+import type { DocumentService, KnowledgeBaseService } from "../knowledge/index.js";
 import { DEFAULT_AGENT_SETTING, defaultAgentIdOf } from "../orgs/default-agent.js";
 import {
   DEMO_AGENT_TOOLS,

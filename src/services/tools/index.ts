@@ -1,8 +1,7 @@
 import { deriveKey } from "../../lib/encryption.js";
 import type { NetworkPolicy } from "../../lib/outbound/ssrf.js";
 import type { Repositories } from "../../repositories/index.js";
-import type { SearchService } from "../knowledge/search/search-service.js";
-import type { DocumentService } from "../knowledge/sources/document-service.js";
+import type { DocumentService, SearchService } from "../knowledge/index.js";
 import { createBuiltinTools } from "./builtins/index.js";
 import type { FetchFn } from "./http-tool.js";
 import type { McpTimeouts } from "./mcp-tools.js";

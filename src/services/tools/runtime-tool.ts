@@ -1,5 +1,5 @@
 import type { ServiceContext } from "../context.js";
-import type { CitationRegistry } from "../knowledge/search/citations.js";
+import type { CitationRegistry } from "../knowledge/index.js";
 
 /** What a tool sees when the agent runtime calls it. */
 export interface ToolRunContext {

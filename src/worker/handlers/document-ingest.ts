@@ -1,6 +1,6 @@
 import type { JobHandler } from "../../jobs/handler.js";
 import { isPermanentError } from "../../jobs/runner.js";
-import type { IngestService } from "../../services/knowledge/ingestion/ingest-document.js";
+import type { IngestService } from "../../services/knowledge/index.js";
 
 /** `document.ingest`: runs the pipeline; a failure is written on the document before it is rethrown. */
 export function documentIngestHandler(ingest: IngestService): JobHandler<"document.ingest"> {

@@ -1,7 +1,5 @@
 import type { JobHandlers } from "../../jobs/handler.js";
-import type { WebSourceCrawler } from "../../services/knowledge/crawl/web-source-crawl.js";
-import type { IngestService } from "../../services/knowledge/ingestion/ingest-document.js";
-import type { ReembedService } from "../../services/knowledge/ingestion/reembed.js";
+import type { IngestService, ReembedService, WebSourceCrawler } from "../../services/knowledge/index.js";
 import type { MemoryService } from "../../services/memory/memory-service.js";
 import { documentIngestHandler } from "./document-ingest.js";
 import { knowledgeBaseReembedHandler } from "./knowledge-base-reembed.js";

@@ -1,5 +1,5 @@
 import type { JobHandler } from "../../jobs/handler.js";
-import type { WebSourceCrawler } from "../../services/knowledge/crawl/web-source-crawl.js";
+import type { WebSourceCrawler } from "../../services/knowledge/index.js";
 
 /** `web_source.crawl`: crawls a web source and queues ingestion of its new and changed pages. */
 export function webSourceCrawlHandler(crawler: WebSourceCrawler): JobHandler<"web_source.crawl"> {

@@ -2,7 +2,7 @@ import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { AppError, isAppError } from "../../../lib/errors.js";
-import type { UploadInput } from "../../../services/knowledge/sources/document-sources.js";
+import type { UploadInput } from "../../../services/knowledge/index.js";
 import { contextOf } from "../../auth.js";
 import { authErrors, idParams, pageOf, pageQuery } from "../../schemas/common.js";
 import { createdDocument, documentSchema } from "../knowledge-bases/schemas.js";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { knowledgeBaseConfigInput } from "../../../services/knowledge/bases/config.js";
+import { knowledgeBaseConfigInput } from "../../../services/knowledge/index.js";
 import { timestamp } from "../../schemas/common.js";
 
 export const retrievalMode = z.enum(["hybrid", "vector", "fulltext"]);

@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
-import { readHtml } from "../sources/extract/html.js";
-import { collapseWhitespace, decodeText, metaCharset, normaliseText } from "../sources/extract/text.js";
+import { collapseWhitespace, decodeText, metaCharset, normaliseText, readHtml } from "../sources/index.js";
 import { cancel, type Fetched, type Fetcher, FetchFailure } from "./fetcher.js";
 import type { CrawledPage, CrawlSkip } from "./types.js";
 

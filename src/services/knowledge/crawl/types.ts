@@ -1,4 +1,4 @@
-import type { ExtractedSection } from "../sources/extract/types.js";
+import type { ExtractedSection } from "../sources/index.js";
 
 /**
  * A WHATWG-style fetch. The crawler always calls it with `redirect: "manual"` and follows redirects

@@ -7,9 +7,10 @@ import { type BlobStorage, blobKey } from "../../../providers/storage/index.js";
 import type { DocumentRow } from "../../../repositories/document.repository.js";
 import type { Repositories } from "../../../repositories/index.js";
 import type { WebSourceRow } from "../../../repositories/web-source.repository.js";
-import type { StoredPage } from "../ingestion/prepare-source.js";
-import { enqueueIngest } from "../sources/document-service.js";
-import { type CrawledPage, type CrawlSummary, crawl, type FetchLike } from "./index.js";
+import type { StoredPage } from "../ingestion/index.js";
+import { enqueueIngest } from "../sources/index.js";
+import { crawl } from "./crawler.js";
+import type { CrawledPage, CrawlSummary, FetchLike } from "./types.js";
 
 export interface CrawlDeps {
   db: Db;

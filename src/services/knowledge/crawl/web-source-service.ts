@@ -8,7 +8,7 @@ import type { Repositories } from "../../../repositories/index.js";
 import type { WebSourceRow } from "../../../repositories/web-source.repository.js";
 import { recordAudit } from "../../audit/record-audit.js";
 import type { ServiceContext } from "../../context.js";
-import { assertWritable, loadKnowledgeBase } from "../bases/access.js";
+import { assertWritable, loadKnowledgeBase } from "../bases/index.js";
 import { validateSchedule } from "./web-source-schedule.js";
 
 export interface WebSourceInput {

@@ -1,6 +1,8 @@
 import type { Queryable } from "../../../db/client.js";
+import type { IngestProgress } from "../../../db/schema/knowledge.js";
 import { withTransaction } from "../../../db/transaction.js";
 import { AppError } from "../../../lib/errors.js";
+import { sha256 } from "../../../lib/hash.js";
 import { newId } from "../../../lib/ids.js";
 import type { Logger } from "../../../lib/logger.js";
 import type { Embedder } from "../../../providers/embeddings/index.js";
@@ -8,19 +10,11 @@ import type { BlobStorage } from "../../../providers/storage/index.js";
 import type { NewChunk } from "../../../repositories/chunk.repository.js";
 import type { DocumentRow, NewChunkQuestion } from "../../../repositories/document.repository.js";
 import type { Repositories } from "../../../repositories/index.js";
-import { type KnowledgeBaseConfig, resolveConfig } from "../bases/config.js";
-import type { EmbedderRegistry } from "../bases/embedders.js";
+import type { EmbedderRegistry } from "../bases/index.js";
+import { type KnowledgeBaseConfig, resolveConfig } from "../bases/index.js";
 import type { TextChunk } from "./chunking.js";
-import { type PreparedSource, prepareSource, sha256 } from "./prepare-source.js";
+import { type PreparedSource, prepareSource } from "./prepare-source.js";
 import type { QuestionGenerator } from "./synthetic-questions.js";
-
-/** Where a document is in the pipeline, as GET /documents/:id shows it. */
-export interface IngestProgress {
-  stage: "queued" | "extracting" | "embedding" | "questions" | "storing" | "done" | "retrying" | "failed";
-  done?: number;
-  total?: number;
-  attempt?: number;
-}
 
 export interface IngestRun {
   revision: number;

@@ -1,8 +1,7 @@
-import { createHash } from "node:crypto";
 import type { BlobStorage } from "../../../providers/storage/index.js";
 import type { DocumentRow } from "../../../repositories/document.repository.js";
-import type { KnowledgeBaseConfig } from "../bases/config.js";
-import { type ExtractedDocument, ExtractionError, extractDocument } from "../sources/extract/index.js";
+import type { KnowledgeBaseConfig } from "../bases/index.js";
+import { type ExtractedDocument, ExtractionError, extractDocument } from "../sources/index.js";
 import type { ChunkSource, TextChunk } from "./chunking.js";
 import { chunkDocument } from "./chunking.js";
 import { chunkTable } from "./chunking-table.js";
@@ -22,10 +21,6 @@ export interface StoredPage {
   title?: string | undefined;
   text: string;
   sections: { headingPath: string[]; text: string }[];
-}
-
-export function sha256(text: string | Buffer): string {
-  return createHash("sha256").update(text).digest("hex");
 }
 
 function sourceOf(doc: ExtractedDocument): ChunkSource {

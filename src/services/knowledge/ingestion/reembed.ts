@@ -2,7 +2,7 @@ import type { Db } from "../../../db/client.js";
 import { withTransaction } from "../../../db/transaction.js";
 import type { Logger } from "../../../lib/logger.js";
 import type { Repositories } from "../../../repositories/index.js";
-import type { EmbedderRegistry } from "../bases/embedders.js";
+import type { EmbedderRegistry } from "../bases/index.js";
 
 const BATCH = 256;
 

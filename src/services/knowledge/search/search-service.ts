@@ -4,9 +4,8 @@ import type { Reranker } from "../../../providers/rerank/reranker.js";
 import type { Repositories } from "../../../repositories/index.js";
 import type { KnowledgeBaseRow } from "../../../repositories/knowledge-base.repository.js";
 import type { ServiceContext } from "../../context.js";
-import { loadKnowledgeBase } from "../bases/access.js";
-import { resolveConfig } from "../bases/config.js";
-import type { EmbedderRegistry } from "../bases/embedders.js";
+import type { EmbedderRegistry } from "../bases/index.js";
+import { loadKnowledgeBase, resolveConfig } from "../bases/index.js";
 import {
   createRetrievalService,
   type RetrievalMode,

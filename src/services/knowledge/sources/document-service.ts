@@ -1,5 +1,6 @@
 import { assertDepartmentVisible, requirePermission } from "../../../core/access.js";
 import type { Queryable } from "../../../db/client.js";
+import type { IngestProgress } from "../../../db/schema/knowledge.js";
 import { withTransaction } from "../../../db/transaction.js";
 import type { JobQueue } from "../../../jobs/queue.js";
 import { AppError } from "../../../lib/errors.js";
@@ -9,8 +10,7 @@ import type { DocumentFilter, DocumentRow } from "../../../repositories/document
 import type { Repositories } from "../../../repositories/index.js";
 import { recordAudit } from "../../audit/record-audit.js";
 import type { ServiceContext } from "../../context.js";
-import { assertWritable, loadKnowledgeBase } from "../bases/access.js";
-import type { IngestProgress } from "../ingestion/ingest-document.js";
+import { assertWritable, loadKnowledgeBase } from "../bases/index.js";
 import { createDocumentSources } from "./document-sources.js";
 
 export interface DocumentDeps {

@@ -1,13 +1,13 @@
 import { extname } from "node:path";
 import { withTransaction } from "../../../db/transaction.js";
 import { AppError } from "../../../lib/errors.js";
+import { sha256 } from "../../../lib/hash.js";
 import { newId } from "../../../lib/ids.js";
 import { blobKey } from "../../../providers/storage/index.js";
 import type { DocumentRow } from "../../../repositories/document.repository.js";
 import { recordAudit } from "../../audit/record-audit.js";
 import type { ServiceContext } from "../../context.js";
-import { loadKnowledgeBase } from "../bases/access.js";
-import { sha256 } from "../ingestion/prepare-source.js";
+import { loadKnowledgeBase } from "../bases/index.js";
 import type { DocumentDeps } from "./document-service.js";
 import { enqueueIngest, toDocumentView } from "./document-service.js";
 import { extractDocument, isExtractionError } from "./extract/index.js";

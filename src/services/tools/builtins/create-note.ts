@@ -1,5 +1,5 @@
 import { AppError } from "../../../lib/errors.js";
-import type { DocumentService } from "../../knowledge/sources/document-service.js";
+import type { DocumentService } from "../../knowledge/index.js";
 import type { RuntimeTool } from "../runtime-tool.js";
 
 /**

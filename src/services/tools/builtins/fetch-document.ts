@@ -1,6 +1,6 @@
 import { AppError } from "../../../lib/errors.js";
 import type { Repositories } from "../../../repositories/index.js";
-import type { DocumentService } from "../../knowledge/sources/document-service.js";
+import type { DocumentService } from "../../knowledge/index.js";
 import type { RuntimeTool } from "../runtime-tool.js";
 
 const DEFAULT_CHARS = 8_000;

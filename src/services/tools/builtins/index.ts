@@ -1,6 +1,5 @@
 import type { Repositories } from "../../../repositories/index.js";
-import type { SearchService } from "../../knowledge/search/search-service.js";
-import type { DocumentService } from "../../knowledge/sources/document-service.js";
+import type { DocumentService, SearchService } from "../../knowledge/index.js";
 import type { RuntimeTool } from "../runtime-tool.js";
 import { createNoteTool } from "./create-note.js";
 import { currentDatetimeTool } from "./current-datetime.js";

@@ -1,5 +1,5 @@
 import { formatPassages } from "../../../providers/llm/passages.js";
-import type { SearchService } from "../../knowledge/search/search-service.js";
+import type { SearchService } from "../../knowledge/index.js";
 import type { RuntimeTool } from "../runtime-tool.js";
 
 const MAX_LIMIT = 20;
