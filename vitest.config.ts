@@ -1,6 +1,6 @@
 import { defineConfig } from "vitest/config";
 
-const dbTests = ["test/integration/**/*.test.ts", "test/http/**/*.test.ts"];
+const dbTests = ["test/integration/**/*.test.ts", "test/http/**/*.test.ts", "test/security/**/*.test.ts"];
 const serverBackend = Boolean(process.env.TEST_DATABASE_URL);
 
 /**

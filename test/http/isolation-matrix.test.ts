@@ -6,6 +6,7 @@ import { buildApp, type RouteEntry } from "../../src/http/app.js";
 import { errorCodes } from "../../src/lib/errors.js";
 import type { UserRow } from "../../src/repositories/user.repository.js";
 import { createTestContainer, destroyTestContainer } from "../setup/container.js";
+import { coverageProblems, keyOf, matrixRoutes, pathParams } from "../setup/matrix-coverage.js";
 import {
   type CreatedResource,
   createHiddenRecords,
@@ -62,13 +63,8 @@ afterAll(async () => {
   await destroyTestContainer(context);
 });
 
-const keyOf = (route: RouteEntry) => `${route.method} ${route.url}`;
-const pathParams = (url: string) => [...url.matchAll(/:(\w+)/g)].map((m) => m[1]!);
-
-/** Every authenticated route; public ones, hidden ones and the docs UI are out of scope. */
-const covered = app.routeTable.filter(
-  (r) => !r.hidden && r.config.auth !== "public" && !r.url.startsWith("/docs") && r.method !== "OPTIONS",
-);
+/** Every authenticated route (test/security/route-coverage.test.ts holds the rest to a public list). */
+const covered = matrixRoutes(app.routeTable);
 
 type Target = "otherDepartment" | "otherOrg" | "visible";
 type Expected = 401 | 403 | 404 | "filtered" | "reachable";
@@ -181,36 +177,6 @@ function casesFor(route: RouteEntry): MatrixCase[] {
     headers: as((w) => w.orgA.users.admin),
   });
   return cases;
-}
-
-/** Problems that keep the matrix from attacking a route; each names the fix. */
-function coverageProblems(route: RouteEntry): string[] {
-  const key = keyOf(route);
-  const problems: string[] = [];
-  const kind = route.config.resource;
-  const params = pathParams(route.url);
-  if (params.includes("id") && !kind) {
-    problems.push(
-      `${key} has an :id path parameter but no config.resource (say what kind of resource :id names)`,
-    );
-  }
-  if (kind && !Object.hasOwn(resourceFixtures, kind)) {
-    problems.push(
-      `${key} declares resource "${kind}" but test/setup/resource-fixtures.ts has no fixture for it (add one to resourceFixtures)`,
-    );
-  }
-  const others = params.filter((p) => p !== "id");
-  if (others.length > 0 && !Object.hasOwn(extraPathParams, key)) {
-    problems.push(
-      `${key} has path parameters ${others.map((p) => `:${p}`).join(", ")}: add values to extraPathParams in test/setup/resource-fixtures.ts`,
-    );
-  }
-  if (route.hasBody && !exampleBodyFor(route.method, route.url)) {
-    problems.push(
-      `${key} has a body but no example: add a minimal valid body to exampleBodies in test/setup/resource-fixtures.ts`,
-    );
-  }
-  return problems;
 }
 
 /** Query parameters the route declares (from the OpenAPI document, i.e. its zod schema). */
