@@ -32,6 +32,18 @@ export const UPLOAD_TYPES: Record<string, DocumentRow["type"]> = {
   ".webp": "image",
 };
 
+/**
+ * The name an uploaded file is filed under: its last path segment (either separator), without control
+ * or bidirectional-override characters. Browsers send bare names; a path or a line break in one is an
+ * attack on whoever reads it later (people, the model citing it, logs), never a place to store it.
+ */
+export function uploadedFileName(raw: string): string {
+  const base = raw.split(/[/\\]/).at(-1) ?? "";
+  // Cc: control characters (NUL, line breaks, escapes); Cf: format characters (bidi overrides, zero-width).
+  const clean = base.replace(/[\p{Cc}\p{Cf}]/gu, "").trim();
+  return clean === "" || clean === "." || clean === ".." ? "upload" : clean;
+}
+
 export interface UploadInput {
   filename: string;
   mimeType?: string | undefined;
@@ -126,7 +138,8 @@ export function createDocumentSources(deps: DocumentDeps) {
 
   return {
     async upload(ctx: ServiceContext, knowledgeBaseId: string, input: UploadInput): Promise<Created> {
-      const extension = extname(input.filename).toLowerCase();
+      const filename = uploadedFileName(input.filename);
+      const extension = extname(filename).toLowerCase();
       const type = UPLOAD_TYPES[extension];
       if (!type) {
         throw new AppError("VALIDATION", `Files of type "${extension || "(none)"}" cannot be added`, {
@@ -147,7 +160,7 @@ export function createDocumentSources(deps: DocumentDeps) {
         ctx,
         knowledgeBaseId,
         {
-          title: input.filename,
+          title: filename,
           type,
           sourceKind: "file",
           mimeType: input.mimeType ?? null,
