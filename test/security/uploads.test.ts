@@ -101,7 +101,7 @@ describe("attack: hostile uploads", () => {
           expect(path.startsWith(storageRoot() + sep), path).toBe(true);
           expect(existsSync(path)).toBe(true);
           // The name people see and the model cites carries no path and no control characters.
-          expect(res.body.document.title).not.toMatch(/[/\\\u0000-\u001f\u202a-\u202e]/);
+          expect(res.body.document.title).not.toMatch(/[/\\\p{Cc}\p{Cf}]/u);
           expect(res.body.document.title).not.toMatch(/^\.\.?$/);
           expect(res.body.document.title.length).toBeGreaterThan(0);
         }
@@ -183,7 +183,7 @@ describe("attack: hostile uploads", () => {
   });
 
   describe("bodies over the limits", () => {
-    it("a multipart file over UPLOAD_MAX_BYTES is 413 and leaves no document and no stored file", async () => {
+    it("a multipart file over UPLOAD_MAX_BYTES is refused and leaves no document and no stored file", async () => {
       const before = storedFiles().length;
       const documentsBefore = (
         await call(t, "GET", `/knowledge-bases/${kb}/documents`, { token: tenant.token })
