@@ -11,8 +11,9 @@ import {
   startConversation,
   useChatApp,
 } from "../http/chat-helpers.js";
-import type { Tenant } from "../http/identity-helpers.js";
+import type { Tenant, TestApp } from "../http/identity-helpers.js";
 import { drain } from "../http/knowledge-helpers.js";
+import { useTestApp } from "../setup/container.js";
 
 /**
  * Server-side request forgery through everything a tenant can make the server fetch: web-source crawls
@@ -59,7 +60,7 @@ const OTHER_PRIVATE: Array<[string, string]> = [
 ];
 const REFUSED = /private or reserved address|link-local or reserved address/;
 
-async function webSource(t: ChatApp, tenant: Tenant, kb: string, url: string) {
+async function webSource(t: TestApp, tenant: Tenant, kb: string, url: string) {
   const res = await call(t, "POST", `/knowledge-bases/${kb}/web-sources`, {
     token: tenant.token,
     body: { url, mode: "single" },
@@ -68,7 +69,7 @@ async function webSource(t: ChatApp, tenant: Tenant, kb: string, url: string) {
   return res.body.id as string;
 }
 
-async function knowledgeBase(t: ChatApp, tenant: Tenant) {
+async function knowledgeBase(t: TestApp, tenant: Tenant) {
   const res = await call(t, "POST", "/knowledge-bases", {
     token: tenant.token,
     body: { departmentId: tenant.generalId, name: `Crawl ${Math.random().toString(36).slice(2, 8)}` },
@@ -77,7 +78,7 @@ async function knowledgeBase(t: ChatApp, tenant: Tenant) {
   return res.body.id as string;
 }
 
-async function crawlOutcome(t: ChatApp, tenant: Tenant, id: string) {
+async function crawlOutcome(t: TestApp, tenant: Tenant, id: string) {
   const res = await call(t, "GET", `/web-sources/${id}`, { token: tenant.token });
   return { status: res.body.lastCrawlStatus as string, error: (res.body.lastCrawlError ?? "") as string };
 }
@@ -307,5 +308,54 @@ describe("attack: SSRF when the operator allows private networks (intranet deplo
     expect(JSON.stringify(trace.body)).not.toContain(secret);
     const listed = await call(t, "GET", "/tools", { token: tenant.token });
     expect(JSON.stringify(listed.body)).not.toContain(secret);
+  });
+});
+
+describe("attack: SSRF through a public site that redirects into the private network", () => {
+  /** A public address (TEST-NET is reserved, so this one is real and routable): the crawl's first hop. */
+  const PUBLIC = "93.184.216.34";
+  let trap: TrapServer;
+  const targets = () => [
+    `http://127.0.0.1:${trap.port}/never/loopback`,
+    `http://2130706433:${trap.port}/never/decimal`,
+    `http://[::ffff:127.0.0.1]:${trap.port}/never/mapped`,
+    `http://localhost:${trap.port}/never/name`,
+    `http://0.0.0.0:${trap.port}/never/unspecified`,
+    "http://169.254.169.254/latest/meta-data/",
+  ];
+  // The public site is simulated; every other request goes out for real, so a followed redirect would
+  // reach the trap. The guard checks each hop whatever fetch the crawler is given.
+  const t = useTestApp({
+    env: { ALLOW_SIGNUP: "true", AUTH_RATE_LIMIT_PER_MINUTE: "1000" },
+    infra: {
+      crawlFetch: async (url, init) => {
+        const target = new URL(url);
+        if (target.hostname !== PUBLIC) return fetch(url, init);
+        if (target.pathname === "/robots.txt") return new Response("", { status: 404 });
+        const index = Number(target.pathname.split("/").at(-1));
+        return new Response(null, { status: 302, headers: { location: targets()[index]! } });
+      },
+    },
+  });
+  let tenant: Tenant;
+
+  beforeAll(async () => {
+    trap = await startTrapServer();
+    tenant = await signUp(t);
+  });
+  afterAll(() => trap.close());
+
+  it("the crawl stops at the redirect into the private network; the trap sees nothing", async () => {
+    const kb = await knowledgeBase(t, tenant);
+    const sources: string[] = [];
+    for (const index of targets().keys())
+      sources.push(await webSource(t, tenant, kb, `http://${PUBLIC}/r/${index}`));
+    await drain(t);
+    for (const [index, id] of sources.entries()) {
+      const outcome = await crawlOutcome(t, tenant, id);
+      expect(outcome.status, targets()[index]).toBe("failed");
+      expect(outcome.error, targets()[index]).toMatch(REFUSED);
+    }
+    expect(trap.requests).toEqual([]);
   });
 });
