@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ALL_PERMISSIONS } from "../../src/core/permissions.js";
 import { buildApp, type RouteEntry } from "../../src/http/app.js";
-import { ALL_PERMISSIONS } from "../../src/services/identity/permissions.js";
 import { createTestContainer, destroyTestContainer } from "../setup/container.js";
 import { keyOf, matrixRoutes } from "../setup/matrix-coverage.js";
 import {
