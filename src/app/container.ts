@@ -32,6 +32,7 @@ import type { BudgetGuard } from "../services/chat/collaborators.js";
 import { createApiChat, createChatService, FINISHED_TURN_RETENTION_MS } from "../services/chat/index.js";
 import { createConversationsService } from "../services/conversations/index.js";
 import { createDepartmentService } from "../services/departments/department-service.js";
+import { createIntentServices } from "../services/intents/index.js";
 import { createInvitationsService } from "../services/invitations/index.js";
 import type { FetchLike } from "../services/knowledge/index.js";
 import { createKnowledgeServices } from "../services/knowledge/index.js";
@@ -196,6 +197,14 @@ function createServices(deps: {
     ...tools,
     chat,
     apiChat: createApiChat({ chat, conversations }),
+    // Intent examples are embedded with the deployment's embedder, as new knowledge bases are.
+    ...createIntentServices({
+      db: deps.database.db,
+      repositories,
+      embedder: knowledge.embedders.get(knowledge.embedders.defaultModel),
+      queue: knowledge.queue,
+      logger: deps.logger,
+    }),
     seed: createSeedService({
       db: deps.database.db,
       repositories: deps.repositories,

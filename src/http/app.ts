@@ -22,6 +22,7 @@ import { conversationRoutes } from "./routes/conversations/index.js";
 import { turnRoutes } from "./routes/conversations/turns.js";
 import { departmentRoutes } from "./routes/departments/index.js";
 import { documentRoutes } from "./routes/documents/index.js";
+import { intentRoutes } from "./routes/intents/index.js";
 import { invitationRoutes } from "./routes/invitations/index.js";
 import { knowledgeBaseRoutes } from "./routes/knowledge-bases/index.js";
 import { namespaceRoutes } from "./routes/namespaces/index.js";
@@ -141,6 +142,7 @@ export async function buildApp(container: Container) {
   await app.register(personaRoutes);
   await app.register(namespaceRoutes);
   await app.register(agentRoutes);
+  await app.register(intentRoutes);
   await app.register(conversationRoutes);
   await app.register(turnRoutes);
   await app.register(runRoutes);

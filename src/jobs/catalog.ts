@@ -41,6 +41,14 @@ export const jobCatalog = {
     backoff: { baseMs: 30_000, maxMs: 30 * 60_000 },
     priority: 0,
   },
+  /** Embed a namespace's intent examples with the current embedding model (after a model change). */
+  "intent_examples.reembed": {
+    payload: z.object({ orgId: id, namespaceId: id, model: z.string().min(1).max(200) }),
+    maxAttempts: 5,
+    timeoutMs: 60 * 60_000,
+    backoff: { baseMs: 30_000, maxMs: 30 * 60_000 },
+    priority: 1,
+  },
   /** Rebuild one user's memory profile from their recent messages (deduplicated per user). */
   "memory.extract": {
     payload: z.object({ orgId: id, userId: id }),

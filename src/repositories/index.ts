@@ -9,6 +9,7 @@ import { DepartmentRepository } from "./department.repository.js";
 import { DocumentRepository } from "./document.repository.js";
 import { FeedbackRepository } from "./feedback.repository.js";
 import { ApiKeyRepository, SessionRepository, SystemRoleRepository } from "./identity.repositories.js";
+import { IntentExampleRepository, IntentExampleSetRepository } from "./intent-example.repository.js";
 import { InvitationRepository } from "./invitation.repository.js";
 import { JobRepository } from "./job.repository.js";
 import { KnowledgeBaseRepository } from "./knowledge-base.repository.js";
@@ -61,7 +62,8 @@ export function createRepositories(db: Queryable, cache: Cache, ttlSeconds: numb
     // governance
     approvals: plain(s.approvals),
     intentTrust: plain(s.intentTrust),
-    intentExamples: plain(s.intentExamples),
+    intentExamples: new IntentExampleRepository(db, s.intentExamples),
+    intentExampleSets: new IntentExampleSetRepository(db, s.intentExampleSets),
     // documents
     templates: plain(s.templates),
     documentTemplates: plain(s.documentTemplates),

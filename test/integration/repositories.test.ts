@@ -138,6 +138,10 @@ const cases: { [K in RepoKey]: CrudCase<K> } = {
     patch: { successfulCount: 5, isAutonomous: true, samplingRate: 0.5 },
   },
   intentExamples: { build: (w) => intentExampleValues(w.namespace), patch: { phrase: "Day off please" } },
+  intentExampleSets: {
+    build: (w) => ({ orgId: w.org.id, namespaceId: w.namespace.id }),
+    patch: { version: 2, threshold: 0.5 },
+  },
   templates: { build: (w) => templateValues(w.org.id), patch: { description: "Legacy letter" } },
   documentTemplates: {
     build: (w) => documentTemplateValues(w.org.id),

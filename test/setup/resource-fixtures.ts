@@ -4,6 +4,7 @@ import { hashToken } from "../../src/lib/secrets.js";
 import { testEmbedding } from "../factories/knowledge.js";
 import { assistantExampleBodies, assistantFixtures, assistantPathParams } from "./assistant-fixtures.js";
 import { assistantMessageOf, conversationIn, exampleAgentOf } from "./conversation-fixture.js";
+import { intentExampleBodies, intentFixtures, intentPathParams } from "./intent-fixtures.js";
 import { runIn } from "./run-fixture.js";
 import { type IsolationWorld, makeApiKey, marker, WORLD_PASSWORD } from "./world.js";
 
@@ -98,6 +99,7 @@ async function knowledgeIn(world: IsolationWorld, scope: ResourceScope, kind: "h
 
 export const resourceFixtures: Record<string, ResourceFixture> = {
   ...assistantFixtures,
+  ...intentFixtures,
 
   /** The department itself is the resource (so the revoked-department override applies to it). */
   department: {
@@ -309,6 +311,7 @@ export interface ExampleContext {
  */
 export const exampleBodies: Record<string, (ctx: ExampleContext) => unknown> = {
   ...assistantExampleBodies,
+  ...intentExampleBodies,
   "POST /departments": () => {
     const name = marker("visible", "new-department");
     return { name, slug: name, color: "#336699", description: "made by the isolation matrix" };
@@ -399,6 +402,7 @@ export const exampleQueries: Record<string, (ctx: ExampleContext) => Record<stri
  */
 export const extraPathParams: Record<string, (ctx: ExampleContext) => Record<string, string>> = {
   ...assistantPathParams,
+  ...intentPathParams,
   "POST /conversations/:id/messages/:messageId/feedback": ({ id }) => ({ messageId: assistantMessageOf(id) }),
   "DELETE /conversations/:id/messages/:messageId/feedback": ({ id }) => ({
     messageId: assistantMessageOf(id),

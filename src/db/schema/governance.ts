@@ -122,3 +122,31 @@ export const intentExamples = pgTable(
       .where(sql`${t.embeddingModel} = 'hash-384'`),
   ],
 );
+
+/**
+ * One row per namespace with intent examples or settings: `version` goes up in the same transaction
+ * as every change to the namespace's examples, so a process holding a trained classifier knows with
+ * one indexed read whether it is stale (its own writes and other processes' alike); the same read
+ * brings the namespace's threshold.
+ */
+export const intentExampleSets = pgTable(
+  "intent_example_sets",
+  {
+    id: id(),
+    orgId: uuid()
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    namespaceId: uuid()
+      .notNull()
+      .references(() => namespaces.id, { onDelete: "cascade" }),
+    version: integer().notNull().default(1),
+    /** Below this confidence the namespace's classification answers `unknown`. */
+    threshold: real().notNull().default(0.3),
+    ...timestamps(),
+  },
+  (t) => [
+    index("intent_example_sets_org_id_idx").on(t.orgId),
+    uniqueIndex("intent_example_sets_namespace_uq").on(t.namespaceId),
+    check("intent_example_sets_threshold_check", sql`${t.threshold} >= 0 and ${t.threshold} <= 1`),
+  ],
+);

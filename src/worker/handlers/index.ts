@@ -1,7 +1,9 @@
 import type { JobHandlers } from "../../jobs/handler.js";
+import type { IntentReembedService } from "../../services/intents/index.js";
 import type { IngestService, ReembedService, WebSourceCrawler } from "../../services/knowledge/index.js";
 import type { MemoryService } from "../../services/memory/memory-service.js";
 import { documentIngestHandler } from "./document-ingest.js";
+import { intentExamplesReembedHandler } from "./intent-examples-reembed.js";
 import { knowledgeBaseReembedHandler } from "./knowledge-base-reembed.js";
 import { memoryExtractHandler } from "./memory-extract.js";
 import { webSourceCrawlHandler } from "./web-source-crawl.js";
@@ -12,11 +14,13 @@ export function createJobHandlers(services: {
   webSourceCrawler: WebSourceCrawler;
   reembed: ReembedService;
   memory: MemoryService;
+  intentReembed: IntentReembedService;
 }): JobHandlers {
   return {
     "document.ingest": documentIngestHandler(services.ingest),
     "web_source.crawl": webSourceCrawlHandler(services.webSourceCrawler),
     "knowledge_base.reembed": knowledgeBaseReembedHandler(services.reembed),
     "memory.extract": memoryExtractHandler(services.memory),
+    "intent_examples.reembed": intentExamplesReembedHandler(services.intentReembed),
   };
 }

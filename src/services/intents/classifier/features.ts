@@ -1,4 +1,4 @@
-import { STOP_WORDS, stem, words } from "../../../providers/embeddings/text-features.js";
+import { STOP_WORDS, stem, words } from "../../../lib/text/words.js";
 
 /** A sparse vector: feature indexes (ascending is not required) and their values. */
 export interface SparseVector {

@@ -52,7 +52,7 @@ const ALTERNATIVES = 3;
  * Intent classification trained from a namespace's example phrases: a linear model over TF-IDF word,
  * word-pair and character n-gram features (softmax probabilities), blended with a nearest-neighbour
  * vote over the examples' embeddings when they have them. Pure and deterministic: the same examples
- * and options train the same model. See docs/adr/0014-intent-classifier.md for the measurements.
+ * and options train the same model. See docs/adr/0004-intent-classifier.md for the measurements.
  */
 export class IntentClassifier {
   private constructor(

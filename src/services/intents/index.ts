@@ -1,0 +1,61 @@
+import type { Db } from "../../db/client.js";
+import type { JobQueue } from "../../jobs/queue.js";
+import type { Logger } from "../../lib/logger.js";
+import type { Embedder } from "../../providers/embeddings/index.js";
+import type { Repositories } from "../../repositories/index.js";
+import { loadVisible } from "../assistants/assistant-access.js";
+import type { ServiceContext } from "../context.js";
+import { CLASSIFIER_DEFAULTS, type Classification, type ClassifierOptions } from "./classifier/index.js";
+import { createIntentModels } from "./intent-models.js";
+import { createIntentReembedService } from "./intent-reembed.js";
+import { createIntentExampleService } from "./intent-service.js";
+
+export type { Classification, IntentScore } from "./classifier/index.js";
+export { UNKNOWN_INTENT } from "./classifier/index.js";
+export type { IntentReembedService } from "./intent-reembed.js";
+
+export interface ClassifyInput {
+  namespaceId: string;
+  text: string;
+  /** Overrides the namespace's threshold for this call (testing thresholds from the API). */
+  threshold?: number | undefined;
+}
+
+/**
+ * Intent classification by examples: the examples API, the per-process trained models, and
+ * `classify`, the verb a chat turn calls (see docs/architecture.md, "Intents").
+ */
+export function createIntentServices(deps: {
+  db: Db;
+  repositories: Repositories;
+  embedder: Embedder;
+  queue: JobQueue;
+  logger: Logger;
+  classifier?: Partial<ClassifierOptions>;
+}) {
+  const models = createIntentModels(deps);
+  const examples = createIntentExampleService({
+    repositories: deps.repositories,
+    embedder: deps.embedder,
+    defaultThreshold: deps.classifier?.threshold ?? CLASSIFIER_DEFAULTS.threshold,
+  });
+  return {
+    intents: {
+      ...examples,
+      /**
+       * The namespace's intent for `text`: `{ intent, confidence, alternatives }`, `intent` being
+       * "unknown" below the namespace's threshold. Costs one indexed read when the trained model is
+       * current; retrains (once per process and change) when the namespace's examples changed.
+       */
+      async classify(ctx: ServiceContext, input: ClassifyInput): Promise<Classification> {
+        const ns = await loadVisible(ctx, "Namespace", input.namespaceId, () =>
+          deps.repositories.namespaces.findInOrg(ctx.orgId, input.namespaceId, ctx.db),
+        );
+        const { model, threshold } = await models.current(ctx.orgId, ns.id);
+        const vector = await models.embedQuery(model, input.text);
+        return model.classifier.classify(input.text, vector, input.threshold ?? threshold);
+      },
+    },
+    intentReembed: createIntentReembedService(deps),
+  };
+}
