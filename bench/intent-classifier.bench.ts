@@ -26,13 +26,16 @@ for (const [name, options] of variants) {
   );
   const trainMs = performance.now() - t0;
   let correct = 0;
+  let below = 0;
   const t1 = performance.now();
   test.forEach((r, i) => {
-    if (model.classify(r.text, testVectors[i], 0).intent === r.category) correct++;
+    const result = model.classify(r.text, testVectors[i], 0);
+    if (result.intent === r.category) correct++;
+    if (result.confidence < 0.3) below++;
   });
   const perPhrase = (performance.now() - t1) / test.length;
   console.log(
-    `${name.padEnd(30)} accuracy ${(correct / test.length).toFixed(4)}  train ${(trainMs / 1000).toFixed(2)} s  classify ${perPhrase.toFixed(3)} ms`,
+    `${name.padEnd(30)} accuracy ${(correct / test.length).toFixed(4)}  below 0.3 ${(below / test.length).toFixed(4)}  train ${(trainMs / 1000).toFixed(2)} s  classify ${perPhrase.toFixed(3)} ms`,
   );
 }
 

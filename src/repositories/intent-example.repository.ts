@@ -2,7 +2,7 @@ import { and, asc, count, eq, ilike, type SQL, sql } from "drizzle-orm";
 import type { Queryable } from "../db/client.js";
 import { vectorLiteral } from "../db/copy.js";
 import { guarded } from "../db/errors.js";
-import { intentExampleSets, intentExamples } from "../db/schema/index.js";
+import { intentExampleSets, intentExamples, namespaces } from "../db/schema/index.js";
 import type { Page, PageQuery } from "../lib/pagination.js";
 import { likePattern } from "./persona.repository.js";
 import { TableRepository } from "./table-repository.js";
@@ -167,6 +167,30 @@ export class IntentExampleSetRepository extends TableRepository<typeof intentExa
         .select({ version: intentExampleSets.version, threshold: intentExampleSets.threshold })
         .from(intentExampleSets)
         .where(eq(intentExampleSets.namespaceId, namespaceId))
+        .limit(1),
+    );
+    return rows[0];
+  }
+
+  /**
+   * What a classification needs in one read: the namespace's department (for the caller's reach) and
+   * its examples' version and threshold (no version row yet: version 0, threshold undefined).
+   */
+  async forClassification(
+    orgId: string,
+    namespaceId: string,
+    tx?: Queryable,
+  ): Promise<{ departmentId: string; version: number; threshold: number | null } | undefined> {
+    const rows = await guarded(() =>
+      this.q(tx)
+        .select({
+          departmentId: namespaces.departmentId,
+          version: sql<number>`coalesce(${intentExampleSets.version}, 0)`.mapWith(Number),
+          threshold: intentExampleSets.threshold,
+        })
+        .from(namespaces)
+        .leftJoin(intentExampleSets, eq(intentExampleSets.namespaceId, namespaces.id))
+        .where(and(eq(namespaces.orgId, orgId), eq(namespaces.id, namespaceId)))
         .limit(1),
     );
     return rows[0];

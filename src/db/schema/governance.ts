@@ -96,7 +96,12 @@ export const intentTrust = pgTable(
   ],
 );
 
-/** Labelled phrase for nearest-neighbour intent classification (seed 000 `IntentExample`). */
+/**
+ * Labelled phrase for intent classification (seed 000 `IntentExample`). The nearest-neighbour vote
+ * runs in process over a namespace's vectors (src/services/intents), never as a SQL vector search, so
+ * the table has no HNSW index: maintaining one made every import slow (minutes for 10,000 phrases on
+ * PGlite) for no reader.
+ */
 export const intentExamples = pgTable(
   "intent_examples",
   {
@@ -117,9 +122,6 @@ export const intentExamples = pgTable(
   (t) => [
     index("intent_examples_org_id_idx").on(t.orgId),
     index("intent_examples_namespace_intent_idx").on(t.namespaceId, t.intentName),
-    index("intent_examples_embedding_hash384_hnsw_idx")
-      .using("hnsw", sql`(${t.embedding}::halfvec(384)) halfvec_cosine_ops`)
-      .where(sql`${t.embeddingModel} = 'hash-384'`),
   ],
 );
 

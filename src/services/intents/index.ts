@@ -1,9 +1,10 @@
 import type { Db } from "../../db/client.js";
 import type { JobQueue } from "../../jobs/queue.js";
+import { AppError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/logger.js";
 import type { Embedder } from "../../providers/embeddings/index.js";
 import type { Repositories } from "../../repositories/index.js";
-import { loadVisible } from "../assistants/assistant-access.js";
+import { canSeeScope, requireAssistantRead } from "../assistants/assistant-access.js";
 import type { ServiceContext } from "../context.js";
 import { CLASSIFIER_DEFAULTS, type Classification, type ClassifierOptions } from "./classifier/index.js";
 import { createIntentModels } from "./intent-models.js";
@@ -34,26 +35,34 @@ export function createIntentServices(deps: {
   classifier?: Partial<ClassifierOptions>;
 }) {
   const models = createIntentModels(deps);
+  const threshold = deps.classifier?.threshold ?? CLASSIFIER_DEFAULTS.threshold;
   const examples = createIntentExampleService({
     repositories: deps.repositories,
     embedder: deps.embedder,
-    defaultThreshold: deps.classifier?.threshold ?? CLASSIFIER_DEFAULTS.threshold,
+    defaultThreshold: threshold,
   });
   return {
     intents: {
       ...examples,
       /**
        * The namespace's intent for `text`: `{ intent, confidence, alternatives }`, `intent` being
-       * "unknown" below the namespace's threshold. Costs one indexed read when the trained model is
-       * current; retrains (once per process and change) when the namespace's examples changed.
+       * "unknown" below the namespace's threshold. Costs one indexed read (namespace, version and
+       * threshold together) when the trained model is current; retrains (once per process and
+       * change) when the namespace's examples changed.
        */
       async classify(ctx: ServiceContext, input: ClassifyInput): Promise<Classification> {
-        const ns = await loadVisible(ctx, "Namespace", input.namespaceId, () =>
-          deps.repositories.namespaces.findInOrg(ctx.orgId, input.namespaceId, ctx.db),
+        requireAssistantRead(ctx);
+        const state = await deps.repositories.intentExampleSets.forClassification(
+          ctx.orgId,
+          input.namespaceId,
+          ctx.db,
         );
-        const { model, threshold } = await models.current(ctx.orgId, ns.id);
+        if (!state || !canSeeScope(ctx.access, state.departmentId)) {
+          throw AppError.notFound("Namespace", input.namespaceId);
+        }
+        const model = await models.current(ctx.orgId, input.namespaceId, state.version);
         const vector = await models.embedQuery(model, input.text);
-        return model.classifier.classify(input.text, vector, input.threshold ?? threshold);
+        return model.classifier.classify(input.text, vector, input.threshold ?? state.threshold ?? threshold);
       },
     },
     intentReembed: createIntentReembedService(deps),

@@ -29,9 +29,10 @@ export interface TrainedModel {
 export const REEMBED_JOB = "intent_examples.reembed";
 
 /**
- * Per-process cache of trained classifiers. Each lookup reads the namespace's version row (one
- * indexed read) and retrains when it moved — after a write in this process or in any other — so
- * every replica classifies with the examples as committed. Concurrent lookups of one version share
+ * Per-process cache of trained classifiers, keyed by namespace and tagged with the version of its
+ * examples. The caller reads the current version (one indexed read, with the namespace itself) and
+ * the model is retrained when it moved — after a write in this process or in any other — so every
+ * replica classifies with the examples as committed. Concurrent lookups of one version share
  * one training run. Examples without a vector of the current model (the model changed) are trained
  * lexically and a re-embedding job is queued; when it finishes it moves the version, and the next
  * lookup trains with the vote.
@@ -54,26 +55,31 @@ export function createIntentModels(deps: IntentModelsDeps) {
         { dedupeKey: `${REEMBED_JOB}:${namespaceId}` },
       );
     }
+    const loaded = performance.now();
     const classifier = IntentClassifier.train(
       rows.map((row) => ({ intent: row.intentName, phrase: row.phrase, embedding: row.embedding })),
       options,
     );
-    const trainingMs = performance.now() - started;
+    const done = performance.now();
     deps.logger.info(
-      { namespaceId, version, examples: rows.length, trainingMs: Math.round(trainingMs), lexicalOnly: stale },
+      {
+        namespaceId,
+        version,
+        examples: rows.length,
+        loadMs: Math.round(loaded - started),
+        trainMs: Math.round(done - loaded),
+        lexicalOnly: stale,
+      },
       "intent classifier trained",
     );
-    return { version, classifier, examples: rows.length, trainingMs };
+    return { version, classifier, examples: rows.length, trainingMs: done - started };
   }
 
   return {
-    /** The namespace's classifier for its current examples, and its threshold. */
-    async current(orgId: string, namespaceId: string): Promise<{ model: TrainedModel; threshold: number }> {
-      const state = await r.intentExampleSets.stateOf(namespaceId, deps.db);
-      const version = state?.version ?? 0;
-      const threshold = state?.threshold ?? options.threshold;
+    /** The namespace's classifier for the examples of `version` (trained now if this process lacks it). */
+    async current(orgId: string, namespaceId: string, version: number): Promise<TrainedModel> {
       const cached = models.get(namespaceId);
-      if (cached?.version === version) return { model: cached, threshold };
+      if (cached?.version === version) return cached;
       const key = `${namespaceId}:${version}`;
       let pending = training.get(key);
       if (!pending) {
@@ -83,7 +89,7 @@ export function createIntentModels(deps: IntentModelsDeps) {
       const model = await pending;
       const latest = models.get(namespaceId);
       if (!latest || latest.version < model.version) models.set(namespaceId, model);
-      return { model, threshold };
+      return model;
     },
 
     /** Embeds a phrase for the vote when the model takes one (the lexical part needs no vector). */

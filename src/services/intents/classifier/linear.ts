@@ -5,6 +5,13 @@ export interface LinearOptions {
   /** `softmax`: multinomial logistic regression; `hinge`: Crammer–Singer multiclass SVM. */
   loss: "softmax" | "hinge";
   epochs: number;
+  /**
+   * At least this many updates in all: a small example set gets more epochs, so it is fitted as
+   * closely as a large one and its confidences mean the same (a threshold works for both).
+   */
+  minSteps: number;
+  /** Most epochs, whatever `minSteps` asks. */
+  maxEpochs: number;
   /** L2 penalty per example (λ); smaller fits the examples more closely. */
   l2: number;
   /** Initial learning rate; decays with each epoch as η₀ / (1 + t/N) (t steps taken, N examples). */
@@ -16,6 +23,8 @@ export interface LinearOptions {
 export const LINEAR_DEFAULTS: LinearOptions = {
   loss: "softmax",
   epochs: 8,
+  minSteps: 80_000,
+  maxEpochs: 200,
   l2: 1e-6,
   learningRate: 2,
   seed: 1,
@@ -74,7 +83,11 @@ export class LinearModel {
     let scale = 1;
     let t = 0;
     const { l2, learningRate: eta0 } = options;
-    for (let epoch = 0; epoch < options.epochs; epoch++) {
+    const epochs = Math.min(
+      options.maxEpochs,
+      Math.max(options.epochs, Math.ceil(options.minSteps / Math.max(1, vectors.length))),
+    );
+    for (let epoch = 0; epoch < epochs; epoch++) {
       shuffle(order, random);
       for (const n of order) {
         const x = vectors[n]!;
