@@ -7,6 +7,7 @@
  * intent and are left out). Server PostgreSQL when TEST_DATABASE_URL or DATABASE_URL is set (a scratch
  * database, dropped afterwards), in-memory PGlite otherwise.
  */
+import { availableParallelism, loadavg } from "node:os";
 import { Writable } from "node:stream";
 import { parseArgs } from "node:util";
 import { createContainer } from "../src/app/container.js";
@@ -140,6 +141,9 @@ async function main() {
     const threshold = (await intents.summary(ctx, ns.id)).threshold;
     const predictions: Prediction[] = [];
     const latencies: number[] = [];
+    // CPU time of this process (PGlite runs inside it) per call: unlike wall time, other load on the
+    // machine does not inflate it.
+    const cpuBefore = process.cpuUsage();
     for (const row of test) {
       const t0 = performance.now();
       // Threshold 0: the best intent and its confidence, so every threshold can be scored from one pass.
@@ -147,6 +151,8 @@ async function main() {
       latencies.push(performance.now() - t0);
       predictions.push({ expected: row.category, intent: result.intent, confidence: result.confidence });
     }
+    const cpu = process.cpuUsage(cpuBefore);
+    const cpuPerCall = (cpu.user + cpu.system) / 1000 / Math.max(1, test.length);
     latencies.sort((a, b) => a - b);
 
     const at = scoreAt(predictions, threshold, { unknown: UNKNOWN_INTENT, outOfScope: OUT_OF_SCOPE });
@@ -158,7 +164,7 @@ async function main() {
       console.log(`out-of-scope recall: ${f4(at.outOfScopeRecall)}`);
     }
     console.log(
-      `latency: p50 ${percentile(latencies, 50).toFixed(2)} ms, p95 ${percentile(latencies, 95).toFixed(2)} ms (${latencies.length} calls of intents.classify)`,
+      `latency: p50 ${percentile(latencies, 50).toFixed(2)} ms, p95 ${percentile(latencies, 95).toFixed(2)} ms (${latencies.length} calls of intents.classify; CPU ${cpuPerCall.toFixed(2)} ms per call; load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores)`,
     );
     const headers = ["threshold", "accuracy", "macro-F1", "answered unknown"];
     if (outOfScope > 0) headers.push("in-scope accuracy", "out-of-scope recall");

@@ -40,7 +40,7 @@ describe("eval:intents", { timeout: 180_000 }, () => {
     expect(value("macro-F1")).toBeGreaterThan(0.8);
     expect(value("out-of-scope recall")).toBeGreaterThanOrEqual(0);
     expect(stdout).toMatch(
-      /^latency: p50 \d+\.\d{2} ms, p95 \d+\.\d{2} ms \(16 calls of intents\.classify\)$/m,
+      /^latency: p50 \d+\.\d{2} ms, p95 \d+\.\d{2} ms \(16 calls of intents\.classify; CPU \d+\.\d{2} ms per call/m,
     );
     const rows = stdout.split("\n").filter((line) => /^\| 0\.\d /.test(line));
     expect(rows).toHaveLength(10);
