@@ -112,4 +112,15 @@ export class UserRepository extends CachedTableRepository<typeof users> {
   countWithRole(orgId: string, roleId: string, tx?: Queryable): Promise<number> {
     return this.count(and(eq(users.orgId, orgId), eq(users.roleId, roleId)), tx);
   }
+
+  /** The home departments of the role's holders (null for holders without one), each once. */
+  async holderDepartments(orgId: string, roleId: string, tx?: Queryable): Promise<Array<string | null>> {
+    const rows = await guarded(() =>
+      this.q(tx)
+        .selectDistinct({ departmentId: users.departmentId })
+        .from(users)
+        .where(and(eq(users.orgId, orgId), eq(users.roleId, roleId))),
+    );
+    return rows.map((row) => row.departmentId);
+  }
 }

@@ -42,6 +42,30 @@ export function assertCanGrantScope(ctx: ServiceContext, scope: GrantedScope, wh
   }
 }
 
+/**
+ * A role always reaches its holder's own department besides the ones it lists. So a role listing none
+ * (the built-in employee, approver and department head roles, or a custom one like them) applies in
+ * every department, and a role held by someone elsewhere applies there too. Creating, changing or
+ * deleting a role therefore needs a caller whose reach covers every department the role can apply in.
+ */
+export function assertCanChangeRole(
+  ctx: ServiceContext,
+  role: GrantedScope,
+  holderDepartments: ReadonlyArray<string | null>,
+  what: string,
+): void {
+  assertCanGrantScope(ctx, role, what);
+  if (ctx.access.allDepartments) return;
+  if (!role.allDepartments && role.departmentIds.length === 0) {
+    throw forbidden(
+      `${what} applies in every department (each holder's own); only a role that reaches every department may change it`,
+    );
+  }
+  if (holderDepartments.some((id) => !canSeeDepartment(ctx.access, id))) {
+    throw forbidden(`${what} is held or offered in departments outside your own`);
+  }
+}
+
 /** Whether `access` can see this user (by their department; department-less users need an org-wide role). */
 export function canSeeUser(access: Access, user: Pick<UserRow, "departmentId">): boolean {
   return user.departmentId ? canSeeDepartment(access, user.departmentId) : access.allDepartments;
