@@ -184,6 +184,7 @@ function createServices(deps: {
       db: deps.database.db,
       repositories,
       sessions,
+      authenticator,
       publicUrl: config.publicUrl,
       mailer: deps.mailer,
     }),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ALL_PERMISSIONS } from "../../src/services/identity/permissions.js";
+import { ALL_PERMISSIONS } from "../../src/core/permissions.js";
 import {
   addMember,
   call,

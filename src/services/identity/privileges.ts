@@ -12,10 +12,13 @@ import type { ServiceContext } from "../context.js";
  * themselves, and can act only on people who hold no more than they do.
  */
 
+/** Whoever acts: a request's context, or an inviter whose access is checked again later. */
+type Caller = Pick<ServiceContext, "access">;
+
 const forbidden = (message: string, details?: Record<string, unknown>) =>
   new AppError("FORBIDDEN", message, details);
 
-export function assertCanGrantPermissions(ctx: ServiceContext, permissions: readonly string[]): void {
+export function assertCanGrantPermissions(ctx: Caller, permissions: readonly string[]): void {
   const missing = permissions.filter((p) => !hasPermission(ctx.access, p as Permission));
   if (missing.length > 0) {
     throw forbidden("You cannot grant permissions you do not hold yourself", { permissions: missing });
@@ -29,7 +32,7 @@ export interface GrantedScope {
 }
 
 /** A role (or a user's effective access) may be granted only when it is within the caller's own reach. */
-export function assertCanGrantScope(ctx: ServiceContext, scope: GrantedScope, what: string): void {
+export function assertCanGrantScope(ctx: Caller, scope: GrantedScope, what: string): void {
   const missing = scope.permissions.filter((p) => !hasPermission(ctx.access, p as Permission));
   if (missing.length > 0) {
     throw forbidden(`${what} holds permissions you do not hold yourself`, { permissions: missing });
@@ -72,7 +75,7 @@ export function canSeeUser(access: Access, user: Pick<UserRow, "departmentId">):
 }
 
 /** The caller may manage a user only when the user's effective access is within the caller's. */
-export function assertCanManage(ctx: ServiceContext, target: UserRow, targetAccess: Access): void {
+export function assertCanManage(ctx: Caller, target: UserRow, targetAccess: Access): void {
   const scope = {
     permissions: [...targetAccess.permissions],
     allDepartments: targetAccess.allDepartments,

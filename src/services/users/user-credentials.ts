@@ -7,6 +7,7 @@ import type { UserRow } from "../../repositories/user.repository.js";
 import { recordAudit } from "../audit/record-audit.js";
 import type { SessionService, TokenPair } from "../auth/session-service.js";
 import type { ServiceContext } from "../context.js";
+import { createMember } from "../identity/membership.js";
 import { selfId } from "./load-user.js";
 
 /** Password changes by the user, and operator-created administrators. */
@@ -72,7 +73,8 @@ export function createUserCredentials(deps: { repositories: Repositories; sessio
       );
       const passwordHash = await hashPassword(input.password);
       return withTransaction(ctx.db, async (tx) => {
-        const user = await r.users.create(
+        const user = await createMember(
+          r,
           {
             orgId: ctx.orgId,
             email,
@@ -84,7 +86,6 @@ export function createUserCredentials(deps: { repositories: Repositories; sessio
           },
           tx,
         );
-        await r.orgMembers.create({ orgId: ctx.orgId, userId: user.id, role: "admin" }, tx);
         await recordAudit(
           r,
           ctx,

@@ -8,6 +8,7 @@ import type { UserFilter, UserRow } from "../../repositories/user.repository.js"
 import { type AuditEntry, diff, recordAudit } from "../audit/record-audit.js";
 import type { ServiceContext } from "../context.js";
 import { legacyRoleOf } from "../identity/built-in-roles.js";
+import { updateMember } from "../identity/membership.js";
 import {
   assertCanGrantPermissions,
   assertCanGrantScope,
@@ -133,9 +134,9 @@ export function createUserService(deps: { repositories: Repositories; loader: Us
       }
       if (entries.length === 0) return presentUser(ctx.access, user);
       return withTransaction(ctx.db, async (tx) => {
-        const updated = await r.users.update(user.id, values, tx);
+        const updated = await updateMember(r, user.id, values, tx);
         for (const entry of entries) await recordAudit(r, ctx, entry, tx);
-        return presentUser(ctx.access, updated!);
+        return presentUser(ctx.access, updated);
       });
     },
 
