@@ -69,15 +69,14 @@ export function createSessionService(deps: {
   return {
     /** Email + password. `organization` (a slug) is needed only when the email exists in several. */
     async login(input: { email: string; password: string; organization?: string }, meta: RequestMeta) {
-      const candidates = await r.users.findActiveByEmail(input.email, input.organization);
+      const found = await r.users.loginCandidates(input.email, input.organization);
+      const candidates = found.map((c) => c.user);
       let matched: UserRow[] = [];
-      if (candidates.length === 0) {
+      if (found.length === 0) {
         await verifyPassword(await decoyHash, input.password);
       } else {
         const checks = await Promise.all(
-          candidates.map(async (u) =>
-            u.passwordHash ? verifyPassword(u.passwordHash, input.password) : false,
-          ),
+          found.map(async (c) => (c.passwordHash ? verifyPassword(c.passwordHash, input.password) : false)),
         );
         matched = candidates.filter((_, i) => checks[i]);
       }

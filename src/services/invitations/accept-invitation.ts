@@ -94,10 +94,8 @@ export function createInvitationAcceptance(deps: {
           "This account is deactivated; ask an administrator to reactivate it",
         );
       }
-      if (
-        existing &&
-        !(existing.passwordHash && (await verifyPassword(existing.passwordHash, input.password)))
-      ) {
+      const existingHash = existing ? await r.users.passwordHashOf(existing.id) : undefined;
+      if (existing && !(existingHash && (await verifyPassword(existingHash, input.password)))) {
         throw new AppError(
           "UNAUTHORIZED",
           `This email already has an account in ${org.name}; enter that account's password to accept`,

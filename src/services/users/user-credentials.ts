@@ -26,7 +26,9 @@ export function createUserCredentials(deps: { repositories: Repositories; sessio
       const id = selfId(ctx);
       const user = await r.users.findById(id, ctx.db);
       if (!user || user.orgId !== ctx.orgId) throw AppError.notFound("User", id);
-      if (!user.passwordHash || !(await verifyPassword(user.passwordHash, input.currentPassword))) {
+      // The hash is read from the database every time: rows (and their cached copies) never carry it.
+      const currentHash = await r.users.passwordHashOf(id);
+      if (!currentHash || !(await verifyPassword(currentHash, input.currentPassword))) {
         throw new AppError("VALIDATION", "The current password is wrong", { field: "currentPassword" });
       }
       const passwordHash = await hashPassword(input.newPassword);
