@@ -2,7 +2,7 @@ import type { Db } from "../../db/client.js";
 import { withTransaction } from "../../db/transaction.js";
 import { AppError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/logger.js";
-import { hashPassword } from "../../lib/passwords.js";
+import { hashPassword, verifyPassword } from "../../lib/passwords.js";
 import { hashToken, randomToken } from "../../lib/secrets.js";
 import type { Mailer } from "../../providers/mail/index.js";
 import type { Repositories } from "../../repositories/index.js";
@@ -127,6 +127,13 @@ export function createPasswordResetService(deps: {
       }
       const user = await r.users.findById(row.userId);
       if (!user?.isActive) throw new AppError("PRECONDITION_FAILED", "The account is not active");
+      // Checked before the link is used up, so the same link still works for a different password.
+      const currentHash = await r.users.passwordHashOf(user.id);
+      if (currentHash && (await verifyPassword(currentHash, input.password))) {
+        throw new AppError("VALIDATION", "The new password must differ from the current one", {
+          field: "password",
+        });
+      }
       const passwordHash = await hashPassword(input.password);
       await withTransaction(deps.db, async (tx) => {
         const now = new Date();

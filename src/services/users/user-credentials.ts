@@ -1,7 +1,7 @@
 import { systemAccess } from "../../core/access.js";
 import { withTransaction } from "../../db/transaction.js";
 import { AppError } from "../../lib/errors.js";
-import { hashPassword, verifyPassword } from "../../lib/passwords.js";
+import { hashPassword, samePassword, verifyPassword } from "../../lib/passwords.js";
 import type { Repositories } from "../../repositories/index.js";
 import type { UserRow } from "../../repositories/user.repository.js";
 import { recordAudit } from "../audit/record-audit.js";
@@ -9,6 +9,9 @@ import type { SessionService, TokenPair } from "../auth/session-service.js";
 import type { ServiceContext } from "../context.js";
 import { createMember } from "../identity/membership.js";
 import { selfId } from "./load-user.js";
+
+const samePasswordError = () =>
+  new AppError("VALIDATION", "The new password must differ from the current one", { field: "newPassword" });
 
 /** Password changes by the user, and operator-created administrators. */
 export function createUserCredentials(deps: { repositories: Repositories; sessions: SessionService }) {
@@ -31,6 +34,7 @@ export function createUserCredentials(deps: { repositories: Repositories; sessio
       if (!currentHash || !(await verifyPassword(currentHash, input.currentPassword))) {
         throw new AppError("VALIDATION", "The current password is wrong", { field: "currentPassword" });
       }
+      if (samePassword(input.newPassword, input.currentPassword)) throw samePasswordError();
       const passwordHash = await hashPassword(input.newPassword);
       const updated = await withTransaction(ctx.db, async (tx) => {
         await r.users.update(id, { passwordHash }, tx);
