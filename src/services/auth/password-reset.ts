@@ -9,6 +9,7 @@ import type { Repositories } from "../../repositories/index.js";
 import type { UserRow } from "../../repositories/user.repository.js";
 import { recordAudit } from "../audit/record-audit.js";
 import type { RequestMeta } from "../context.js";
+import type { AccountLockout } from "./account-lockout.js";
 
 export const RESET_TOKEN_TTL_MS = 60 * 60 * 1000;
 
@@ -49,6 +50,7 @@ export function createPasswordResetService(deps: {
   mailer: Mailer;
   publicUrl: string;
   logger: Logger;
+  lockout: AccountLockout;
 }) {
   const { repositories: r } = deps;
   const pending = new Set<Promise<void>>();
@@ -160,6 +162,8 @@ export function createPasswordResetService(deps: {
           tx,
         );
       });
+      // Proving control of the mailbox lifts a sign-in lock.
+      await deps.lockout.unlock(user.email);
     },
   };
 }

@@ -7,6 +7,7 @@ import type { Repositories } from "../../repositories/index.js";
 import type { InvitationRow } from "../../repositories/invitation.repository.js";
 import type { UserRow } from "../../repositories/user.repository.js";
 import { recordAudit } from "../audit/record-audit.js";
+import type { AccountLockout } from "../auth/account-lockout.js";
 import type { Authenticator } from "../auth/authenticate.js";
 import type { SessionService } from "../auth/session-service.js";
 import type { RequestMeta } from "../context.js";
@@ -34,6 +35,7 @@ export function createInvitationAcceptance(deps: {
   repositories: Repositories;
   sessions: SessionService;
   authenticator: Authenticator;
+  lockout: AccountLockout;
 }) {
   const { repositories: r } = deps;
   const reach = createInviterReach(deps);
@@ -94,8 +96,14 @@ export function createInvitationAcceptance(deps: {
           "This account is deactivated; ask an administrator to reactivate it",
         );
       }
-      const existingHash = existing ? await r.users.passwordHashOf(existing.id) : undefined;
-      if (existing && !(existingHash && (await verifyPassword(existingHash, input.password)))) {
+      // The account's password, throttled like a sign-in.
+      const proven =
+        !existing ||
+        (await deps.lockout.check(existing.email, async () => {
+          const hash = await r.users.passwordHashOf(existing.id);
+          return Boolean(hash && (await verifyPassword(hash, input.password)));
+        }));
+      if (!proven) {
         throw new AppError(
           "UNAUTHORIZED",
           `This email already has an account in ${org.name}; enter that account's password to accept`,

@@ -5,6 +5,7 @@ import { hashPassword, samePassword, verifyPassword } from "../../lib/passwords.
 import type { Repositories } from "../../repositories/index.js";
 import type { UserRow } from "../../repositories/user.repository.js";
 import { recordAudit } from "../audit/record-audit.js";
+import type { AccountLockout } from "../auth/account-lockout.js";
 import type { SessionService, TokenPair } from "../auth/session-service.js";
 import type { ServiceContext } from "../context.js";
 import { createMember } from "../identity/membership.js";
@@ -14,7 +15,11 @@ const samePasswordError = () =>
   new AppError("VALIDATION", "The new password must differ from the current one", { field: "newPassword" });
 
 /** Password changes by the user, and operator-created administrators. */
-export function createUserCredentials(deps: { repositories: Repositories; sessions: SessionService }) {
+export function createUserCredentials(deps: {
+  repositories: Repositories;
+  sessions: SessionService;
+  lockout: AccountLockout;
+}) {
   const { repositories: r, sessions } = deps;
 
   return {
@@ -30,8 +35,12 @@ export function createUserCredentials(deps: { repositories: Repositories; sessio
       const user = await r.users.findById(id, ctx.db);
       if (!user || user.orgId !== ctx.orgId) throw AppError.notFound("User", id);
       // The hash is read from the database every time: rows (and their cached copies) never carry it.
-      const currentHash = await r.users.passwordHashOf(id);
-      if (!currentHash || !(await verifyPassword(currentHash, input.currentPassword))) {
+      // Throttled per account, sharing the count with sign-in.
+      const correct = await deps.lockout.check(user.email, async () => {
+        const currentHash = await r.users.passwordHashOf(id);
+        return Boolean(currentHash && (await verifyPassword(currentHash, input.currentPassword)));
+      });
+      if (!correct) {
         throw new AppError("VALIDATION", "The current password is wrong", { field: "currentPassword" });
       }
       if (samePassword(input.newPassword, input.currentPassword)) throw samePasswordError();

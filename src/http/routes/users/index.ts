@@ -127,6 +127,20 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.post(
+    "/users/:id/unlock",
+    {
+      config: managed,
+      schema: {
+        tags,
+        summary: "Lift a sign-in lock after too many failed password attempts (and forget the failures)",
+        params: idParams,
+        response: { 200: z.object({ user, wasLocked: z.boolean() }), ...authErrors },
+      },
+    },
+    async (request) => service().unlock(contextOf(request), request.params.id),
+  );
+
+  app.post(
     "/users/:id/reactivate",
     {
       config: managed,
