@@ -1,4 +1,4 @@
-import { and, arrayContained, arrayOverlaps, eq, isNull, not } from "drizzle-orm";
+import { and, arrayContained, arrayOverlaps, eq, isNull, not, sql } from "drizzle-orm";
 import type { Access } from "../core/access.js";
 import type { Queryable } from "../db/client.js";
 import { apiKeys, sessions, systemRoles } from "../db/schema/index.js";
@@ -36,6 +36,14 @@ export type ApiKeyRow = typeof apiKeys.$inferSelect;
 export class SystemRoleRepository extends CachedTableRepository<typeof systemRoles> {
   findBySlug(orgId: string, slug: string, tx?: Queryable): Promise<SystemRoleRow | undefined> {
     return this.findOne(and(eq(systemRoles.orgId, orgId), eq(systemRoles.slug, slug)), tx);
+  }
+
+  /** The role with this (normalised) name, compared case-insensitively. */
+  findByName(orgId: string, name: string, tx?: Queryable): Promise<SystemRoleRow | undefined> {
+    return this.findOne(
+      and(eq(systemRoles.orgId, orgId), sql`lower(${systemRoles.name}) = lower(${name})`),
+      tx,
+    );
   }
 
   listForOrg(orgId: string, tx?: Queryable): Promise<SystemRoleRow[]> {

@@ -3,6 +3,7 @@ import { requirePermission } from "../../core/access.js";
 import { ALL_PERMISSIONS, PERMISSIONS, type Permission } from "../../core/permissions.js";
 import { withTransaction } from "../../db/transaction.js";
 import { AppError } from "../../lib/errors.js";
+import { normalizeName } from "../../lib/names.js";
 import type { SystemRoleRow } from "../../repositories/identity.repositories.js";
 import type { Repositories } from "../../repositories/index.js";
 import { diff, recordAudit } from "../audit/record-audit.js";
@@ -43,6 +44,16 @@ export function createRoleService(repositories: Repositories) {
     return role;
   }
 
+  /** Names are unique per organisation once normalised, whatever their case or invisible characters. */
+  async function freeName(ctx: ServiceContext, raw: string, self?: string): Promise<string> {
+    const name = normalizeName(raw);
+    const taken = await r.systemRoles.findByName(ctx.orgId, name, ctx.db);
+    if (taken && taken.id !== self) {
+      throw new AppError("CONFLICT", `A role named "${name}" already exists`, { field: "name" });
+    }
+    return name;
+  }
+
   /** Home departments of the role's holders and of its open invitations: where else the role applies. */
   async function holderDepartments(ctx: ServiceContext, role: SystemRoleRow) {
     const [users, invited] = await Promise.all([
@@ -64,7 +75,11 @@ export function createRoleService(repositories: Repositories) {
 
     async create(ctx: ServiceContext, input: RoleInput): Promise<SystemRoleRow> {
       requirePermission(ctx, "roles:manage");
-      const values = { ...input, permissions: [...new Set(input.permissions)] };
+      const values = {
+        ...input,
+        name: await freeName(ctx, input.name),
+        permissions: [...new Set(input.permissions)],
+      };
       await loadVisibleDepartments(r, ctx, values.departmentIds);
       assertCanChangeRole(ctx, values, [], "The role");
       return withTransaction(ctx.db, async (tx) => {
@@ -97,6 +112,7 @@ export function createRoleService(repositories: Repositories) {
       if (patch.departmentIds) await loadVisibleDepartments(r, ctx, patch.departmentIds);
       const values: RolePatch = {
         ...patch,
+        ...(patch.name !== undefined ? { name: await freeName(ctx, patch.name, id) } : {}),
         ...(patch.permissions ? { permissions: [...new Set(patch.permissions)] } : {}),
         ...(patch.departmentIds
           ? { departmentIds: mergeHidden(ctx.access, role.departmentIds, patch.departmentIds) }
