@@ -322,7 +322,10 @@ export const exampleBodies: Record<string, (ctx: ExampleContext) => unknown> = {
   "PATCH /org": () => ({ settings: { locale: "en" } }),
   "PATCH /users/me": () => ({ phone: "+1 555 0100" }),
   // The same password again: a real change (sessions end, tokenVersion moves) that keeps the world usable.
-  "POST /users/me/password": () => ({ currentPassword: WORLD_PASSWORD, newPassword: WORLD_PASSWORD }),
+  "POST /users/me/password": () => ({
+    currentPassword: WORLD_PASSWORD,
+    newPassword: `${WORLD_PASSWORD}-new`,
+  }),
   "PATCH /users/:id": () => ({ phone: "+1 555 0101" }),
   "POST /users/:id/transfer": ({ world }) => ({ departmentId: world.orgA.d1.id }),
   "POST /roles": ({ world }) => {
