@@ -5,7 +5,7 @@ import { testEmbedding } from "../factories/knowledge.js";
 import { assistantExampleBodies, assistantFixtures, assistantPathParams } from "./assistant-fixtures.js";
 import { assistantMessageOf, conversationIn, exampleAgentOf } from "./conversation-fixture.js";
 import { runIn } from "./run-fixture.js";
-import { type IsolationWorld, makeApiKey, marker, WORLD_PASSWORD } from "./world.js";
+import { type IsolationWorld, makeApiKey, marker, passwordHash, WORLD_PASSWORD } from "./world.js";
 
 /**
  * Resource fixtures for the isolation matrix, keyed by the `resource` kind a route declares in its
@@ -383,6 +383,16 @@ export const exampleBodies: Record<string, (ctx: ExampleContext) => unknown> = {
     email: `${marker("visible", "invitee")}@example.test`,
     departmentId: world.orgA.d1.id,
   }),
+};
+
+/**
+ * State an example request changes that later cases rely on, put back after each case: a password
+ * change (a new password must differ from the current one) leaves every world user on WORLD_PASSWORD.
+ */
+export const exampleCleanups: Record<string, (world: IsolationWorld) => Promise<void>> = {
+  "POST /users/me/password": async (world) => {
+    await world.repos.users.updateWhere(undefined, { passwordHash: await passwordHash() });
+  },
 };
 
 export function exampleBodyFor(method: string, url: string): ((ctx: ExampleContext) => unknown) | undefined {
