@@ -7,6 +7,10 @@ import type { Cache } from "../providers/cache/cache.js";
 import { MemoryCache } from "../providers/cache/memory-cache.js";
 import { RedisCache } from "../providers/cache/redis-cache.js";
 import { ResilientCache } from "../providers/cache/resilient-cache.js";
+import type { CounterStore } from "../providers/counters/counter-store.js";
+import { MemoryCounterStore } from "../providers/counters/memory-counter-store.js";
+import { RedisCounterStore } from "../providers/counters/redis-counter-store.js";
+import { ResilientCounterStore } from "../providers/counters/resilient-counter-store.js";
 import { createEmbedder, type Embedder } from "../providers/embeddings/index.js";
 import { RedisTurnRelay } from "../providers/events/redis-turn-relay.js";
 import type { TurnRelay } from "../providers/events/turn-relay.js";
@@ -22,6 +26,7 @@ import { createApiKeyService } from "../services/api-keys/api-key-service.js";
 import { createAssistantServices } from "../services/assistants/index.js";
 import { createAuditService } from "../services/audit/list-audit.js";
 import { createAccessTokens } from "../services/auth/access-tokens.js";
+import { createAccountLockout } from "../services/auth/account-lockout.js";
 import { createActingUsers } from "../services/auth/acting-user.js";
 import { resolveAuthSecret } from "../services/auth/auth-secret.js";
 import { createAuthenticator } from "../services/auth/authenticate.js";
@@ -50,6 +55,8 @@ export interface Infra {
   database?: DatabaseHandle;
   analytics?: DatabaseHandle;
   cache?: Cache;
+  /** Shared counters (sign-in throttling); production uses Redis when REDIS_URL is set. */
+  counters?: CounterStore;
   logger?: Logger;
   /** Outgoing mail; production picks SMTP or the development outbox from config. */
   mailer?: Mailer;
@@ -76,6 +83,8 @@ export interface Container {
   /** Read-only, long-running queries (reports); a replica in server mode, the main database otherwise. */
   analytics: DatabaseHandle;
   cache: Cache;
+  /** Counters shared by replicas through Redis when REDIS_URL is set (sign-in throttling). */
+  counters: CounterStore;
   mailer: Mailer;
   /** The configured embedder (EMBEDDING_PROVIDER; the offline hash embedder by default). */
   embedder: Embedder;
@@ -94,6 +103,7 @@ function createServices(deps: {
   database: DatabaseHandle;
   analytics: DatabaseHandle;
   cache: Cache;
+  counters: CounterStore;
   mailer: Mailer;
   chatModels: ChatModelProvider;
   repositories: Repositories;
@@ -113,11 +123,13 @@ function createServices(deps: {
   );
   const authSecret = resolveAuthSecret(config, deps.logger);
   const tokens = createAccessTokens(authSecret, config.auth.accessTokenTtlSeconds);
+  const lockout = createAccountLockout(deps.counters, config.auth.lockout);
   const sessions = createSessionService({
     db: deps.database.db,
     repositories,
     tokens,
     refreshTtlDays: config.auth.refreshTokenTtlDays,
+    lockout,
   });
   const authenticator = createAuthenticator({ repositories, tokens });
   const usage = createUsageServices({
@@ -168,6 +180,7 @@ function createServices(deps: {
       mailer: deps.mailer,
       publicUrl: config.publicUrl,
       logger: deps.logger,
+      lockout,
     }),
     oauth: createOAuthService({ db: deps.database.db, repositories, sessions, config, authSecret }),
     apiKeys: createApiKeyService(repositories),
@@ -179,12 +192,14 @@ function createServices(deps: {
       sessions,
       allowSignup: config.allowSignup,
     }),
-    users: createUsersService({ repositories, authenticator, sessions }),
+    users: createUsersService({ repositories, authenticator, sessions, lockout }),
     roles: createRoleService(repositories),
     invitations: createInvitationsService({
       db: deps.database.db,
       repositories,
       sessions,
+      authenticator,
+      lockout,
       publicUrl: config.publicUrl,
       mailer: deps.mailer,
     }),
@@ -242,6 +257,10 @@ export async function createContainer(config: Config, infra: Infra = {}): Promis
     infra.cache ??
     (config.redisUrl ? new RedisCache(config.redisUrl) : new MemoryCache(config.cache.maxEntries));
   const cache = new ResilientCache(rawCache, logger);
+  const counters = new ResilientCounterStore(
+    infra.counters ?? (config.redisUrl ? new RedisCounterStore(config.redisUrl) : new MemoryCounterStore()),
+    logger,
+  );
   const repositories = createRepositories(database.db, cache, config.cache.ttlSeconds, database);
   const mailer = infra.mailer ?? createMailer(config);
   const embedder = infra.embedder ?? createEmbedder(config.embedding);
@@ -278,6 +297,7 @@ export async function createContainer(config: Config, infra: Infra = {}): Promis
     database,
     analytics,
     cache,
+    counters,
     mailer,
     chatModels,
     repositories,
@@ -292,6 +312,7 @@ export async function createContainer(config: Config, infra: Infra = {}): Promis
     database,
     analytics,
     cache,
+    counters,
     mailer,
     embedder,
     chatModels,
@@ -301,6 +322,7 @@ export async function createContainer(config: Config, infra: Infra = {}): Promis
     async close() {
       await services.passwordReset.idle();
       await cache.close();
+      await counters.close();
       if (!infra.turnRelay) await turnRelay?.close();
       await traceExporter?.close();
       if (!infra.mailer) await mailer.close?.();

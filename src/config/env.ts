@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { z } from "zod";
 import { type LlmConfig, llmConfig, llmEnvShape, llmProblems } from "./llm-env.js";
+import { type LockoutConfig, lockoutConfig, lockoutEnvShape } from "./lockout-env.js";
 import {
   type TelemetryConfig,
   telemetryConfig,
@@ -59,6 +60,7 @@ export const envSchema = z.object({
   ACCESS_TOKEN_TTL_SECONDS: int(900, 30, 86_400),
   REFRESH_TOKEN_TTL_DAYS: int(30, 1, 365),
   AUTH_RATE_LIMIT_PER_MINUTE: int(20, 1, 100_000),
+  ...lockoutEnvShape,
   PUBLIC_URL: z.preprocess(emptyToUndefined, z.url().optional()),
   SMTP_URL: optionalUrl(["smtp", "smtps"]),
   MAIL_FROM: z.preprocess(emptyToUndefined, z.string().default("Atrium <no-reply@atrium.local>")),
@@ -133,6 +135,8 @@ export interface Config {
     accessTokenTtlSeconds: number;
     refreshTokenTtlDays: number;
     rateLimitPerMinute: number;
+    /** Per-account throttling of password checks (AUTH_LOCKOUT_*), shared through Redis when set. */
+    lockout: LockoutConfig;
     /** Time limit for each call to an OAuth provider (token exchange, user info). */
     oauthTimeoutMs: number;
     oauth: {
@@ -274,6 +278,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
       refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
       rateLimitPerMinute: env.AUTH_RATE_LIMIT_PER_MINUTE,
+      lockout: lockoutConfig(env),
       oauthTimeoutMs: env.OAUTH_HTTP_TIMEOUT_MS,
       oauth: {
         ...(env.GITHUB_CLIENT_ID && env.GITHUB_CLIENT_SECRET

@@ -6,11 +6,16 @@ import { AppError } from "../lib/errors.js";
 import type { Principal } from "../services/auth/authenticate.js";
 import type { RequestMeta, ServiceContext } from "../services/context.js";
 
-export type RouteAuth = "public" | "user";
+/**
+ * "public": no credentials; "user" (default): a signed-in person's token or an API key; "person": a
+ * signed-in person only — routes about their own sign-in (sessions, password, profile), which an API
+ * key acting for them must not reach.
+ */
+export type RouteAuth = "public" | "user" | "person";
 
 declare module "fastify" {
   interface FastifyContextConfig {
-    /** Who may call: "public" needs no credentials; default "user" needs a token or API key. */
+    /** Who may call (see RouteAuth); default "user". */
     auth?: RouteAuth;
     /** A permission checked before the handler runs (departments are checked by the service). */
     permission?: Permission;
@@ -90,6 +95,12 @@ export const authPlugin = fp(async (app: FastifyInstance) => {
       request.principal = await authenticator.fromBearer(given.bearer);
     } else {
       throw new AppError("UNAUTHORIZED", "Authentication is required");
+    }
+    if (request.routeOptions.config.auth === "person" && request.principal.actor.kind !== "user") {
+      throw new AppError(
+        "FORBIDDEN",
+        "This needs a signed-in person; an API key cannot end sessions or change its owner's sign-in or profile",
+      );
     }
     const permission = request.routeOptions.config.permission;
     if (permission && !hasPermission(request.principal.access, permission)) {

@@ -1,4 +1,5 @@
 import { eq, type SQL } from "drizzle-orm";
+import type { PgColumn } from "drizzle-orm/pg-core";
 import type { Queryable } from "../db/client.js";
 import { afterCommit } from "../db/transaction.js";
 import type { Cache } from "../providers/cache/cache.js";
@@ -10,31 +11,35 @@ import { type EntityTable, type Patch, type Row, TableRepository } from "./table
  * rows are never cached (the root database passed as `tx` is not a transaction: it reads through).
  * The cache itself never throws (ResilientCache), so an outage means database reads.
  */
-export class CachedTableRepository<T extends EntityTable> extends TableRepository<T> {
+export class CachedTableRepository<T extends EntityTable, R extends object = Row<T>> extends TableRepository<
+  T,
+  R
+> {
   constructor(
     db: Queryable,
     table: T,
     protected readonly cache: Cache,
     protected readonly namespace: string,
     protected readonly ttlSeconds: number,
+    columns?: Record<string, PgColumn>,
   ) {
-    super(db, table);
+    super(db, table, columns);
   }
 
   protected key(id: string): string {
     return `${this.namespace}:${id}`;
   }
 
-  override async findById(id: string, tx?: Queryable): Promise<Row<T> | undefined> {
+  override async findById(id: string, tx?: Queryable): Promise<R | undefined> {
     if (this.inTransaction(tx)) return super.findById(id, tx);
-    const cached = await this.cache.get<Row<T>>(this.key(id));
+    const cached = await this.cache.get<R>(this.key(id));
     if (cached) return cached;
     const row = await super.findById(id);
     if (row) await this.cache.set(this.key(id), row, this.ttlSeconds);
     return row;
   }
 
-  override async updateWhere(where: SQL | undefined, patch: Patch<T>, tx?: Queryable): Promise<Row<T>[]> {
+  override async updateWhere(where: SQL | undefined, patch: Patch<T>, tx?: Queryable): Promise<R[]> {
     const rows = await super.updateWhere(where, patch, tx);
     await this.invalidateOnWrite(rows, tx);
     return rows;
@@ -58,13 +63,13 @@ export class CachedTableRepository<T extends EntityTable> extends TableRepositor
    * Invalidates now and, inside a transaction, again after it commits: while it is open another
    * connection still reads the old row and may cache it, which would then outlive the commit.
    */
-  protected async invalidateOnWrite(rows: Row<T>[], tx?: Queryable): Promise<void> {
+  protected async invalidateOnWrite(rows: R[], tx?: Queryable): Promise<void> {
     await this.invalidate(rows);
     if (this.inTransaction(tx) && rows.length > 0) afterCommit(tx, () => this.invalidate(rows));
   }
 
   /** Drops cached copies of these rows; subclasses extend it for derived keys (lists, lookups). */
-  protected async invalidate(rows: Row<T>[]): Promise<void> {
+  protected async invalidate(rows: R[]): Promise<void> {
     if (rows.length > 0) await this.cache.delete(...rows.map((r) => this.key((r as { id: string }).id)));
   }
 }

@@ -110,6 +110,14 @@ export class DepartmentRepository extends TableRepository<typeof departments> {
     return prepared;
   }
 
+  /** The department with this (normalised) name, compared case-insensitively; archived ones count. */
+  findByName(orgId: string, name: string, tx?: Queryable): Promise<DepartmentRow | undefined> {
+    return this.findOne(
+      and(eq(departments.orgId, orgId), sql`lower(${departments.name}) = lower(${name})`),
+      tx,
+    );
+  }
+
   findInOrg(orgId: string, id: string, tx?: Queryable): Promise<DepartmentRow | undefined> {
     return this.findOne(and(eq(departments.orgId, orgId), eq(departments.id, id)), tx);
   }

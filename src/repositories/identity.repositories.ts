@@ -1,13 +1,35 @@
-import { and, arrayContained, arrayOverlaps, eq, isNull, not } from "drizzle-orm";
+import { and, arrayContained, arrayOverlaps, eq, isNull, not, sql } from "drizzle-orm";
 import type { Access } from "../core/access.js";
 import type { Queryable } from "../db/client.js";
 import { apiKeys, sessions, systemRoles } from "../db/schema/index.js";
 import type { Page, PageQuery } from "../lib/pagination.js";
+import type { Cache } from "../providers/cache/cache.js";
 import { CachedTableRepository } from "./cached-table-repository.js";
 import { TableRepository } from "./table-repository.js";
 
 export type SystemRoleRow = typeof systemRoles.$inferSelect;
-export type SessionRow = typeof sessions.$inferSelect;
+/** A session as reads return it (and the cache holds it): never the refresh token's hash. */
+export type SessionRow = Omit<typeof sessions.$inferSelect, "refreshTokenHash">;
+
+/** Used only to find a session by a presented token, never read back or cached. */
+export const SESSION_SECRET_COLUMNS = ["refreshTokenHash"] as const;
+
+export const SESSION_COLUMNS = {
+  id: sessions.id,
+  orgId: sessions.orgId,
+  userId: sessions.userId,
+  familyId: sessions.familyId,
+  replacedById: sessions.replacedById,
+  rotatedAt: sessions.rotatedAt,
+  expiresAt: sessions.expiresAt,
+  revokedAt: sessions.revokedAt,
+  revokedReason: sessions.revokedReason,
+  lastUsedAt: sessions.lastUsedAt,
+  ipAddress: sessions.ipAddress,
+  userAgent: sessions.userAgent,
+  createdAt: sessions.createdAt,
+  updatedAt: sessions.updatedAt,
+} satisfies { [K in keyof SessionRow]: (typeof sessions)[K] };
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 
 /** Roles are read on every authenticated request, so reads by id are cached. */
@@ -16,13 +38,25 @@ export class SystemRoleRepository extends CachedTableRepository<typeof systemRol
     return this.findOne(and(eq(systemRoles.orgId, orgId), eq(systemRoles.slug, slug)), tx);
   }
 
+  /** The role with this (normalised) name, compared case-insensitively. */
+  findByName(orgId: string, name: string, tx?: Queryable): Promise<SystemRoleRow | undefined> {
+    return this.findOne(
+      and(eq(systemRoles.orgId, orgId), sql`lower(${systemRoles.name}) = lower(${name})`),
+      tx,
+    );
+  }
+
   listForOrg(orgId: string, tx?: Queryable): Promise<SystemRoleRow[]> {
     return this.findMany(eq(systemRoles.orgId, orgId), tx);
   }
 }
 
 /** Refresh sessions; read by id on every request (revocation check), so cached and invalidated on write. */
-export class SessionRepository extends CachedTableRepository<typeof sessions> {
+export class SessionRepository extends CachedTableRepository<typeof sessions, SessionRow> {
+  constructor(db: Queryable, cache: Cache, ttlSeconds: number) {
+    super(db, sessions, cache, "session", ttlSeconds, SESSION_COLUMNS);
+  }
+
   findByTokenHash(hash: string, tx?: Queryable): Promise<SessionRow | undefined> {
     return this.findOne(eq(sessions.refreshTokenHash, hash), tx);
   }

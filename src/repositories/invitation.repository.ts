@@ -1,6 +1,7 @@
 import { and, eq, gt, isNotNull, isNull, lte, or, type SQL, sql } from "drizzle-orm";
 import type { Access } from "../core/access.js";
 import type { Queryable } from "../db/client.js";
+import { guarded } from "../db/errors.js";
 import { invitations } from "../db/schema/index.js";
 import type { Page, PageQuery } from "../lib/pagination.js";
 import { departmentScope } from "./scope.js";
@@ -74,6 +75,17 @@ export class InvitationRepository extends TableRepository<typeof invitations> {
       tx,
     );
     return rows[0];
+  }
+
+  /** The departments that open invitations with this role lead into, each once. */
+  async openDepartmentsForRole(roleId: string, tx?: Queryable): Promise<Array<string | null>> {
+    const rows = await guarded(() =>
+      this.q(tx)
+        .selectDistinct({ departmentId: invitations.departmentId })
+        .from(invitations)
+        .where(and(eq(invitations.roleId, roleId), open(), gt(invitations.expiresAt, sql`now()`))),
+    );
+    return rows.map((row) => row.departmentId);
   }
 
   countOpenForRole(roleId: string, tx?: Queryable): Promise<number> {

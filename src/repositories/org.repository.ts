@@ -5,7 +5,7 @@ import { guarded } from "../db/errors.js";
 import { organizations, orgMembers, users } from "../db/schema/index.js";
 import { buildPage, type Page, type PageQuery, toOffset } from "../lib/pagination.js";
 import { TableRepository } from "./table-repository.js";
-import { containsPattern, type UserRow, visibleUsers } from "./user.repository.js";
+import { containsPattern, USER_COLUMNS, type UserRow, visibleUsers } from "./user.repository.js";
 
 export type OrganizationRow = typeof organizations.$inferSelect;
 export type OrgMemberRow = typeof orgMembers.$inferSelect;
@@ -30,7 +30,7 @@ export class OrgMemberRepository extends TableRepository<typeof orgMembers> {
   async firstActiveOwner(orgId: string, tx?: Queryable): Promise<UserRow | undefined> {
     const [row] = await guarded(() =>
       this.q(tx)
-        .select({ user: users })
+        .select({ user: USER_COLUMNS })
         .from(orgMembers)
         .innerJoin(users, eq(users.id, orgMembers.userId))
         .where(and(eq(orgMembers.orgId, orgId), eq(orgMembers.role, "owner"), eq(users.isActive, true)))
@@ -58,7 +58,7 @@ export class OrgMemberRepository extends TableRepository<typeof orgMembers> {
     const [rows, total] = await Promise.all([
       guarded(() =>
         this.q(tx)
-          .select({ member: orgMembers, user: users })
+          .select({ member: orgMembers, user: USER_COLUMNS })
           .from(orgMembers)
           .innerJoin(users, eq(users.id, orgMembers.userId))
           .where(where)

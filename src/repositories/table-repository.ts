@@ -50,12 +50,21 @@ export interface PendingWrite {
  * SQL-only data access for one table: create, read, update, delete, offset and keyset pages.
  * Every method takes an optional transaction, returns rows through `returning()`, and rethrows
  * constraint violations as AppErrors. Domain repositories extend it with their own queries.
+ *
+ * Rows carry `columns`: every column by default; a repository whose table holds secrets (password
+ * or token hashes) narrows it to an explicit set with the row type `R`, so those never travel with a
+ * row (nor into a cache) and are read only by the queries that need them.
  */
-export class TableRepository<T extends EntityTable> {
+export class TableRepository<T extends EntityTable, R extends object = Row<T>> {
+  protected readonly columns: Record<string, PgColumn>;
+
   constructor(
     protected readonly db: Queryable,
     protected readonly table: T,
-  ) {}
+    columns?: Record<string, PgColumn>,
+  ) {
+    this.columns = columns ?? (getTableColumns(table as PgTable) as Record<string, PgColumn>);
+  }
 
   protected q(tx?: Queryable): Queryable {
     return tx ?? this.db;
@@ -69,57 +78,57 @@ export class TableRepository<T extends EntityTable> {
     return tx !== undefined && tx !== this.db;
   }
 
-  async create(values: NewRow<T>, tx?: Queryable): Promise<Row<T>> {
+  async create(values: NewRow<T>, tx?: Queryable): Promise<R> {
     const rows = await guarded(() =>
       this.q(tx)
         .insert(this.table)
         .values(values as never)
-        .returning(),
+        .returning(this.columns),
     );
-    return (rows as Row<T>[])[0]!;
+    return (rows as R[])[0]!;
   }
 
-  async createMany(values: NewRow<T>[], tx?: Queryable): Promise<Row<T>[]> {
+  async createMany(values: NewRow<T>[], tx?: Queryable): Promise<R[]> {
     if (values.length === 0) return [];
     const rows = await guarded(() =>
       this.q(tx)
         .insert(this.table)
         .values(values as never)
-        .returning(),
+        .returning(this.columns),
     );
-    return rows as Row<T>[];
+    return rows as R[];
   }
 
-  async findById(id: string, tx?: Queryable): Promise<Row<T> | undefined> {
+  async findById(id: string, tx?: Queryable): Promise<R | undefined> {
     return this.findOne(eq(this.table.id, id), tx);
   }
 
-  async findByIds(ids: string[], tx?: Queryable): Promise<Row<T>[]> {
+  async findByIds(ids: string[], tx?: Queryable): Promise<R[]> {
     if (ids.length === 0) return [];
     return this.findMany(inArray(this.table.id, ids), tx);
   }
 
-  async findOne(where: SQL | undefined, tx?: Queryable): Promise<Row<T> | undefined> {
+  async findOne(where: SQL | undefined, tx?: Queryable): Promise<R | undefined> {
     const rows = await guarded(() =>
       this.q(tx)
-        .select()
+        .select(this.columns)
         .from(this.table as PgTable)
         .where(where)
         .limit(1),
     );
-    return (rows as Row<T>[])[0];
+    return (rows as R[])[0];
   }
 
-  async findMany(where: SQL | undefined, tx?: Queryable, limit = 1000): Promise<Row<T>[]> {
+  async findMany(where: SQL | undefined, tx?: Queryable, limit = 1000): Promise<R[]> {
     const rows = await guarded(() =>
       this.q(tx)
-        .select()
+        .select(this.columns)
         .from(this.table as PgTable)
         .where(where)
         .orderBy(asc(this.table.createdAt), asc(this.table.id))
         .limit(limit),
     );
-    return rows as Row<T>[];
+    return rows as R[];
   }
 
   /**
@@ -174,20 +183,20 @@ export class TableRepository<T extends EntityTable> {
     };
   }
 
-  async update(id: string, patch: Patch<T>, tx?: Queryable): Promise<Row<T> | undefined> {
+  async update(id: string, patch: Patch<T>, tx?: Queryable): Promise<R | undefined> {
     return (await this.updateWhere(eq(this.table.id, id), patch, tx))[0];
   }
 
-  async updateWhere(where: SQL | undefined, patch: Patch<T>, tx?: Queryable): Promise<Row<T>[]> {
+  async updateWhere(where: SQL | undefined, patch: Patch<T>, tx?: Queryable): Promise<R[]> {
     const values = { ...patch, updatedAt: new Date() };
     const rows = await guarded(() =>
       this.q(tx)
         .update(this.table)
         .set(values as never)
         .where(where)
-        .returning(),
+        .returning(this.columns),
     );
-    return rows as Row<T>[];
+    return rows as R[];
   }
 
   async delete(id: string, tx?: Queryable): Promise<boolean> {
@@ -212,7 +221,7 @@ export class TableRepository<T extends EntityTable> {
   }
 
   /** Offset page, newest first (ties broken by id so pages never overlap). */
-  async page(where: SQL | undefined, query: PageQuery, tx?: Queryable): Promise<Page<Row<T>>> {
+  async page(where: SQL | undefined, query: PageQuery, tx?: Queryable): Promise<Page<R>> {
     const { limit, offset } = toOffset(query);
     // One round trip: the window count rides along with the page's rows.
     const rows = (await guarded(() =>
@@ -220,7 +229,7 @@ export class TableRepository<T extends EntityTable> {
         // Nested, so each row comes back as its own object: deleting a key from it would drop V8's
         // fast properties for every later read of the row (serialisation included).
         .select({
-          row: getTableColumns(this.table as PgTable),
+          row: this.columns,
           pageTotal: sql<number>`count(*) over()`.mapWith(Number),
         })
         .from(this.table as PgTable)
@@ -228,7 +237,7 @@ export class TableRepository<T extends EntityTable> {
         .orderBy(desc(this.table.createdAt), desc(this.table.id))
         .limit(limit)
         .offset(offset),
-    )) as { row: Row<T>; pageTotal: number }[];
+    )) as { row: R; pageTotal: number }[];
     const first = rows[0];
     // Past the last page there are no rows to carry the count, so ask for it (rare).
     const total = first ? first.pageTotal : offset > 0 ? await this.count(where, tx) : 0;
@@ -244,16 +253,16 @@ export class TableRepository<T extends EntityTable> {
     where: SQL | undefined,
     options: { cursor?: string | undefined; limit: number },
     tx?: Queryable,
-  ): Promise<CursorPage<Row<T>>> {
+  ): Promise<CursorPage<R>> {
     const after = options.cursor ? lt(this.table.id, decodeCursor(options.cursor).id) : undefined;
     const rows = await guarded(() =>
       this.q(tx)
-        .select()
+        .select(this.columns)
         .from(this.table as PgTable)
         .where(and(where, after))
         .orderBy(desc(this.table.id))
         .limit(options.limit + 1),
     );
-    return buildCursorPage(rows as (Row<T> & { id: string })[], options.limit);
+    return buildCursorPage(rows as (R & { id: string })[], options.limit);
   }
 }

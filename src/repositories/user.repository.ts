@@ -4,10 +4,49 @@ import type { Queryable } from "../db/client.js";
 import { guarded } from "../db/errors.js";
 import { organizations, users } from "../db/schema/index.js";
 import type { Page, PageQuery } from "../lib/pagination.js";
+import type { Cache } from "../providers/cache/cache.js";
 import { CachedTableRepository } from "./cached-table-repository.js";
 import { departmentScope } from "./scope.js";
 
-export type UserRow = typeof users.$inferSelect;
+/** A user as reads return it (and the cache holds it): never the password hash. */
+export type UserRow = Omit<typeof users.$inferSelect, "passwordHash">;
+
+/** Columns read only by the queries that need them, never cached. */
+export const USER_SECRET_COLUMNS = ["passwordHash"] as const;
+
+/**
+ * The explicit column set of a user row: who the person is and what authorisation needs (role,
+ * overrides, department, token version, active flag). A new column is added here on purpose or to
+ * USER_SECRET_COLUMNS (a test holds the two to the table).
+ */
+export const USER_COLUMNS = {
+  id: users.id,
+  orgId: users.orgId,
+  email: users.email,
+  username: users.username,
+  name: users.name,
+  firstName: users.firstName,
+  lastName: users.lastName,
+  phone: users.phone,
+  role: users.role,
+  roleId: users.roleId,
+  departmentId: users.departmentId,
+  avatarUrl: users.avatarUrl,
+  tokenVersion: users.tokenVersion,
+  extraPermissions: users.extraPermissions,
+  revokedPermissions: users.revokedPermissions,
+  extraDepartmentIds: users.extraDepartmentIds,
+  revokedDepartmentIds: users.revokedDepartmentIds,
+  githubId: users.githubId,
+  googleId: users.googleId,
+  provider: users.provider,
+  isActive: users.isActive,
+  deactivatedAt: users.deactivatedAt,
+  emailVerifiedAt: users.emailVerifiedAt,
+  lastLoginAt: users.lastLoginAt,
+  createdAt: users.createdAt,
+  updatedAt: users.updatedAt,
+} satisfies { [K in keyof UserRow]: (typeof users)[K] };
 
 /**
  * Users in `access`'s departments. Users without a department are seen only by org-wide roles, the
@@ -24,13 +63,51 @@ export function containsPattern(term: string | undefined): string | undefined {
   return term ? `%${term.replace(/[\\%_]/g, "\\$&")}%` : undefined;
 }
 
+/** Active accounts with this email in active organisations (one, by slug, when given). */
+function activeByEmail(email: string, orgSlug: string | undefined): SQL | undefined {
+  return and(
+    eq(sql`lower(${users.email})`, email.toLowerCase()),
+    eq(users.isActive, true),
+    eq(organizations.isActive, true),
+    orgSlug ? eq(organizations.slug, orgSlug) : undefined,
+  );
+}
+
 export interface UserFilter {
   search?: string | undefined;
   departmentId?: string | undefined;
   isActive?: boolean | undefined;
 }
 
-export class UserRepository extends CachedTableRepository<typeof users> {
+export class UserRepository extends CachedTableRepository<typeof users, UserRow> {
+  constructor(db: Queryable, cache: Cache, ttlSeconds: number) {
+    super(db, users, cache, "user", ttlSeconds, USER_COLUMNS);
+  }
+
+  /** The password hash, always from the database (never cached); undefined without a password. */
+  async passwordHashOf(id: string, tx?: Queryable): Promise<string | undefined> {
+    const [row] = await guarded(() =>
+      this.q(tx).select({ hash: users.passwordHash }).from(users).where(eq(users.id, id)).limit(1),
+    );
+    return row?.hash ?? undefined;
+  }
+
+  /** Active accounts with this email (in one organisation by slug, or in any) with their password hashes. */
+  async loginCandidates(
+    email: string,
+    orgSlug?: string,
+    tx?: Queryable,
+  ): Promise<Array<{ user: UserRow; passwordHash: string | null }>> {
+    return guarded(() =>
+      this.q(tx)
+        .select({ user: USER_COLUMNS, passwordHash: users.passwordHash })
+        .from(users)
+        .innerJoin(organizations, eq(organizations.id, users.orgId))
+        .where(activeByEmail(email, orgSlug))
+        .limit(20),
+    );
+  }
+
   findByEmail(orgId: string, email: string, tx?: Queryable): Promise<UserRow | undefined> {
     return this.findOne(and(eq(users.orgId, orgId), eq(sql`lower(${users.email})`, email.toLowerCase())), tx);
   }
@@ -39,17 +116,10 @@ export class UserRepository extends CachedTableRepository<typeof users> {
   async findActiveByEmail(email: string, orgSlug?: string, tx?: Queryable): Promise<UserRow[]> {
     const rows = await guarded(() =>
       this.q(tx)
-        .select({ user: users })
+        .select({ user: USER_COLUMNS })
         .from(users)
         .innerJoin(organizations, eq(organizations.id, users.orgId))
-        .where(
-          and(
-            eq(sql`lower(${users.email})`, email.toLowerCase()),
-            eq(users.isActive, true),
-            eq(organizations.isActive, true),
-            orgSlug ? eq(organizations.slug, orgSlug) : undefined,
-          ),
-        )
+        .where(activeByEmail(email, orgSlug))
         .limit(20),
     );
     return rows.map((row) => row.user);
@@ -77,7 +147,7 @@ export class UserRepository extends CachedTableRepository<typeof users> {
   private async inActiveOrgs(where: SQL | undefined, tx?: Queryable): Promise<UserRow[]> {
     const rows = await guarded(() =>
       this.q(tx)
-        .select({ user: users })
+        .select({ user: USER_COLUMNS })
         .from(users)
         .innerJoin(organizations, eq(organizations.id, users.orgId))
         .where(and(where, eq(organizations.isActive, true)))
@@ -111,5 +181,16 @@ export class UserRepository extends CachedTableRepository<typeof users> {
 
   countWithRole(orgId: string, roleId: string, tx?: Queryable): Promise<number> {
     return this.count(and(eq(users.orgId, orgId), eq(users.roleId, roleId)), tx);
+  }
+
+  /** The home departments of the role's holders (null for holders without one), each once. */
+  async holderDepartments(orgId: string, roleId: string, tx?: Queryable): Promise<Array<string | null>> {
+    const rows = await guarded(() =>
+      this.q(tx)
+        .selectDistinct({ departmentId: users.departmentId })
+        .from(users)
+        .where(and(eq(users.orgId, orgId), eq(users.roleId, roleId))),
+    );
+    return rows.map((row) => row.departmentId);
   }
 }

@@ -7,7 +7,10 @@ import { daysFromNow, unique } from "./unique.js";
 export type OrgRow = Row<typeof s.organizations>;
 export type DepartmentRow = Row<typeof s.departments>;
 export type SystemRoleRow = Row<typeof s.systemRoles>;
-export type UserRow = Row<typeof s.users>;
+export type { UserRow } from "../../src/repositories/user.repository.js";
+
+import type { UserRow } from "../../src/repositories/user.repository.js";
+
 type UserRef = Pick<UserRow, "id" | "orgId">;
 
 export function orgValues(overrides: Overrides<typeof s.organizations> = {}): Values<typeof s.organizations> {

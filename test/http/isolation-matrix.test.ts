@@ -12,6 +12,7 @@ import {
   createHiddenRecords,
   type ExampleContext,
   exampleBodyFor,
+  exampleCleanups,
   exampleQueries,
   extraPathParams,
   fixtureFor,
@@ -274,6 +275,7 @@ async function runCase(route: RouteEntry, c: MatrixCase) {
   };
   const listing = c.expected === "filtered" && route.method === "GET" ? widestPage(route) : {};
   const response = await send(resource?.id, listing);
+  await exampleCleanups[key]?.(world);
   const label = `${key} [${c.name}] answered ${response.statusCode}: ${response.body.slice(0, 500)}`;
   expect(response.statusCode, label).toBeLessThan(500);
   if (response.statusCode >= 400) errorEnvelope(response, route);

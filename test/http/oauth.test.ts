@@ -141,7 +141,8 @@ describe("OAuth sign-in against a local provider", () => {
       expect(res.statusCode).toBe(200);
       expect(res.json().account).toBe("created");
       const user = await userByEmail("newcomer@gmail.test");
-      expect(user).toMatchObject({ orgId: org.id, role: "employee", provider: "google", passwordHash: null });
+      expect(user).toMatchObject({ orgId: org.id, role: "employee", provider: "google" });
+      expect(await repos().users.passwordHashOf(user.id)).toBeUndefined();
       const department = await repos().departments.findById(user.departmentId!);
       expect(department?.orgId).toBe(org.id);
       expect(await repos().orgMembers.findMembership(org.id, user.id)).toBeDefined();

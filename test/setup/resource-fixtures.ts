@@ -6,7 +6,7 @@ import { assistantExampleBodies, assistantFixtures, assistantPathParams } from "
 import { assistantMessageOf, conversationIn, exampleAgentOf } from "./conversation-fixture.js";
 import { intentExampleBodies, intentFixtures, intentPathParams } from "./intent-fixtures.js";
 import { runIn } from "./run-fixture.js";
-import { type IsolationWorld, makeApiKey, marker, WORLD_PASSWORD } from "./world.js";
+import { type IsolationWorld, makeApiKey, marker, passwordHash, WORLD_PASSWORD } from "./world.js";
 
 /**
  * Resource fixtures for the isolation matrix, keyed by the `resource` kind a route declares in its
@@ -325,7 +325,10 @@ export const exampleBodies: Record<string, (ctx: ExampleContext) => unknown> = {
   "PATCH /org": () => ({ settings: { locale: "en" } }),
   "PATCH /users/me": () => ({ phone: "+1 555 0100" }),
   // The same password again: a real change (sessions end, tokenVersion moves) that keeps the world usable.
-  "POST /users/me/password": () => ({ currentPassword: WORLD_PASSWORD, newPassword: WORLD_PASSWORD }),
+  "POST /users/me/password": () => ({
+    currentPassword: WORLD_PASSWORD,
+    newPassword: `${WORLD_PASSWORD}-new`,
+  }),
   "PATCH /users/:id": () => ({ phone: "+1 555 0101" }),
   "POST /users/:id/transfer": ({ world }) => ({ departmentId: world.orgA.d1.id }),
   "POST /roles": ({ world }) => {
@@ -383,6 +386,16 @@ export const exampleBodies: Record<string, (ctx: ExampleContext) => unknown> = {
     email: `${marker("visible", "invitee")}@example.test`,
     departmentId: world.orgA.d1.id,
   }),
+};
+
+/**
+ * State an example request changes that later cases rely on, put back after each case: a password
+ * change (a new password must differ from the current one) leaves every world user on WORLD_PASSWORD.
+ */
+export const exampleCleanups: Record<string, (world: IsolationWorld) => Promise<void>> = {
+  "POST /users/me/password": async (world) => {
+    await world.repos.users.updateWhere(undefined, { passwordHash: await passwordHash() });
+  },
 };
 
 export function exampleBodyFor(method: string, url: string): ((ctx: ExampleContext) => unknown) | undefined {

@@ -88,7 +88,7 @@ export interface IsolationWorld {
 /** Every world user's password (hashed once), so password routes can be exercised for real. */
 export const WORLD_PASSWORD = "world-password-0123";
 let worldPasswordHash: Promise<string> | undefined;
-function passwordHash(): Promise<string> {
+export function passwordHash(): Promise<string> {
   worldPasswordHash ??= hashPassword(WORLD_PASSWORD);
   return worldPasswordHash;
 }

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { LLM_PROVIDERS } from "../../config/llm-providers.js";
-import { jsonObjectInput, timestamp } from "./common.js";
+import { jsonObjectInput, resourceName, timestamp } from "./common.js";
 
-const name = z.string().trim().min(1).max(200);
+const name = resourceName;
 const longText = z.string().max(20_000);
 const shortText = z.string().max(2000);
 const booleanQuery = z.enum(["true", "false"]).transform((v) => v === "true");

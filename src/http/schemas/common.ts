@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { errorCodes } from "../../lib/errors.js";
 import { toIsoString } from "../../lib/iso-time.js";
+import { normalizeName } from "../../lib/names.js";
 import { MAX_PAGE_SIZE } from "../../lib/pagination.js";
 
 /** A Date in the service layer, an ISO 8601 string on the wire (and in the OpenAPI document). */
@@ -8,6 +9,17 @@ export const timestamp = z.codec(z.iso.datetime({ offset: true }), z.date(), {
   decode: (text) => new Date(text),
   encode: toIsoString,
 });
+
+/**
+ * A resource's name (department, role, knowledge base, agent, persona, namespace, API key, …), stored
+ * normalised (lib/names.ts) so names differing only by invisible or look-alike spaces are one name.
+ */
+export const resourceName = z
+  .string()
+  .max(2000)
+  .overwrite(normalizeName)
+  .min(1, "must contain a visible character")
+  .max(200);
 
 export const idParams = z.object({ id: z.uuid({ message: "must be a UUID" }) });
 

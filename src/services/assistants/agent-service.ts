@@ -1,6 +1,7 @@
 import type { Queryable } from "../../db/client.js";
 import { withTransaction } from "../../db/transaction.js";
 import { AppError } from "../../lib/errors.js";
+import { normalizeName } from "../../lib/names.js";
 import type { PageQuery } from "../../lib/pagination.js";
 import type { AgentFilter, AgentRow } from "../../repositories/agent.repository.js";
 import type { Repositories } from "../../repositories/index.js";
@@ -91,6 +92,7 @@ export function createAgentService(r: Repositories) {
 
     /** Creates the draft and publishes it as version 1 at once, so a new agent is usable immediately. */
     async create(ctx: ServiceContext, input: AgentInput): Promise<AgentView> {
+      input = { ...input, name: normalizeName(input.name) };
       const departmentId = input.departmentId ?? null;
       await assertScopeWritable(r, ctx, departmentId);
       const fields = await validateAgentFields(r, ctx, departmentId, input);
@@ -118,6 +120,7 @@ export function createAgentService(r: Repositories) {
     /** Changes the draft only; conversations keep using the published version until the next publish. */
     async update(ctx: ServiceContext, id: string, patch: AgentPatch): Promise<AgentView> {
       const agent = await loadWritableAgent(r, ctx, id);
+      if (patch.name !== undefined) patch = { ...patch, name: normalizeName(patch.name) };
       const fields = await validateAgentFields(r, ctx, agent.departmentId, patch);
       if (patch.name !== undefined) await assertNameFree(ctx, patch.name, id);
       return withTransaction(ctx.db, async (tx) => {

@@ -7,6 +7,7 @@ import type { OrganizationRow } from "../../repositories/org.repository.js";
 import type { UserRow } from "../../repositories/user.repository.js";
 import { recordAudit } from "../audit/record-audit.js";
 import type { RequestMeta } from "../context.js";
+import { createMember } from "../identity/membership.js";
 import { createOAuthClient, type OAuthClient, type OAuthProfile } from "./oauth-providers.js";
 import { createOAuthStates, type OAuthProviderName } from "./oauth-state.js";
 import type { SessionService, TokenPair } from "./session-service.js";
@@ -73,7 +74,8 @@ export function createOAuthService(deps: {
     const department = await r.departments.firstActive(org.id);
     const role = await r.systemRoles.findBySlug(org.id, "employee");
     return withTransaction(deps.db, async (tx) => {
-      const user = await r.users.create(
+      const user = await createMember(
+        r,
         {
           orgId: org.id,
           email,
@@ -92,7 +94,6 @@ export function createOAuthService(deps: {
         },
         tx,
       );
-      await r.orgMembers.create({ orgId: org.id, userId: user.id, role: "member" }, tx);
       await recordAudit(
         r,
         userCtx(user, meta),

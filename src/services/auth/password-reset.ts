@@ -2,13 +2,14 @@ import type { Db } from "../../db/client.js";
 import { withTransaction } from "../../db/transaction.js";
 import { AppError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/logger.js";
-import { hashPassword } from "../../lib/passwords.js";
+import { hashPassword, verifyPassword } from "../../lib/passwords.js";
 import { hashToken, randomToken } from "../../lib/secrets.js";
 import type { Mailer } from "../../providers/mail/index.js";
 import type { Repositories } from "../../repositories/index.js";
 import type { UserRow } from "../../repositories/user.repository.js";
 import { recordAudit } from "../audit/record-audit.js";
 import type { RequestMeta } from "../context.js";
+import type { AccountLockout } from "./account-lockout.js";
 
 export const RESET_TOKEN_TTL_MS = 60 * 60 * 1000;
 
@@ -49,6 +50,7 @@ export function createPasswordResetService(deps: {
   mailer: Mailer;
   publicUrl: string;
   logger: Logger;
+  lockout: AccountLockout;
 }) {
   const { repositories: r } = deps;
   const pending = new Set<Promise<void>>();
@@ -127,6 +129,13 @@ export function createPasswordResetService(deps: {
       }
       const user = await r.users.findById(row.userId);
       if (!user?.isActive) throw new AppError("PRECONDITION_FAILED", "The account is not active");
+      // Checked before the link is used up, so the same link still works for a different password.
+      const currentHash = await r.users.passwordHashOf(user.id);
+      if (currentHash && (await verifyPassword(currentHash, input.password))) {
+        throw new AppError("VALIDATION", "The new password must differ from the current one", {
+          field: "password",
+        });
+      }
       const passwordHash = await hashPassword(input.password);
       await withTransaction(deps.db, async (tx) => {
         const now = new Date();
@@ -153,6 +162,8 @@ export function createPasswordResetService(deps: {
           tx,
         );
       });
+      // Proving control of the mailbox lifts a sign-in lock.
+      await deps.lockout.unlock(user.email);
     },
   };
 }

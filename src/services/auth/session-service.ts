@@ -9,6 +9,7 @@ import type { UserRow } from "../../repositories/user.repository.js";
 import { recordAudit } from "../audit/record-audit.js";
 import type { RequestMeta } from "../context.js";
 import type { AccessTokens } from "./access-tokens.js";
+import type { AccountLockout } from "./account-lockout.js";
 
 export interface TokenPair {
   tokenType: "Bearer";
@@ -25,6 +26,7 @@ export function createSessionService(deps: {
   repositories: Repositories;
   tokens: AccessTokens;
   refreshTtlDays: number;
+  lockout: AccountLockout;
 }) {
   const { repositories: r, tokens } = deps;
   // Verified when no account matches, so a wrong email costs the same time as a wrong password.
@@ -69,18 +71,20 @@ export function createSessionService(deps: {
   return {
     /** Email + password. `organization` (a slug) is needed only when the email exists in several. */
     async login(input: { email: string; password: string; organization?: string }, meta: RequestMeta) {
-      const candidates = await r.users.findActiveByEmail(input.email, input.organization);
+      // Throttled per account before anything is looked up: the same for an unknown email.
+      const attempt = await deps.lockout.begin(input.email);
+      const found = await r.users.loginCandidates(input.email, input.organization);
+      const candidates = found.map((c) => c.user);
       let matched: UserRow[] = [];
-      if (candidates.length === 0) {
+      if (found.length === 0) {
         await verifyPassword(await decoyHash, input.password);
       } else {
         const checks = await Promise.all(
-          candidates.map(async (u) =>
-            u.passwordHash ? verifyPassword(u.passwordHash, input.password) : false,
-          ),
+          found.map(async (c) => (c.passwordHash ? verifyPassword(c.passwordHash, input.password) : false)),
         );
         matched = candidates.filter((_, i) => checks[i]);
       }
+      await (matched.length > 0 ? attempt.succeeded() : attempt.failed());
       if (matched.length > 1) {
         throw new AppError("VALIDATION", "This email belongs to several organisations; say which one", {
           field: "organization",

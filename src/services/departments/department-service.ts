@@ -1,6 +1,7 @@
 import { assertDepartmentVisible, requirePermission } from "../../core/access.js";
 import { withTransaction } from "../../db/transaction.js";
 import { AppError } from "../../lib/errors.js";
+import { normalizeName } from "../../lib/names.js";
 import type { PageQuery } from "../../lib/pagination.js";
 import type { DepartmentFilter, DepartmentRow } from "../../repositories/department.repository.js";
 import type { Repositories } from "../../repositories/index.js";
@@ -26,6 +27,16 @@ export function createDepartmentService(repositories: Repositories) {
     if (!department) throw AppError.notFound("Department", id);
     assertDepartmentVisible(ctx, department.id, "Department", id);
     return department;
+  }
+
+  /** Names are unique per organisation once normalised, whatever their case or invisible characters. */
+  async function freeName(ctx: ServiceContext, raw: string, self?: string): Promise<string> {
+    const name = normalizeName(raw);
+    const taken = await r.departments.findByName(ctx.orgId, name, ctx.db);
+    if (taken && taken.id !== self) {
+      throw new AppError("CONFLICT", `A department named "${name}" already exists`, { field: "name" });
+    }
+    return name;
   }
 
   async function setArchived(ctx: ServiceContext, id: string, isArchived: boolean): Promise<DepartmentRow> {
@@ -65,6 +76,7 @@ export function createDepartmentService(repositories: Repositories) {
       if (!ctx.access.allDepartments) {
         throw new AppError("FORBIDDEN", "Creating departments needs a role that reaches all departments");
       }
+      input = { ...input, name: await freeName(ctx, input.name) };
       return withTransaction(ctx.db, async (tx) => {
         const department = await r.departments.create({ orgId: ctx.orgId, ...input }, tx);
         await recordAudit(
@@ -96,6 +108,7 @@ export function createDepartmentService(repositories: Repositories) {
           { field: `settings.${BUDGET_KEY}` },
         );
       }
+      if (patch.name !== undefined) patch = { ...patch, name: await freeName(ctx, patch.name, id) };
       // New settings replace the old ones, except the budget, which only the budget endpoint changes.
       if (patch.settings && department.settings[BUDGET_KEY] !== undefined) {
         patch = { ...patch, settings: { ...patch.settings, [BUDGET_KEY]: department.settings[BUDGET_KEY] } };

@@ -12,10 +12,13 @@ import type { ServiceContext } from "../context.js";
  * themselves, and can act only on people who hold no more than they do.
  */
 
+/** Whoever acts: a request's context, or an inviter whose access is checked again later. */
+type Caller = Pick<ServiceContext, "access">;
+
 const forbidden = (message: string, details?: Record<string, unknown>) =>
   new AppError("FORBIDDEN", message, details);
 
-export function assertCanGrantPermissions(ctx: ServiceContext, permissions: readonly string[]): void {
+export function assertCanGrantPermissions(ctx: Caller, permissions: readonly string[]): void {
   const missing = permissions.filter((p) => !hasPermission(ctx.access, p as Permission));
   if (missing.length > 0) {
     throw forbidden("You cannot grant permissions you do not hold yourself", { permissions: missing });
@@ -29,7 +32,7 @@ export interface GrantedScope {
 }
 
 /** A role (or a user's effective access) may be granted only when it is within the caller's own reach. */
-export function assertCanGrantScope(ctx: ServiceContext, scope: GrantedScope, what: string): void {
+export function assertCanGrantScope(ctx: Caller, scope: GrantedScope, what: string): void {
   const missing = scope.permissions.filter((p) => !hasPermission(ctx.access, p as Permission));
   if (missing.length > 0) {
     throw forbidden(`${what} holds permissions you do not hold yourself`, { permissions: missing });
@@ -42,13 +45,37 @@ export function assertCanGrantScope(ctx: ServiceContext, scope: GrantedScope, wh
   }
 }
 
+/**
+ * A role always reaches its holder's own department besides the ones it lists. So a role listing none
+ * (the built-in employee, approver and department head roles, or a custom one like them) applies in
+ * every department, and a role held by someone elsewhere applies there too. Creating, changing or
+ * deleting a role therefore needs a caller whose reach covers every department the role can apply in.
+ */
+export function assertCanChangeRole(
+  ctx: ServiceContext,
+  role: GrantedScope,
+  holderDepartments: ReadonlyArray<string | null>,
+  what: string,
+): void {
+  assertCanGrantScope(ctx, role, what);
+  if (ctx.access.allDepartments) return;
+  if (!role.allDepartments && role.departmentIds.length === 0) {
+    throw forbidden(
+      `${what} applies in every department (each holder's own); only a role that reaches every department may change it`,
+    );
+  }
+  if (holderDepartments.some((id) => !canSeeDepartment(ctx.access, id))) {
+    throw forbidden(`${what} is held or offered in departments outside your own`);
+  }
+}
+
 /** Whether `access` can see this user (by their department; department-less users need an org-wide role). */
 export function canSeeUser(access: Access, user: Pick<UserRow, "departmentId">): boolean {
   return user.departmentId ? canSeeDepartment(access, user.departmentId) : access.allDepartments;
 }
 
 /** The caller may manage a user only when the user's effective access is within the caller's. */
-export function assertCanManage(ctx: ServiceContext, target: UserRow, targetAccess: Access): void {
+export function assertCanManage(ctx: Caller, target: UserRow, targetAccess: Access): void {
   const scope = {
     permissions: [...targetAccess.permissions],
     allDepartments: targetAccess.allDepartments,

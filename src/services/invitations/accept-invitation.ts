@@ -7,9 +7,13 @@ import type { Repositories } from "../../repositories/index.js";
 import type { InvitationRow } from "../../repositories/invitation.repository.js";
 import type { UserRow } from "../../repositories/user.repository.js";
 import { recordAudit } from "../audit/record-audit.js";
+import type { AccountLockout } from "../auth/account-lockout.js";
+import type { Authenticator } from "../auth/authenticate.js";
 import type { SessionService } from "../auth/session-service.js";
 import type { RequestMeta } from "../context.js";
 import { legacyRoleOf } from "../identity/built-in-roles.js";
+import { createMember, updateMember } from "../identity/membership.js";
+import { createInviterReach, lowersRole } from "./inviter-reach.js";
 
 export interface AcceptInput {
   token: string;
@@ -22,14 +26,27 @@ const refused = (code: "CONFLICT" | "PRECONDITION_FAILED", message: string) => n
 /**
  * Accepting an invitation: a new account in the invited department and role, or, when the address
  * already has an account in the organisation, that account moved there (its owner proves it with its
- * password, so an inviter who saw the link cannot take the account over). Returns a signed-in pair.
+ * password, so an inviter who saw the link cannot take the account over). The invitation grants only
+ * what its inviter could grant directly now, and never lowers an existing account's role. Returns a
+ * signed-in pair.
  */
 export function createInvitationAcceptance(deps: {
   db: Db;
   repositories: Repositories;
   sessions: SessionService;
+  authenticator: Authenticator;
+  lockout: AccountLockout;
 }) {
   const { repositories: r } = deps;
+  const reach = createInviterReach(deps);
+
+  /** The role an existing account holds now (its role id, or its legacy role's built-in one). */
+  async function currentRole(user: UserRow) {
+    const role = user.roleId
+      ? await r.systemRoles.findById(user.roleId)
+      : await r.systemRoles.findBySlug(user.orgId, user.role);
+    return role?.orgId === user.orgId ? role : undefined;
+  }
 
   /** Everything the invitation points at must still be usable. */
   async function target(invitation: InvitationRow) {
@@ -60,12 +77,10 @@ export function createInvitationAcceptance(deps: {
     values: Pick<UserRow, "departmentId" | "roleId" | "role">,
     tx: Queryable,
   ) {
-    await r.users.update(existing.id, values, tx);
+    const updated = await updateMember(r, existing.id, values, tx);
     // Like a transfer: tokens issued for the old department stop working.
     const moved = existing.departmentId !== values.departmentId;
-    return moved
-      ? (await r.users.bumpTokenVersion(existing.id, tx))!
-      : (await r.users.findById(existing.id, tx))!;
+    return moved ? (await r.users.bumpTokenVersion(existing.id, tx))! : updated;
   }
 
   return {
@@ -73,6 +88,7 @@ export function createInvitationAcceptance(deps: {
       const invitation = await r.invitations.findByTokenHash(hashToken(input.token));
       if (!invitation) throw AppError.notFound("Invitation");
       const { org, department, role } = await target(invitation);
+      const inviterAccess = await reach.inviterAccess(invitation, department, role);
       const existing = await r.users.findByEmail(invitation.orgId, invitation.email);
       if (existing && !existing.isActive) {
         throw refused(
@@ -80,21 +96,36 @@ export function createInvitationAcceptance(deps: {
           "This account is deactivated; ask an administrator to reactivate it",
         );
       }
-      if (
-        existing &&
-        !(existing.passwordHash && (await verifyPassword(existing.passwordHash, input.password)))
-      ) {
+      // The account's password, throttled like a sign-in.
+      const proven =
+        !existing ||
+        (await deps.lockout.check(existing.email, async () => {
+          const hash = await r.users.passwordHashOf(existing.id);
+          return Boolean(hash && (await verifyPassword(hash, input.password)));
+        }));
+      if (!proven) {
         throw new AppError(
           "UNAUTHORIZED",
           `This email already has an account in ${org.name}; enter that account's password to accept`,
         );
+      }
+      if (existing) {
+        await reach.assertInviterMayChange(inviterAccess, existing);
+        const current = await currentRole(existing);
+        if (lowersRole(current, role)) {
+          throw refused(
+            "PRECONDITION_FAILED",
+            `Accepting would lower your role from "${current!.name}" to "${role.name}"; ask an administrator to change your role directly`,
+          );
+        }
       }
       const passwordHash = existing ? undefined : await hashPassword(input.password);
       const values = { departmentId: department.id, roleId: role.id, role: legacyRoleOf(role) };
       const user = await withTransaction(deps.db, async (tx) => {
         const user = existing
           ? await link(existing, values, tx)
-          : await r.users.create(
+          : await createMember(
+              r,
               {
                 orgId: org.id,
                 email: invitation.email,
@@ -106,9 +137,6 @@ export function createInvitationAcceptance(deps: {
             );
         if (!(await r.invitations.markAccepted(invitation.id, user.id, tx))) {
           throw refused("CONFLICT", "This invitation has already been used");
-        }
-        if (!(await r.orgMembers.findMembership(org.id, user.id, tx))) {
-          await r.orgMembers.create({ orgId: org.id, userId: user.id, role: invitation.orgRole }, tx);
         }
         const ctx = { orgId: org.id, actor: { kind: "user" as const, id: user.id, userId: user.id }, meta };
         await recordAudit(

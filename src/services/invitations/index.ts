@@ -1,6 +1,8 @@
 import type { Db } from "../../db/client.js";
 import type { Mailer } from "../../providers/mail/index.js";
 import type { Repositories } from "../../repositories/index.js";
+import type { AccountLockout } from "../auth/account-lockout.js";
+import type { Authenticator } from "../auth/authenticate.js";
 import type { SessionService } from "../auth/session-service.js";
 import { createInvitationAcceptance } from "./accept-invitation.js";
 import { createInvitationService } from "./invitation-service.js";
@@ -10,6 +12,8 @@ export function createInvitationsService(deps: {
   db: Db;
   repositories: Repositories;
   sessions: SessionService;
+  authenticator: Authenticator;
+  lockout: AccountLockout;
   publicUrl: string;
   mailer?: Mailer | undefined;
 }) {

@@ -7,10 +7,17 @@ import type { Mailer } from "../../providers/mail/index.js";
 import type { Repositories } from "../../repositories/index.js";
 import type { InvitationRow, InvitationStatus } from "../../repositories/invitation.repository.js";
 import { recordAudit } from "../audit/record-audit.js";
+import type { Authenticator } from "../auth/authenticate.js";
 import type { ServiceContext } from "../context.js";
 import { legacyRoleOf } from "../identity/built-in-roles.js";
 import { findRole, type RoleRef } from "../identity/find-role.js";
-import { assertCanGrantScope, canSeeUser, loadVisibleDepartments } from "../identity/privileges.js";
+import { membershipRoleFor } from "../identity/membership.js";
+import {
+  assertCanGrantScope,
+  assertCanManage,
+  canSeeUser,
+  loadVisibleDepartments,
+} from "../identity/privileges.js";
 import { invitationMail } from "./invitation-mail.js";
 
 export const DEFAULT_INVITATION_DAYS = 7;
@@ -33,6 +40,7 @@ const view = (row: InvitationRow): InvitationView => ({ ...row, status: invitati
 
 export function createInvitationService(deps: {
   repositories: Repositories;
+  authenticator: Authenticator;
   publicUrl: string;
   mailer?: Mailer | undefined;
 }) {
@@ -79,6 +87,12 @@ export function createInvitationService(deps: {
       const role = await findRole(r, ctx, input.roleId || input.role ? input : { role: "employee" });
       assertCanGrantScope(ctx, role, `The role "${role.name}"`);
       const email = input.email.toLowerCase();
+      // Accepting moves an existing account: only someone who could change it directly may invite it.
+      // An account the caller cannot see is not revealed here; acceptance refuses it.
+      const existing = await r.users.findByEmail(ctx.orgId, email, ctx.db);
+      if (existing && canSeeUser(ctx.access, existing)) {
+        assertCanManage(ctx, existing, await deps.authenticator.accessOf(existing));
+      }
       const token = randomToken();
       const days = input.expiresInDays ?? DEFAULT_INVITATION_DAYS;
       const invitation = await withTransaction(ctx.db, async (tx) => {
@@ -89,7 +103,7 @@ export function createInvitationService(deps: {
             email,
             tokenHash: hashToken(token),
             role: legacyRoleOf(role),
-            orgRole: role.isSystem && role.slug === "admin" ? "admin" : "member",
+            orgRole: membershipRoleFor(legacyRoleOf(role)),
             roleId: role.id,
             departmentId: department!.id,
             invitedById: ctx.actor.userId ?? null,

@@ -7,6 +7,7 @@ import type { UserRow } from "../../repositories/user.repository.js";
 import { recordAudit } from "../audit/record-audit.js";
 import type { RequestMeta } from "../context.js";
 import { createBuiltInRoles } from "../identity/built-in-roles.js";
+import { createMember } from "../identity/membership.js";
 
 export interface NewOrganization {
   name: string;
@@ -61,7 +62,8 @@ export async function createOrganization(
     { orgId: organization.id, name: input.departmentName, slug: slugify(input.departmentName) || "general" },
     tx,
   );
-  const admin = await r.users.create(
+  const admin = await createMember(
+    r,
     {
       orgId: organization.id,
       email: input.admin.email.toLowerCase(),
@@ -72,8 +74,8 @@ export async function createOrganization(
       departmentId: department.id,
     },
     tx,
+    { owner: true },
   );
-  await r.orgMembers.create({ orgId: organization.id, userId: admin.id, role: "owner" }, tx);
   const ctx = {
     orgId: organization.id,
     actor: { kind: "user" as const, id: admin.id, userId: admin.id },

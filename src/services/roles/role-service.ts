@@ -3,12 +3,13 @@ import { requirePermission } from "../../core/access.js";
 import { ALL_PERMISSIONS, PERMISSIONS, type Permission } from "../../core/permissions.js";
 import { withTransaction } from "../../db/transaction.js";
 import { AppError } from "../../lib/errors.js";
+import { normalizeName } from "../../lib/names.js";
 import type { SystemRoleRow } from "../../repositories/identity.repositories.js";
 import type { Repositories } from "../../repositories/index.js";
 import { diff, recordAudit } from "../audit/record-audit.js";
 import type { ServiceContext } from "../context.js";
 import {
-  assertCanGrantScope,
+  assertCanChangeRole,
   loadVisibleDepartments,
   mergeHidden,
   visibleIds,
@@ -43,6 +44,25 @@ export function createRoleService(repositories: Repositories) {
     return role;
   }
 
+  /** Names are unique per organisation once normalised, whatever their case or invisible characters. */
+  async function freeName(ctx: ServiceContext, raw: string, self?: string): Promise<string> {
+    const name = normalizeName(raw);
+    const taken = await r.systemRoles.findByName(ctx.orgId, name, ctx.db);
+    if (taken && taken.id !== self) {
+      throw new AppError("CONFLICT", `A role named "${name}" already exists`, { field: "name" });
+    }
+    return name;
+  }
+
+  /** Home departments of the role's holders and of its open invitations: where else the role applies. */
+  async function holderDepartments(ctx: ServiceContext, role: SystemRoleRow) {
+    const [users, invited] = await Promise.all([
+      r.users.holderDepartments(ctx.orgId, role.id, ctx.db),
+      r.invitations.openDepartmentsForRole(role.id, ctx.db),
+    ]);
+    return [...new Set([...users, ...invited])];
+  }
+
   return {
     permissions: () => ALL_PERMISSIONS.map((key) => ({ key, description: PERMISSIONS[key] })),
 
@@ -55,9 +75,13 @@ export function createRoleService(repositories: Repositories) {
 
     async create(ctx: ServiceContext, input: RoleInput): Promise<SystemRoleRow> {
       requirePermission(ctx, "roles:manage");
-      const values = { ...input, permissions: [...new Set(input.permissions)] };
+      const values = {
+        ...input,
+        name: await freeName(ctx, input.name),
+        permissions: [...new Set(input.permissions)],
+      };
       await loadVisibleDepartments(r, ctx, values.departmentIds);
-      assertCanGrantScope(ctx, values, "The role");
+      assertCanChangeRole(ctx, values, [], "The role");
       return withTransaction(ctx.db, async (tx) => {
         const role = await r.systemRoles.create({ orgId: ctx.orgId, isSystem: false, ...values }, tx);
         await recordAudit(
@@ -73,7 +97,8 @@ export function createRoleService(repositories: Repositories) {
     async update(ctx: ServiceContext, id: string, patch: RolePatch): Promise<SystemRoleRow> {
       requirePermission(ctx, "roles:manage");
       const role = await load(ctx, id);
-      assertCanGrantScope(ctx, role, "This role");
+      const holders = await holderDepartments(ctx, role);
+      assertCanChangeRole(ctx, role, holders, "This role");
       if (role.isSystem && patch.slug !== undefined && patch.slug !== role.slug) {
         throw new AppError("PRECONDITION_FAILED", "Built-in roles keep their slug");
       }
@@ -87,12 +112,13 @@ export function createRoleService(repositories: Repositories) {
       if (patch.departmentIds) await loadVisibleDepartments(r, ctx, patch.departmentIds);
       const values: RolePatch = {
         ...patch,
+        ...(patch.name !== undefined ? { name: await freeName(ctx, patch.name, id) } : {}),
         ...(patch.permissions ? { permissions: [...new Set(patch.permissions)] } : {}),
         ...(patch.departmentIds
           ? { departmentIds: mergeHidden(ctx.access, role.departmentIds, patch.departmentIds) }
           : {}),
       };
-      assertCanGrantScope(ctx, { ...role, ...values }, "The role");
+      assertCanChangeRole(ctx, { ...role, ...values }, holders, "The role");
       const changes = diff(role, values);
       if (Object.keys(changes).length === 0) return present(ctx.access, role);
       return withTransaction(ctx.db, async (tx) => {
@@ -106,7 +132,7 @@ export function createRoleService(repositories: Repositories) {
       requirePermission(ctx, "roles:manage");
       const role = await load(ctx, id);
       if (role.isSystem) throw new AppError("PRECONDITION_FAILED", "built-in roles cannot be deleted");
-      assertCanGrantScope(ctx, role, "This role");
+      assertCanChangeRole(ctx, role, await holderDepartments(ctx, role), "This role");
       const [users, invitations] = await Promise.all([
         r.users.countWithRole(ctx.orgId, id, ctx.db),
         r.invitations.countOpenForRole(id, ctx.db),

@@ -6,6 +6,7 @@ import type { Logger } from "../../lib/logger.js";
 import { hashPassword } from "../../lib/passwords.js";
 import type { Repositories } from "../../repositories/index.js";
 import { createBuiltInRoles } from "../identity/built-in-roles.js";
+import { createMember } from "../identity/membership.js";
 import { systemContext } from "../orgs/system-context.js";
 import { type DemoContentResult, type DemoContentServices, seedDemoContent } from "./seed-demo-content.js";
 
@@ -74,7 +75,8 @@ export function createSeedService(deps: {
     const passwordHash = await hashPassword(password);
     let adminId = "";
     for (const u of DEMO_USERS) {
-      const user = await r.users.create(
+      const user = await createMember(
+        r,
         {
           orgId: org.id,
           email: `${u.local}@demo.atrium.local`,
@@ -85,10 +87,7 @@ export function createSeedService(deps: {
           passwordHash,
         },
         tx,
-      );
-      await r.orgMembers.create(
-        { orgId: org.id, userId: user.id, role: u.role === "admin" ? "owner" : "member" },
-        tx,
+        { owner: u.role === "admin" },
       );
       if (u.role === "admin") adminId = user.id;
     }

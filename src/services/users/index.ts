@@ -1,4 +1,5 @@
 import type { Repositories } from "../../repositories/index.js";
+import type { AccountLockout } from "../auth/account-lockout.js";
 import type { Authenticator } from "../auth/authenticate.js";
 import type { SessionService } from "../auth/session-service.js";
 import { createUserLoader } from "./load-user.js";
@@ -11,12 +12,13 @@ export function createUsersService(deps: {
   repositories: Repositories;
   authenticator: Authenticator;
   sessions: SessionService;
+  lockout: AccountLockout;
 }) {
   const loader = createUserLoader(deps.repositories, deps.authenticator);
   return {
     ...createUserService({ repositories: deps.repositories, loader }),
-    ...createUserLifecycle({ repositories: deps.repositories, loader }),
-    ...createUserCredentials({ repositories: deps.repositories, sessions: deps.sessions }),
+    ...createUserLifecycle({ repositories: deps.repositories, loader, lockout: deps.lockout }),
+    ...createUserCredentials(deps),
   };
 }
 

@@ -19,7 +19,7 @@ export function presentUser(access: Access, user: UserRow): UserRow {
 
 export function selfId(ctx: ServiceContext): string {
   if (ctx.actor.kind !== "user" || !ctx.actor.userId) {
-    throw new AppError("FORBIDDEN", "This needs a signed-in user, not an API key or a system actor");
+    throw new AppError("FORBIDDEN", "This needs a signed-in person, not an API key or a system actor");
   }
   return ctx.actor.userId;
 }

@@ -1,16 +1,25 @@
 import { systemAccess } from "../../core/access.js";
 import { withTransaction } from "../../db/transaction.js";
 import { AppError } from "../../lib/errors.js";
-import { hashPassword, verifyPassword } from "../../lib/passwords.js";
+import { hashPassword, samePassword, verifyPassword } from "../../lib/passwords.js";
 import type { Repositories } from "../../repositories/index.js";
 import type { UserRow } from "../../repositories/user.repository.js";
 import { recordAudit } from "../audit/record-audit.js";
+import type { AccountLockout } from "../auth/account-lockout.js";
 import type { SessionService, TokenPair } from "../auth/session-service.js";
 import type { ServiceContext } from "../context.js";
+import { createMember } from "../identity/membership.js";
 import { selfId } from "./load-user.js";
 
+const samePasswordError = () =>
+  new AppError("VALIDATION", "The new password must differ from the current one", { field: "newPassword" });
+
 /** Password changes by the user, and operator-created administrators. */
-export function createUserCredentials(deps: { repositories: Repositories; sessions: SessionService }) {
+export function createUserCredentials(deps: {
+  repositories: Repositories;
+  sessions: SessionService;
+  lockout: AccountLockout;
+}) {
   const { repositories: r, sessions } = deps;
 
   return {
@@ -25,9 +34,16 @@ export function createUserCredentials(deps: { repositories: Repositories; sessio
       const id = selfId(ctx);
       const user = await r.users.findById(id, ctx.db);
       if (!user || user.orgId !== ctx.orgId) throw AppError.notFound("User", id);
-      if (!user.passwordHash || !(await verifyPassword(user.passwordHash, input.currentPassword))) {
+      // The hash is read from the database every time: rows (and their cached copies) never carry it.
+      // Throttled per account, sharing the count with sign-in.
+      const correct = await deps.lockout.check(user.email, async () => {
+        const currentHash = await r.users.passwordHashOf(id);
+        return Boolean(currentHash && (await verifyPassword(currentHash, input.currentPassword)));
+      });
+      if (!correct) {
         throw new AppError("VALIDATION", "The current password is wrong", { field: "currentPassword" });
       }
+      if (samePassword(input.newPassword, input.currentPassword)) throw samePasswordError();
       const passwordHash = await hashPassword(input.newPassword);
       const updated = await withTransaction(ctx.db, async (tx) => {
         await r.users.update(id, { passwordHash }, tx);
@@ -72,7 +88,8 @@ export function createUserCredentials(deps: { repositories: Repositories; sessio
       );
       const passwordHash = await hashPassword(input.password);
       return withTransaction(ctx.db, async (tx) => {
-        const user = await r.users.create(
+        const user = await createMember(
+          r,
           {
             orgId: ctx.orgId,
             email,
@@ -84,7 +101,6 @@ export function createUserCredentials(deps: { repositories: Repositories; sessio
           },
           tx,
         );
-        await r.orgMembers.create({ orgId: ctx.orgId, userId: user.id, role: "admin" }, tx);
         await recordAudit(
           r,
           ctx,

@@ -3,12 +3,17 @@ import { AppError } from "../../lib/errors.js";
 import type { Repositories } from "../../repositories/index.js";
 import type { UserRow } from "../../repositories/user.repository.js";
 import { recordAudit } from "../audit/record-audit.js";
+import type { AccountLockout } from "../auth/account-lockout.js";
 import type { ServiceContext } from "../context.js";
 import { loadVisibleDepartments } from "../identity/privileges.js";
 import { presentUser, type UserLoader } from "./load-user.js";
 
 /** Deactivation, reactivation and department transfer: the changes that end a user's current tokens. */
-export function createUserLifecycle(deps: { repositories: Repositories; loader: UserLoader }) {
+export function createUserLifecycle(deps: {
+  repositories: Repositories;
+  loader: UserLoader;
+  lockout: AccountLockout;
+}) {
   const { repositories: r, loader } = deps;
 
   async function setActive(ctx: ServiceContext, id: string, isActive: boolean): Promise<UserRow> {
@@ -49,6 +54,20 @@ export function createUserLifecycle(deps: { repositories: Repositories; loader: 
   }
 
   return {
+    /** Lifts a sign-in lock (and forgets failed attempts) of a user the caller manages. */
+    async unlock(ctx: ServiceContext, id: string): Promise<{ user: UserRow; wasLocked: boolean }> {
+      const user = await loader.managed(ctx, id);
+      const wasLocked = await deps.lockout.unlock(user.email);
+      await recordAudit(r, ctx, {
+        action: "user.unlocked",
+        entityType: "user",
+        entityId: user.id,
+        departmentId: user.departmentId,
+        changes: { wasLocked },
+      });
+      return { user: presentUser(ctx.access, user), wasLocked };
+    },
+
     deactivate: (ctx: ServiceContext, id: string) => setActive(ctx, id, false),
     reactivate: (ctx: ServiceContext, id: string) => setActive(ctx, id, true),
 

@@ -8,6 +8,7 @@ import type { UserFilter, UserRow } from "../../repositories/user.repository.js"
 import { type AuditEntry, diff, recordAudit } from "../audit/record-audit.js";
 import type { ServiceContext } from "../context.js";
 import { legacyRoleOf } from "../identity/built-in-roles.js";
+import { updateMember } from "../identity/membership.js";
 import {
   assertCanGrantPermissions,
   assertCanGrantScope,
@@ -65,11 +66,21 @@ export function createUserService(deps: { repositories: Repositories; loader: Us
       assertCanGrantPermissions(ctx, patch.extraPermissions);
       values.extraPermissions = unique(patch.extraPermissions);
     }
-    if (patch.revokedPermissions) values.revokedPermissions = unique(patch.revokedPermissions);
+    if (patch.revokedPermissions) {
+      // Lifting a revocation grants the permission back: the same check as granting it.
+      const kept = new Set(patch.revokedPermissions);
+      assertCanGrantPermissions(
+        ctx,
+        user.revokedPermissions.filter((p) => !kept.has(p as Permission)),
+      );
+      values.revokedPermissions = unique(patch.revokedPermissions);
+    }
     for (const field of ["extraDepartmentIds", "revokedDepartmentIds"] as const) {
       const ids = patch[field];
       if (!ids) continue;
       await loadVisibleDepartments(r, ctx, ids);
+      // Ids the caller cannot see stay as they were, so a department revocation lifted here is always
+      // one of a department the caller sees, i.e. could grant.
       values[field] = mergeHidden(ctx.access, user[field], ids);
     }
     return values;
@@ -95,7 +106,8 @@ export function createUserService(deps: { repositories: Repositories; loader: Us
     async update(ctx: ServiceContext, id: string, patch: UserPatch): Promise<UserRow> {
       const user = await loader.managed(ctx, id);
       const touchesAccess = ACCESS_FIELDS.some((field) => patch[field] !== undefined);
-      if (touchesAccess && ctx.actor.kind === "user" && ctx.actor.userId === user.id) {
+      // An API key acts for its owner: it may not change its owner's access either.
+      if (touchesAccess && ctx.actor.userId === user.id) {
         throw new AppError(
           "FORBIDDEN",
           "You cannot change your own role, permissions or departments; ask another administrator",
@@ -122,9 +134,9 @@ export function createUserService(deps: { repositories: Repositories; loader: Us
       }
       if (entries.length === 0) return presentUser(ctx.access, user);
       return withTransaction(ctx.db, async (tx) => {
-        const updated = await r.users.update(user.id, values, tx);
+        const updated = await updateMember(r, user.id, values, tx);
         for (const entry of entries) await recordAudit(r, ctx, entry, tx);
-        return presentUser(ctx.access, updated!);
+        return presentUser(ctx.access, updated);
       });
     },
 

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ALL_PERMISSIONS, type Permission } from "../../../core/permissions.js";
 import { contextOf } from "../../auth.js";
-import { authErrors, idParams, pageOf, pageQuery, timestamp } from "../../schemas/common.js";
+import { authErrors, idParams, pageOf, pageQuery, resourceName, timestamp } from "../../schemas/common.js";
 
 const permission = z.enum(ALL_PERMISSIONS as [Permission, ...Permission[]]);
 
@@ -27,7 +27,7 @@ const createdKey = apiKey.extend({
 });
 
 const createBody = z.object({
-  name: z.string().trim().min(1).max(200),
+  name: resourceName,
   permissions: z.array(permission).min(1).max(ALL_PERMISSIONS.length),
   departmentIds: z.array(z.uuid()).max(1000).optional(),
   allDepartments: z.boolean().optional(),

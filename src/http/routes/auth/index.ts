@@ -67,7 +67,10 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     "/auth/logout",
-    { schema: { tags, summary: "End this session", response: { 200: ok, ...authErrors } } },
+    {
+      config: { auth: "person" },
+      schema: { tags, summary: "End this session", response: { 200: ok, ...authErrors } },
+    },
     async (request) => {
       await sessions().logout(principalOf(request), requestMeta(request));
       return { ok: true as const };
@@ -77,6 +80,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/auth/logout-all",
     {
+      config: { auth: "person" },
       schema: {
         tags,
         summary: "End every session and revoke every token",

@@ -1,7 +1,15 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { contextOf } from "../../auth.js";
-import { authErrors, idParams, jsonObjectInput, pageOf, pageQuery, timestamp } from "../../schemas/common.js";
+import {
+  authErrors,
+  idParams,
+  jsonObjectInput,
+  pageOf,
+  pageQuery,
+  resourceName,
+  timestamp,
+} from "../../schemas/common.js";
 
 const department = z.object({
   id: z.uuid(),
@@ -24,7 +32,7 @@ const slug = z
 const color = z.string().regex(/^#[0-9a-fA-F]{6}$/, "a #rrggbb colour");
 
 const createBody = z.object({
-  name: z.string().trim().min(1).max(200),
+  name: resourceName,
   slug,
   color: color.nullish(),
   description: z.string().max(2000).nullish(),

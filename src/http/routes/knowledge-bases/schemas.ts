@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { knowledgeBaseConfigInput } from "../../../services/knowledge/index.js";
-import { timestamp } from "../../schemas/common.js";
+import { resourceName, timestamp } from "../../schemas/common.js";
 
 export const retrievalMode = z.enum(["hybrid", "vector", "fulltext"]);
 
@@ -26,7 +26,7 @@ export const knowledgeBase = z.object({
   updatedAt: timestamp,
 });
 
-const name = z.string().trim().min(1).max(200);
+const name = resourceName;
 const modelName = z.string().trim().min(1).max(200);
 
 export const createKnowledgeBaseBody = z.object({

@@ -1,7 +1,14 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { contextOf, requestMeta } from "../../auth.js";
-import { authErrors, jsonObjectInput, pageOf, pageQuery, timestamp } from "../../schemas/common.js";
+import {
+  authErrors,
+  jsonObjectInput,
+  pageOf,
+  pageQuery,
+  resourceName,
+  timestamp,
+} from "../../schemas/common.js";
 import { tokenPair } from "../auth/index.js";
 import { email, newPassword, personName, user } from "../users/schemas.js";
 
@@ -17,7 +24,7 @@ const organization = z.object({
   updatedAt: timestamp,
 });
 
-const orgName = z.string().trim().min(1).max(200);
+const orgName = resourceName;
 const slug = z
   .string()
   .min(2)

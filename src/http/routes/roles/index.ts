@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { contextOf } from "../../auth.js";
-import { authErrors, idParams, timestamp } from "../../schemas/common.js";
+import { authErrors, idParams, resourceName, timestamp } from "../../schemas/common.js";
 import { permission, roleSlug } from "../users/schemas.js";
 
 const role = z.object({
@@ -18,7 +18,7 @@ const role = z.object({
 });
 
 const createBody = z.object({
-  name: z.string().trim().min(1).max(200),
+  name: resourceName,
   slug: roleSlug,
   description: z.string().max(2000).nullish(),
   permissions: z.array(permission).max(50),

@@ -35,6 +35,8 @@ const managed = { permission: "users:manage", resource: "user" } as const;
 
 export const userRoutes: FastifyPluginAsyncZod = async (app) => {
   const service = () => app.container.services.users;
+  // Per client, on top of the per-account lockout of the current-password check.
+  const rateLimit = { max: app.container.config.auth.rateLimitPerMinute, timeWindow: "1 minute" };
 
   app.get(
     "/users",
@@ -56,6 +58,7 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
   app.patch(
     "/users/me",
     {
+      config: { auth: "person" },
       schema: {
         tags,
         summary: "Change your own name, phone or avatar",
@@ -69,6 +72,7 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/users/me/password",
     {
+      config: { auth: "person", rateLimit },
       schema: {
         tags,
         summary: "Change your password; every other session and token ends, a fresh pair is returned",
@@ -120,6 +124,20 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => service().deactivate(contextOf(request), request.params.id),
+  );
+
+  app.post(
+    "/users/:id/unlock",
+    {
+      config: managed,
+      schema: {
+        tags,
+        summary: "Lift a sign-in lock after too many failed password attempts (and forget the failures)",
+        params: idParams,
+        response: { 200: z.object({ user, wasLocked: z.boolean() }), ...authErrors },
+      },
+    },
+    async (request) => service().unlock(contextOf(request), request.params.id),
   );
 
   app.post(
