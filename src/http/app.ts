@@ -18,6 +18,7 @@ import { auditLogRoutes } from "./routes/audit-logs/index.js";
 import { authRoutes } from "./routes/auth/index.js";
 import { oauthRoutes } from "./routes/auth/oauth.js";
 import { passwordRoutes } from "./routes/auth/password.js";
+import { webSessionRoutes } from "./routes/auth/session.js";
 import { conversationRoutes } from "./routes/conversations/index.js";
 import { turnRoutes } from "./routes/conversations/turns.js";
 import { departmentRoutes } from "./routes/departments/index.js";
@@ -124,6 +125,7 @@ export async function buildApp(container: Container) {
   await app.register(authPlugin);
   await app.register(systemRoutes);
   await app.register(authRoutes);
+  await app.register(webSessionRoutes);
   await app.register(passwordRoutes);
   await app.register(oauthRoutes);
   await app.register(apiKeyRoutes);

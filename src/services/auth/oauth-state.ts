@@ -9,6 +9,11 @@ export interface OAuthState {
   nonce: string;
   /** Slug of the organisation the sign-in is for, when the client named one. */
   organization?: string | undefined;
+  /**
+   * The web application's page to return to (a path on this server). Its presence makes the callback
+   * answer the browser with a session cookie and a redirect instead of a JSON token pair.
+   */
+  returnTo?: string | undefined;
 }
 
 const ISSUER = "atrium";
@@ -23,8 +28,17 @@ const invalidState = () =>
 export function createOAuthStates(secret: string, ttlSeconds = OAUTH_STATE_TTL_SECONDS) {
   const key = new TextEncoder().encode(secret);
   return {
-    async sign(provider: OAuthProviderName, organization?: string): Promise<string> {
-      return new SignJWT({ p: provider, n: randomToken(16), ...(organization ? { o: organization } : {}) })
+    async sign(
+      provider: OAuthProviderName,
+      organization?: string,
+      web?: { returnTo: string; nonce: string },
+    ): Promise<string> {
+      return new SignJWT({
+        p: provider,
+        n: web?.nonce ?? randomToken(16),
+        ...(organization ? { o: organization } : {}),
+        ...(web ? { r: web.returnTo } : {}),
+      })
         .setProtectedHeader({ alg: "HS256", typ: "JWT" })
         .setIssuer(ISSUER)
         .setAudience(AUDIENCE)
@@ -44,11 +58,12 @@ export function createOAuthStates(secret: string, ttlSeconds = OAUTH_STATE_TTL_S
       } catch {
         throw invalidState();
       }
-      const { p, n, o } = payload;
-      if (p !== provider || typeof n !== "string" || (o !== undefined && typeof o !== "string")) {
+      const { p, n, o, r } = payload;
+      const optionalString = (v: unknown) => v === undefined || typeof v === "string";
+      if (p !== provider || typeof n !== "string" || !optionalString(o) || !optionalString(r)) {
         throw invalidState();
       }
-      return { provider, nonce: n, organization: o };
+      return { provider, nonce: n, organization: o as string | undefined, returnTo: r as string | undefined };
     },
   };
 }

@@ -9,7 +9,7 @@ import { recordAudit } from "../audit/record-audit.js";
 import type { RequestMeta } from "../context.js";
 import { createMember } from "../identity/membership.js";
 import { createOAuthClient, type OAuthClient, type OAuthProfile } from "./oauth-providers.js";
-import { createOAuthStates, type OAuthProviderName } from "./oauth-state.js";
+import { createOAuthStates, type OAuthProviderName, type OAuthState } from "./oauth-state.js";
 import type { SessionService, TokenPair } from "./session-service.js";
 
 export type OAuthOutcome = "existing" | "linked" | "created";
@@ -165,23 +165,40 @@ export function createOAuthService(deps: {
   }
 
   return {
-    /** Where to send the browser: the provider's consent page, carrying a signed `state`. */
-    async start(provider: OAuthProviderName, input: { organization?: string | undefined }): Promise<string> {
+    /** The providers configured on this server, for a sign-in page's buttons. */
+    providers(): { id: OAuthProviderName; label: string }[] {
+      return [...clients.entries()].map(([id, client]) => ({ id, label: client.label }));
+    },
+
+    /**
+     * Where to send the browser: the provider's consent page, carrying a signed `state`. With `web`,
+     * the state also carries the page to return to and a nonce the caller binds to the browser.
+     */
+    async start(
+      provider: OAuthProviderName,
+      input: { organization?: string | undefined },
+      web?: { returnTo: string; nonce: string },
+    ): Promise<string> {
       const client = clientFor(provider);
       if (input.organization && !(await findOrganization(input.organization))) {
         throw new AppError("NOT_FOUND", `Organisation ${input.organization} was not found`);
       }
-      return client.authorizeUrl(redirectUri(provider), await states.sign(provider, input.organization));
+      return client.authorizeUrl(redirectUri(provider), await states.sign(provider, input.organization, web));
     },
 
-    /** The provider sent the browser back: check state, trade the code, sign the account in. */
+    /**
+     * The provider sent the browser back: check state, trade the code, sign the account in.
+     * `checkState` sees the verified state first (the web flow checks its browser binding there).
+     */
     async callback(
       provider: OAuthProviderName,
       input: { code?: string | undefined; state: string; error?: string | undefined },
       meta: RequestMeta,
-    ): Promise<TokenPair & { account: OAuthOutcome }> {
+      checkState?: (state: OAuthState) => void,
+    ): Promise<TokenPair & { account: OAuthOutcome; returnTo: string | undefined }> {
       const client = clientFor(provider);
       const state = await states.verify(input.state, provider);
+      checkState?.(state);
       if (input.error) throw new AppError("UNAUTHORIZED", `${client.label} sign-in was cancelled or refused`);
       if (!input.code) throw new AppError("VALIDATION", "The sign-in code is missing", { field: "code" });
       const profile = await client.profile(input.code, redirectUri(provider));
@@ -201,7 +218,8 @@ export function createOAuthService(deps: {
         );
         return updated!;
       });
-      return { ...(await deps.sessions.issue(signedIn, meta)), account: outcome };
+      const pair = await deps.sessions.issue(signedIn, meta);
+      return { ...pair, account: outcome, returnTo: state.returnTo };
     },
   };
 }

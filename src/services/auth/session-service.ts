@@ -163,6 +163,28 @@ export function createSessionService(deps: {
       });
     },
 
+    /**
+     * Ends the session a refresh token belongs to (its whole rotation family), whether or not the
+     * token was already rotated: the web application signs out with its cookie alone, which works
+     * even when its access token has expired. An unknown token ends nothing.
+     */
+    async logoutByRefreshToken(refreshToken: string, meta: RequestMeta): Promise<void> {
+      const session = await r.sessions.findByTokenHash(hashToken(refreshToken));
+      if (!session) return;
+      const user = await r.users.findById(session.userId);
+      await withTransaction(deps.db, async (tx) => {
+        await r.sessions.revokeFamily(session.familyId, "logout", tx);
+        if (user) {
+          await recordAudit(
+            r,
+            userCtx(user, meta),
+            { action: "auth.logout", entityType: "session", entityId: session.id },
+            tx,
+          );
+        }
+      });
+    },
+
     /** Ends every session of the user and invalidates every access token already issued. */
     async logoutAll(user: UserRow, meta: RequestMeta): Promise<void> {
       await withTransaction(deps.db, async (tx) => {

@@ -11,7 +11,7 @@ export const tokenPair = z.object({
   refreshExpiresAt: z.string(),
 });
 
-const loginBody = z.object({
+export const loginBody = z.object({
   email: z.email().max(320),
   password: z.string().min(1).max(1024),
   organization: z.string().min(1).max(64).optional(),

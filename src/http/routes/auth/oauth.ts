@@ -1,13 +1,26 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { AppError, isAppError } from "../../../lib/errors.js";
+import { randomToken } from "../../../lib/secrets.js";
 import { requestMeta } from "../../auth.js";
+import { clearOAuthCookie, readOAuthCookie, setOAuthCookie } from "../../cookies/oauth-cookie.js";
+import { sendRefreshCookie } from "../../cookies/refresh-cookie.js";
 import { authErrors, errorBody } from "../../schemas/common.js";
 import { tokenPair } from "./index.js";
 
 const params = z.object({ provider: z.enum(["github", "google"]) });
 
+/** A path on this server: one leading slash (never `//host` or a backslash trick). */
+const returnPath = z
+  .string()
+  .max(512)
+  .regex(/^\/(?![/\\])[^\\\s]*$/, "must be a path on this server, like /chat");
+
 const startQuery = z.object({
   organization: z.string().min(1).max(64).optional(),
+  returnTo: returnPath
+    .optional()
+    .describe("Web sign-in: come back to this page with a session cookie instead of a JSON token pair"),
 });
 
 const callbackQuery = z.object({
@@ -22,11 +35,31 @@ const signedIn = tokenPair.extend({
     .describe("Found by provider id, linked by email, or new"),
 });
 
+const providers = z.object({
+  password: z.literal(true).describe("Email and password sign-in is always available"),
+  oauth: z
+    .array(z.object({ id: z.enum(["github", "google"]), label: z.string() }))
+    .describe("The OAuth providers configured on this server"),
+});
+
 const tags = ["auth"];
 
 export const oauthRoutes: FastifyPluginAsyncZod = async (app) => {
   const service = () => app.container.services.oauth;
   const rateLimit = { max: app.container.config.auth.rateLimitPerMinute, timeWindow: "1 minute" };
+
+  app.get(
+    "/auth/providers",
+    {
+      config: { auth: "public" },
+      schema: {
+        tags,
+        summary: "How people can sign in here (the sign-in page shows a button per OAuth provider)",
+        response: { 200: providers },
+      },
+    },
+    async () => ({ password: true as const, oauth: service().providers() }),
+  );
 
   app.get(
     "/auth/oauth/:provider/start",
@@ -45,8 +78,13 @@ export const oauthRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const url = await service().start(request.params.provider, request.query);
-      return reply.redirect(url, 302);
+      const { returnTo, ...input } = request.query;
+      let web: { returnTo: string; nonce: string } | undefined;
+      if (returnTo) {
+        web = { returnTo, nonce: randomToken(16) };
+        setOAuthCookie(request, reply, web.nonce);
+      }
+      return reply.redirect(await service().start(request.params.provider, input, web), 302);
     },
   );
 
@@ -57,11 +95,43 @@ export const oauthRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags,
         summary: "Where the provider sends the browser back; answers with a token pair",
+        description:
+          "A sign-in started with `returnTo` (the web application) answers with a redirect to that page " +
+          "and the session cookie instead; its failures redirect to /sign-in?error=<message>.",
         params,
         querystring: callbackQuery,
-        response: { 200: signedIn, ...authErrors, 503: errorBody },
+        response: {
+          200: signedIn,
+          302: z.null().describe("Web sign-in: back to the application (Location header)"),
+          ...authErrors,
+          503: errorBody,
+        },
       },
     },
-    async (request) => service().callback(request.params.provider, request.query, requestMeta(request)),
+    async (request, reply) => {
+      const nonce = readOAuthCookie(request);
+      try {
+        const result = await service().callback(
+          request.params.provider,
+          request.query,
+          requestMeta(request),
+          (state) => {
+            if (state.returnTo !== undefined && state.nonce !== nonce) {
+              throw new AppError("UNAUTHORIZED", "This sign-in was started in another browser; start again");
+            }
+          },
+        );
+        const { returnTo, account, ...pair } = result;
+        if (returnTo === undefined) return { ...pair, account };
+        clearOAuthCookie(request, reply);
+        sendRefreshCookie(request, reply, pair);
+        return reply.redirect(returnTo, 302);
+      } catch (error) {
+        // A browser in the middle of a web sign-in reads the reason on the sign-in page, not as JSON.
+        if (nonce === undefined || !isAppError(error)) throw error;
+        clearOAuthCookie(request, reply);
+        return reply.redirect(`/sign-in?error=${encodeURIComponent(error.message)}`, 302);
+      }
+    },
   );
 };
