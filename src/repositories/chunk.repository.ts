@@ -1,8 +1,10 @@
+import { asc, eq, sql } from "drizzle-orm";
 import type { DatabaseHandle, Queryable } from "../db/client.js";
 import { arrayLiteral, copyRows, vectorLiteral } from "../db/copy.js";
 import { guarded } from "../db/errors.js";
 import { chunks } from "../db/schema/index.js";
 import { newId } from "../lib/ids.js";
+import { buildPage, type Page, type PageQuery, toOffset } from "../lib/pagination.js";
 import { type NewRow, TableRepository } from "./table-repository.js";
 
 export type ChunkRow = typeof chunks.$inferSelect;
@@ -27,6 +29,16 @@ export const CHUNK_COPY_COLUMNS = [
   "metadata",
 ] as const;
 
+/** A chunk as readers see it (no vectors). */
+export interface ChunkText {
+  id: string;
+  ordinal: number;
+  content: string;
+  tokenCount: number;
+  syntheticQuestions: string[];
+  metadata: Record<string, unknown>;
+}
+
 export class ChunkRepository extends TableRepository<typeof chunks> {
   constructor(
     db: Queryable,
@@ -49,6 +61,35 @@ export class ChunkRepository extends TableRepository<typeof chunks> {
       written += batch.length;
     }
     return written;
+  }
+
+  /** A document's chunks in reading order, without their vectors. */
+  async pageOfDocument(documentId: string, query: PageQuery, tx?: Queryable): Promise<Page<ChunkText>> {
+    const { limit, offset } = toOffset(query);
+    const rows = await guarded(() =>
+      this.q(tx)
+        .select({
+          id: chunks.id,
+          ordinal: chunks.ordinal,
+          content: chunks.content,
+          tokenCount: chunks.tokenCount,
+          syntheticQuestions: chunks.syntheticQuestions,
+          metadata: chunks.metadata,
+          pageTotal: sql<number>`count(*) over()`.mapWith(Number),
+        })
+        .from(chunks)
+        .where(eq(chunks.documentId, documentId))
+        .orderBy(asc(chunks.ordinal), asc(chunks.id))
+        .limit(limit)
+        .offset(offset),
+    );
+    const total =
+      rows[0]?.pageTotal ?? (offset > 0 ? await this.count(eq(chunks.documentId, documentId), tx) : 0);
+    return buildPage(
+      rows.map(({ pageTotal: _total, ...chunk }) => chunk),
+      query,
+      total,
+    );
   }
 
   private async copy(

@@ -61,6 +61,8 @@ function relayedTurn(relay: TurnRelay, conversationId: string, taskId: string) {
 
 export function createChatService(input: ChatDeps) {
   const hub = input.hub ?? new TurnHub();
+  /** The turns running in this process, so a stop request can reach them. */
+  const running = new Map<string, { conversationId: string; timers: TurnSignal }>();
   const relay = input.relay;
   const deps: TurnDeps = {
     ...input,
@@ -92,7 +94,10 @@ export function createChatService(input: ChatDeps) {
         signal: timers.signal,
         timers,
         emit: (event: TurnEvent) => {
-          if (event.type === "turn-start") taskId = event.taskId;
+          if (event.type === "turn-start") {
+            taskId = event.taskId;
+            running.set(taskId, { conversationId, timers });
+          }
           if (!taskId) return;
           const numbered = hub.publish(taskId, conversationId, event);
           relay?.publish({ taskId, conversationId }, numbered, isFinalEvent(event));
@@ -149,6 +154,7 @@ export function createChatService(input: ChatDeps) {
       } finally {
         timers.dispose();
         if (taskId) {
+          running.delete(taskId);
           // A turn that ended without a final event (its caller gave up) stops its followers too.
           if (!hub.isFinished(taskId)) relay?.endTurn({ taskId, conversationId });
           hub.close(taskId);
@@ -182,6 +188,22 @@ export function createChatService(input: ChatDeps) {
         ? hub.events(turn.taskId, afterEventId, signal)
         : (relay!.events(turn.taskId, afterEventId, signal) as AsyncGenerator<NumberedTurnEvent>);
       return { taskId: turn.taskId, events };
+    },
+
+    /**
+     * Stops the conversation's running answers in this process (the person pressed stop); each ends
+     * `failed` with reason `cancelled`, like a closed connection. The owner (or an organisation
+     * admin) may stop; anyone else gets what loading the conversation gives them.
+     */
+    async stop(ctx: ServiceContext, conversationId: string): Promise<{ stopped: string[] }> {
+      await loadConversation(deps.repositories, ctx, conversationId, "write");
+      const stopped: string[] = [];
+      for (const [taskId, turn] of running) {
+        if (turn.conversationId !== conversationId) continue;
+        turn.timers.stop();
+        stopped.push(taskId);
+      }
+      return { stopped };
     },
 
     /** Task, tool calls, run and retrieval hits of one turn, by run id or task id. */

@@ -39,6 +39,11 @@ export class TurnSignal {
     return this.controller.signal;
   }
 
+  /** Stops the turn on request (the person pressed stop); recorded as cancelled. */
+  stop(): void {
+    this.abort(new TurnAbort("cancelled", "The answer was stopped"));
+  }
+
   /** Starts (or restarts) the time limit of one model step. */
   startStep(): void {
     this.endStep();

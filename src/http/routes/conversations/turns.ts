@@ -9,7 +9,16 @@ import { runSummary } from "../runs/schemas.js";
 
 const tags = ["chat"];
 
-const sendBody = z.object({ text: z.string().trim().min(1).max(32_000) });
+const sendBody = z.object({
+  text: z.string().trim().min(1).max(32_000),
+  continueOnDisconnect: z
+    .boolean()
+    .optional()
+    .describe(
+      "Keep answering when the connection closes (a reloaded page resumes with GET /conversations/{id}/stream; " +
+        "POST /conversations/{id}/stop stops it). By default a closed connection stops the answer.",
+    ),
+});
 
 const citation = z.object({
   label: z.number().int(),
@@ -74,7 +83,7 @@ export const turnRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const ctx = contextOf(request);
       const controller = new AbortController();
-      abortOnDisconnect(reply, controller);
+      if (!request.body.continueOnDisconnect) abortOnDisconnect(reply, controller);
       let sse: SseWriter | undefined;
       let currentTask: string | undefined;
       const streaming = wantsEventStream(request);
@@ -91,10 +100,15 @@ export const turnRoutes: FastifyPluginAsyncZod = async (app) => {
             });
           }
         : undefined;
-      const outcome = await chat().sendMessage(ctx, request.params.id, request.body, {
-        signal: controller.signal,
-        onEvent,
-      });
+      const outcome = await chat().sendMessage(
+        ctx,
+        request.params.id,
+        { text: request.body.text },
+        {
+          signal: controller.signal,
+          onEvent,
+        },
+      );
       if (sse) {
         sse.end();
         return reply;
@@ -160,6 +174,23 @@ export const turnRoutes: FastifyPluginAsyncZod = async (app) => {
       sse.end();
       return reply;
     },
+  );
+
+  app.post(
+    "/conversations/:id/stop",
+    {
+      config: { permission: "chat:use", resource: "conversation" },
+      schema: {
+        tags,
+        summary: "Stop the answer the conversation's assistant is writing",
+        description:
+          "The answer ends as cancelled (its stream sends `error`). Reaches answers running in the process " +
+          "that receives the request; `stopped` lists the tasks it stopped (empty when none was running).",
+        params: idParams,
+        response: { 200: z.object({ stopped: z.array(z.uuid()) }), ...authErrors },
+      },
+    },
+    async (request) => chat().stop(contextOf(request), request.params.id),
   );
 
   app.get(

@@ -33,6 +33,15 @@ const tableBody = z
   })
   .refine((b) => (b.csv === undefined) !== (b.rows === undefined), "send either rows (with columns) or csv");
 
+const chunkSchema = z.object({
+  id: z.uuid(),
+  ordinal: z.number().int(),
+  content: z.string(),
+  tokenCount: z.number().int(),
+  syntheticQuestions: z.array(z.string()),
+  metadata: z.record(z.string(), z.unknown()).describe("Where the chunk sits: heading path, page, rows…"),
+});
+
 const listQuery = pageQuery.extend({
   status: z.enum(["pending", "processing", "ready", "failed"]).optional(),
 });
@@ -170,6 +179,21 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => service().get(contextOf(request), request.params.id),
+  );
+
+  app.get(
+    "/documents/:id/chunks",
+    {
+      config: { permission: "kb:read", resource: "document" },
+      schema: {
+        tags,
+        summary: "A document's chunks in reading order, with their synthetic questions",
+        params: idParams,
+        querystring: pageQuery,
+        response: { 200: pageOf(chunkSchema), ...authErrors },
+      },
+    },
+    async (request) => service().chunks(contextOf(request), request.params.id, request.query),
   );
 
   app.post(

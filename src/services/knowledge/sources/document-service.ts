@@ -72,6 +72,12 @@ export function createDocumentService(deps: DocumentDeps) {
       return toDocumentView(await load(ctx, id));
     },
 
+    /** The document's chunks in reading order (what retrieval finds and answers cite). */
+    async chunks(ctx: ServiceContext, id: string, page: PageQuery) {
+      const doc = await load(ctx, id);
+      return r.chunks.pageOfDocument(doc.id, page, ctx.db);
+    },
+
     /** Runs the pipeline again (a new revision); unchanged content ends as "ready" with no new chunks. */
     async reingest(ctx: ServiceContext, id: string): Promise<DocumentView> {
       const doc = await load(ctx, id, true);
