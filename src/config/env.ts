@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { type LlmConfig, llmConfig, llmEnvShape, llmProblems } from "./llm-env.js";
 import { type LockoutConfig, lockoutConfig, lockoutEnvShape } from "./lockout-env.js";
@@ -80,6 +81,7 @@ export const envSchema = z.object({
   ALLOW_SIGNUP: z.preprocess(emptyToUndefined, z.enum(["true", "false", "1", "0"]).optional()),
   SEED_DEMO: z.preprocess(emptyToUndefined, z.enum(["true", "false", "1", "0"]).optional()),
   DEMO_PASSWORD: z.preprocess(emptyToUndefined, z.string().min(8).optional()),
+  WEB_DIST_DIR: z.preprocess(emptyToUndefined, z.string().optional()),
   EMBEDDING_PROVIDER: z.preprocess(emptyToUndefined, z.enum(["hash", "openai", "local"]).default("hash")),
   EMBEDDING_MODEL: z.preprocess(emptyToUndefined, z.string().optional()),
   EMBEDDING_BASE_URL: optionalUrl(["http", "https"]),
@@ -110,6 +112,10 @@ export const envSchema = z.object({
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+/** web/dist beside src/ in this package (where `npm run build:web` writes). */
+const PACKAGED_WEB_DIST = fileURLToPath(new URL("../../web/dist", import.meta.url));
+
 export type { LlmConfig, ModelPrice } from "./llm-env.js";
 
 export interface Config {
@@ -145,6 +151,8 @@ export interface Config {
     };
   };
   publicUrl: string;
+  /** The built web application served at / (web/dist of the package unless WEB_DIST_DIR says). */
+  web: { distDir: string };
   mail: { smtpUrl: string | undefined; from: string };
   dataDir: string;
   /** Which embedder the composition root builds (providers/embeddings); `hash` needs nothing. */
@@ -307,6 +315,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       },
     },
     publicUrl: env.PUBLIC_URL ?? `http://localhost:${env.PORT}`,
+    web: { distDir: env.WEB_DIST_DIR ? resolve(env.WEB_DIST_DIR) : PACKAGED_WEB_DIST },
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM },
     dataDir: resolve(env.ATRIUM_DATA_DIR),
     embedding: {

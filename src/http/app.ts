@@ -40,6 +40,7 @@ import { usageRoutes } from "./routes/usage/index.js";
 import { userRoutes } from "./routes/users/index.js";
 import { webSourceRoutes } from "./routes/web-sources/index.js";
 import { SECURITY_HEADERS } from "./security-headers.js";
+import { registerWebApp } from "./web-app.js";
 
 export const BODY_LIMIT_BYTES = 1_048_576;
 
@@ -75,7 +76,9 @@ export async function buildApp(container: Container) {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(responseSerializerCompiler);
   app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler(notFoundHandler);
+  // Page navigations to paths no route answers get the web application (registered below).
+  let webPage: ReturnType<typeof registerWebApp> = () => undefined;
+  app.setNotFoundHandler((request, reply) => webPage(request, reply) ?? notFoundHandler(request, reply));
   registerJsonParser(app);
   app.decorate("container", container);
   const routeTable: RouteEntry[] = [];
@@ -150,6 +153,10 @@ export async function buildApp(container: Container) {
   await app.register(runRoutes);
   await app.register(openaiRoutes);
   await app.register(toolRoutes);
+  webPage = registerWebApp(
+    (path, handler) => app.get(path, { config: { auth: "public" }, schema: { hide: true } }, handler),
+    container.config.web.distDir,
+  );
   return app;
 }
 

@@ -1,0 +1,57 @@
+import type { Citation, Message } from "../../api/types";
+import { Feedback } from "./Feedback";
+import { AnswerMarkdown } from "./Markdown";
+import { stepsOfParts, ToolSteps } from "./ToolSteps";
+
+/** One stored message: the question as typed (text, never HTML), or the reply with its sources. */
+export function MessageItem({
+  conversationId,
+  message,
+  onCite,
+}: {
+  conversationId: string;
+  message: Message;
+  onCite: (citation: Citation) => void;
+}) {
+  if (message.role === "user") {
+    return (
+      <article className="message message-user" aria-label="You">
+        <p className="message-text">{message.content}</p>
+      </article>
+    );
+  }
+  const failed = typeof message.metadata.error === "string";
+  const citations = (message.sources ?? []) as Citation[];
+  return (
+    <article className={`message message-assistant${failed ? " message-failed" : ""}`} aria-label="Assistant">
+      <ToolSteps steps={stepsOfParts(message.parts)} />
+      {message.heldForApproval ? (
+        <p className="muted">This reply is waiting for review.</p>
+      ) : (
+        <AnswerMarkdown text={message.content} citations={citations} onCite={onCite} />
+      )}
+      {citations.length > 0 && <Sources citations={citations} onCite={onCite} />}
+      {!failed && !message.heldForApproval && <Feedback conversationId={conversationId} message={message} />}
+    </article>
+  );
+}
+
+export function Sources({ citations, onCite }: { citations: Citation[]; onCite: (c: Citation) => void }) {
+  return (
+    <div className="sources">
+      <span className="muted">Sources</span>
+      <ul>
+        {citations.map((c) => (
+          <li key={c.label}>
+            <button type="button" className="source-link" onClick={() => onCite(c)}>
+              <span className="citation-chip" aria-hidden>
+                {c.label}
+              </span>
+              {c.title}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

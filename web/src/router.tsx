@@ -1,0 +1,140 @@
+import type { QueryClient } from "@tanstack/react-query";
+import {
+  createRootRouteWithContext,
+  createRoute,
+  createRouter,
+  lazyRouteComponent,
+  Outlet,
+  redirect,
+} from "@tanstack/react-router";
+import { session } from "./api/session";
+import { ChatHome } from "./pages/chat/ChatHome";
+import { ConversationPage } from "./pages/chat/ConversationPage";
+import { NotFoundPage } from "./pages/NotFoundPage";
+import { AcceptInvitationPage } from "./pages/sign-in/AcceptInvitationPage";
+import { ForgotPasswordPage } from "./pages/sign-in/ForgotPasswordPage";
+import { ResetPasswordPage } from "./pages/sign-in/ResetPasswordPage";
+import { SignInPage } from "./pages/sign-in/SignInPage";
+import { AppShell } from "./shell/AppShell";
+import { Notices } from "./ui/notices";
+
+/**
+ * The pages of the application (their paths are listed in app-paths.ts, which the server's tests
+ * check against the API's routes). Pages outside chat are code-split with lazyRouteComponent, so the
+ * chat route's first load stays within its budget (scripts/web-bundle-size.ts).
+ */
+const optionalString = (value: unknown) => (typeof value === "string" && value ? value : undefined);
+
+const rootRoute = createRootRouteWithContext<{ queryClient: QueryClient }>()({
+  component: () => (
+    <>
+      <Outlet />
+      <Notices />
+    </>
+  ),
+  notFoundComponent: NotFoundPage,
+});
+
+const signInRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/sign-in",
+  validateSearch: (
+    search: Record<string, unknown>,
+  ): { redirect?: string; error?: string; expired?: boolean } => ({
+    ...(optionalString(search.redirect) ? { redirect: optionalString(search.redirect) } : {}),
+    ...(optionalString(search.error) ? { error: optionalString(search.error) } : {}),
+    ...(search.expired === true || search.expired === "true" ? { expired: true } : {}),
+  }),
+  component: SignInPage,
+});
+
+const tokenSearch = (search: Record<string, unknown>) => ({ token: optionalString(search.token) ?? "" });
+
+const forgotRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/forgot-password",
+  component: ForgotPasswordPage,
+});
+
+const resetRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/reset-password",
+  validateSearch: tokenSearch,
+  component: ResetPasswordPage,
+});
+
+const acceptRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/accept-invitation",
+  validateSearch: tokenSearch,
+  component: AcceptInvitationPage,
+});
+
+/** Everything behind sign-in: restores the session from its cookie, or goes to sign in and back. */
+const appRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  id: "app",
+  beforeLoad: async ({ location }) => {
+    if (!(await session.ensure())) {
+      throw redirect({ to: "/sign-in", search: { redirect: location.href } });
+    }
+  },
+  component: AppShell,
+});
+
+const indexRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/",
+  beforeLoad: () => {
+    throw redirect({ to: "/chat" });
+  },
+});
+
+const chatRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/chat",
+  validateSearch: (search: Record<string, unknown>): { new?: boolean } =>
+    search.new === true || search.new === "true" ? { new: true } : {},
+  component: ChatHome,
+});
+
+const conversationRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/chat/$conversationId",
+  component: ConversationPage,
+});
+
+const adminRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/admin",
+  component: lazyRouteComponent(() => import("./pages/admin/AdminPage"), "AdminPage"),
+});
+
+const peopleRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/admin/people",
+  component: lazyRouteComponent(() => import("./pages/admin/PeoplePage"), "PeoplePage"),
+});
+
+const routeTree = rootRoute.addChildren([
+  signInRoute,
+  forgotRoute,
+  resetRoute,
+  acceptRoute,
+  appRoute.addChildren([indexRoute, chatRoute, conversationRoute, adminRoute, peopleRoute]),
+]);
+
+export function createAppRouter(queryClient: QueryClient) {
+  return createRouter({
+    routeTree,
+    context: { queryClient },
+    defaultPreload: "intent",
+    scrollRestoration: true,
+  });
+}
+
+declare module "@tanstack/react-router" {
+  interface Register {
+    router: ReturnType<typeof createAppRouter>;
+  }
+}
