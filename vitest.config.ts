@@ -23,6 +23,20 @@ export default defineConfig({
             },
           ]
         : []),
+      {
+        // Journeys in a real browser against a real `npm start` (test/web/support/global-setup.ts). One
+        // server and one file at a time: the machine has two cores.
+        test: {
+          name: "web",
+          include: ["test/web/**/*.test.ts"],
+          globalSetup: ["test/web/support/global-setup.ts"],
+          fileParallelism: false,
+          testTimeout: 90_000,
+          hookTimeout: 300_000,
+          // A page waits on a real server and model: poll longer than Vitest's default second.
+          expect: { poll: { timeout: 20_000, interval: 100 } },
+        },
+      },
     ],
   },
 });

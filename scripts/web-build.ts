@@ -55,7 +55,10 @@ export function buildWeb(options: { ifStale: boolean }): boolean {
   const vite = join(vitePackage, "..", "bin", "vite.js");
   console.error("Building the web application (web/dist)…");
   const started = Date.now();
-  const result = spawnSync(process.execPath, [vite, "build", "--logLevel", "warn"], { cwd: web, stdio: "inherit" });
+  const result = spawnSync(process.execPath, [vite, "build", "--logLevel", "warn"], {
+    cwd: web,
+    stdio: "inherit",
+  });
   if (result.status !== 0) throw new Error(`vite build failed (exit ${result.status ?? result.signal})`);
   writeFileSync(stampFile, `${JSON.stringify({ fingerprint, builtAt: new Date().toISOString() })}\n`);
   console.error(`Built the web application in ${((Date.now() - started) / 1000).toFixed(1)} s`);

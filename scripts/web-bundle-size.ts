@@ -28,7 +28,9 @@ for (const script of scripts) {
   console.log(`  ${script}  ${kb(size)} gzip`);
 }
 const css = styles.reduce((sum, s) => sum + gz(s), 0);
-console.log(`web bundle: chat route initial JS ${kb(total)} gzip (budget ${kb(BUDGET_BYTES)}), CSS ${kb(css)} gzip`);
+console.log(
+  `web bundle: chat route initial JS ${kb(total)} gzip (budget ${kb(BUDGET_BYTES)}), CSS ${kb(css)} gzip`,
+);
 if (total > BUDGET_BYTES) {
   console.error(`web bundle: over budget by ${kb(total - BUDGET_BYTES)}`);
   process.exit(1);

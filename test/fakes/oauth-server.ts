@@ -88,6 +88,12 @@ export class FakeOAuthServer {
     return code;
   }
 
+  /**
+   * The account a browser "consents" as on the authorize pages (GET …/authorize redirects straight
+   * back with a code), for browser journeys; without it, tests mint codes with `grant()`.
+   */
+  consentAs: { github?: GithubAccount; google?: GoogleAccount } = {};
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -100,6 +106,13 @@ export class FakeOAuthServer {
     };
 
     const route = `${req.method} ${url.pathname}`;
+    const consent =
+      route === "GET /github/login/oauth/authorize"
+        ? "github"
+        : route === "GET /google/o/oauth2/v2/auth"
+          ? "google"
+          : undefined;
+    if (consent) return this.consent(consent, url, res);
     if (route === "POST /github/login/oauth/access_token") return this.token("github", body, req, res, send);
     if (route === "POST /google/token") return this.token("google", body, req, res, send);
 
@@ -117,6 +130,22 @@ export class FakeOAuthServer {
       return send(200, grant.account);
     }
     send(404, { message: "Not Found" });
+  }
+
+  private consent(provider: "github" | "google", url: URL, res: ServerResponse): void {
+    const account = this.consentAs[provider];
+    const redirectUri = url.searchParams.get("redirect_uri") ?? "";
+    if (!account || url.searchParams.get("client_id") !== this.clients[provider].id || !redirectUri) {
+      res.writeHead(400, { "content-type": "text/plain" });
+      res.end("no consent configured");
+      return;
+    }
+    const code = this.grant(provider as "github", redirectUri, account as GithubAccount);
+    const back = new URL(redirectUri);
+    back.searchParams.set("code", code);
+    back.searchParams.set("state", url.searchParams.get("state") ?? "");
+    res.writeHead(302, { location: back.toString() });
+    res.end();
   }
 
   private bearer(req: IncomingMessage): Grant | undefined {

@@ -198,7 +198,12 @@ async function answer(
  * at `baseUrl`.
  */
 export async function startFakeOpenAIChatServer(
-  options: { models?: string[]; fallback?: ChatScriptStep } = {},
+  options: {
+    models?: string[];
+    fallback?: ChatScriptStep;
+    /** Picks the step from the request itself instead of the script (tests running in any order). */
+    chooseStep?: (request: RecordedChatRequest) => ChatScriptStep;
+  } = {},
 ): Promise<FakeOpenAIChatServer> {
   let steps: ChatScriptStep[] = [];
   const requests: RecordedChatRequest[] = [];
@@ -221,7 +226,7 @@ export async function startFakeOpenAIChatServer(
     }
     const request = record(req, await readJson(req));
     requests.push(request);
-    await answer(res, steps.shift() ?? fallback, request);
+    await answer(res, options.chooseStep?.(request) ?? steps.shift() ?? fallback, request);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;

@@ -81,7 +81,11 @@ describe("serving the web application", () => {
   });
 
   it("keeps the API's JSON answers: unknown API paths, non-HTML clients, API routes under a browser", async () => {
-    const unknown = await t.app.inject({ method: "GET", url: "/no-such-thing", headers: { accept: "application/json" } });
+    const unknown = await t.app.inject({
+      method: "GET",
+      url: "/no-such-thing",
+      headers: { accept: "application/json" },
+    });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().error.code).toBe("NOT_FOUND");
     const curl = await t.app.inject({ method: "GET", url: "/no-such-thing", headers: { accept: "*/*" } });
@@ -95,7 +99,9 @@ describe("serving the web application", () => {
     const health = await t.app.inject({ method: "GET", url: "/health", headers: HTML });
     expect(health.json().status).toBe("ok");
     const page = await t.app.inject({ method: "GET", url: "/some/deep/page", headers: HTML });
-    expect(page.headers["content-type"], "an unknown page is the app's to answer").toBe("text/html; charset=utf-8");
+    expect(page.headers["content-type"], "an unknown page is the app's to answer").toBe(
+      "text/html; charset=utf-8",
+    );
   });
 });
 

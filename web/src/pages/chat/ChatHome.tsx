@@ -1,7 +1,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { getRouteApi, Link, useNavigate } from "@tanstack/react-router";
 import { ArrowLeft } from "lucide-react";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import {
   Button as AriaButton,
   Label,
@@ -25,15 +25,13 @@ const route = getRouteApi("/app/chat");
 export function ChatHome() {
   const canChat = useCan("chat:use");
   const agents = useChatAgents();
-  const [agentId, setAgentId] = useState<string | null>(null);
+  const [picked, setAgentId] = useState<string | null>(null);
+  // The first assistant until the person picks one (derived, so nothing "changes" on load).
+  const agentId = picked ?? agents.data?.[0]?.id ?? null;
   const create = useCreateConversation();
   const navigate = useNavigate();
   const client = useQueryClient();
   const { new: fresh } = route.useSearch();
-
-  useEffect(() => {
-    if (!agentId && agents.data?.[0]) setAgentId(agents.data[0].id);
-  }, [agentId, agents.data]);
 
   const send = async (text: string) => {
     if (!agentId) return;
