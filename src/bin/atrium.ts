@@ -25,13 +25,14 @@ async function withContainer<T>(work: (container: Container) => Promise<T>, opti
 }
 
 /** Shown once, on the terminal only (never in the structured log), when the demo is created. */
-function printDemoBanner(seeded: SeedResult): void {
+function printDemoBanner(seeded: SeedResult, webUrl: string): void {
   console.log(
     [
       "",
       `  Demo organisation "${seeded.orgSlug}" created.`,
       `  Sign in as ${seeded.adminEmail} with password: ${seeded.password}`,
       "  (set DEMO_PASSWORD to choose it; other demo users share it)",
+      `  Open ${webUrl} and sign in as employee@demo.atrium.local to chat with the HR Assistant.`,
       `  Assistants: ${DEMO_CONTENT.map((c) => c.agent.name).join(", ")} (${seeded.content.documentsAdded} documents queued for ingestion)`,
       '  Try: npx atrium ask "How many days of annual leave do I get?"',
       "",
@@ -48,7 +49,7 @@ async function serve(options: { migrateAndSeed: boolean }): Promise<void> {
   const { logger } = container;
   if (options.migrateAndSeed && config.seedDemo) {
     const seeded = await container.services.seed.seedDemoIfEmpty();
-    if (seeded) printDemoBanner(seeded);
+    if (seeded) printDemoBanner(seeded, `http://${config.http.host}:${config.http.port}/`);
   }
   const app = await buildApp(container);
   const address = await app.listen({ host: config.http.host, port: config.http.port });
@@ -120,7 +121,8 @@ program
       async (container) => {
         const seeded = await container.services.seed.seedDemoIfEmpty();
         if (seeded) {
-          printDemoBanner(seeded);
+          const { host, port } = container.config.http;
+          printDemoBanner(seeded, `http://${host}:${port}/ (after npm start)`);
           return;
         }
         // An existing demo organisation gets whatever demo content it lacks; other data is left alone.

@@ -1,22 +1,9 @@
 import AxeBuilder from "@axe-core/playwright";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, expect, inject } from "vitest";
+import { CHROMIUM, CHROMIUM_ARGS, DESKTOP } from "./browser-config.js";
 
-/** Debian's chromium (browsers cannot be downloaded here), flags for a closed network and no GPU. */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-export const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
-export const PHONE = { width: 390, height: 844 };
-export const DESKTOP = { width: 1280, height: 800 };
+export { CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE } from "./browser-config.js";
 
 export const web = () => inject("web");
 
