@@ -103,7 +103,7 @@ describe("journey: signing in and out", () => {
       })
       .toMatch(/^\/reset-password\?token=/);
     await page.goto(mailedLink(email, "/reset-password"));
-    await page.getByLabel("New password").fill("the-second-password");
+    await page.getByLabel("New password", { exact: true }).fill("the-second-password");
     await page.getByLabel("Repeat the new password").fill("the-second-password");
     await page.getByRole("button", { name: "Change password" }).click();
     await expect

@@ -7,8 +7,10 @@ import { type FakeOpenAIChatServer, startFakeOpenAIChatServer } from "../../fake
  * The demo assistants keep the offline extractive model.
  */
 export const QUESTIONS = {
-  /** A long answer streamed slowly: time to watch tokens arrive, stop it, or reload mid-answer. */
+  /** A long answer streamed slowly: time to watch tokens arrive or reload mid-answer. */
   slow: "Please answer slowly",
+  /** The same answer four times slower: time to press stop on a busy machine. */
+  verySlow: "Please answer very slowly",
   /** Calls the current_datetime tool first, then answers. */
   tool: "Which day is it? Use a tool",
   /** Answers with HTML and a script a browser must never run. */
@@ -29,10 +31,9 @@ function lastUserText(messages: { role: string; content: unknown }[]): string {
 export function stepFor(messages: { role: string; content: unknown }[]): ChatScriptStep {
   const question = lastUserText(messages);
   const afterTool = messages.at(-1)?.role === "tool";
-  if (question.includes(QUESTIONS.slow)) {
-    const words = Array.from({ length: SLOW_WORDS }, (_, i) => `word${i + 1}`).join(" ");
-    return { text: words, delayMs: 60 };
-  }
+  const words = Array.from({ length: SLOW_WORDS }, (_, i) => `word${i + 1}`).join(" ");
+  if (question.includes(QUESTIONS.verySlow)) return { text: words, delayMs: 250 };
+  if (question.includes(QUESTIONS.slow)) return { text: words, delayMs: 60 };
   if (question.includes(QUESTIONS.tool)) {
     return afterTool
       ? { text: "The tool says what day it is.", delayMs: 20 }

@@ -14,7 +14,7 @@ const params = z.object({ provider: z.enum(["github", "google"]) });
 const returnPath = z
   .string()
   .max(512)
-  .regex(/^\/(?![/\\])[^\\\s]*$/, "must be a path on this server, like /chat");
+  .regex(/^\/(?:[^/\\\s][^\\\s]*)?$/, "must be a path on this server, like /chat");
 
 const startQuery = z.object({
   organization: z.string().min(1).max(64).optional(),
