@@ -1,7 +1,7 @@
 /**
  * The chat route's initial JavaScript, gzipped: the entry script of web/dist/index.html and every
  * module it preloads (pages behind lazy routes are not counted: they load when opened). Prints the
- * figures and fails over the budget (docs/adr/0004-web-application-stack.md). Builds first if stale.
+ * figures and fails over the budget (docs/adr/0005-web-application-stack.md). Builds first if stale.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";

@@ -6,7 +6,7 @@ import { clearCookie, readCookie, setCookie } from "./cookies.js";
  * The web application's refresh token lives in this HttpOnly cookie, never in JavaScript: a script
  * injected into the page cannot read it, only use it while the page is open. Its path limits it to
  * the session routes (no other request carries it), and SameSite=Strict keeps other sites from
- * making the browser send it. See docs/adr/0004-web-application-stack.md.
+ * making the browser send it. See docs/adr/0005-web-application-stack.md.
  */
 export const REFRESH_COOKIE = "atrium_refresh";
 const options = { path: "/auth/session", sameSite: "Strict" as const };
