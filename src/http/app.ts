@@ -154,7 +154,8 @@ export async function buildApp(container: Container) {
   await app.register(openaiRoutes);
   await app.register(toolRoutes);
   webPage = registerWebApp(
-    (path, handler) => app.get(path, { config: { auth: "public" }, schema: { hide: true } }, handler),
+    (path, handler) =>
+      app.get(path, { config: { auth: "public", webAsset: true }, schema: { hide: true } }, handler),
     container.config.web.distDir,
   );
   return app;

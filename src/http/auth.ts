@@ -24,6 +24,8 @@ declare module "fastify" {
      * it to aim requests at another department's and another organisation's resource.
      */
     resource?: string;
+    /** A file of the web application's build (index.html or a hashed asset): public, static, hidden. */
+    webAsset?: boolean;
   }
   interface FastifyRequest {
     principal?: Principal;

@@ -1,4 +1,6 @@
-import { readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildApp, type RouteEntry } from "../../src/http/app.js";
 import { createTestContainer, destroyTestContainer } from "../setup/container.js";
@@ -24,17 +26,36 @@ const PUBLIC_ROUTES: Record<string, string> = {
   "GET /auth/oauth/:provider/start": "starts an OAuth sign-in with a provider the operator configured",
   "GET /auth/oauth/:provider/callback": "the provider's redirect back; state and code are the credential",
   "POST /invitations/accept": "a new member sets a password; the invitation token is the credential",
+  "GET /auth/providers": "which sign-in buttons the sign-in page shows; names of configured providers only",
+  "POST /auth/session": "email and password sign-in of the web application (rate-limited, cookie session)",
+  "POST /auth/session/refresh":
+    "trades the HttpOnly session cookie for an access token; the cookie is the credential",
+  "DELETE /auth/session":
+    "signs the browser out: revokes the cookie's session (if any) and clears the cookie",
 };
+
+/**
+ * Public routes whose credential travels in a cookie rather than the body: without it they answer 401
+ * (that is their contract, the browser then shows the sign-in page), never anything else's data.
+ */
+const COOKIE_CREDENTIAL_ROUTES = new Set(["POST /auth/session/refresh"]);
 
 /** The CORS preflight route of @fastify/cors: no credentials by the browser's design, no data. */
 const CORS_PREFLIGHT = "OPTIONS *";
 
-const context = await createTestContainer();
+// A small web build, so the web application's routes are in the table whether or not web/dist exists.
+const webDist = mkdtempSync(join(tmpdir(), "atrium-web-build-"));
+mkdirSync(join(webDist, "assets"));
+writeFileSync(join(webDist, "index.html"), "<!doctype html><title>Atrium</title>");
+writeFileSync(join(webDist, "assets", "index-abc123.js"), "console.log(1)");
+writeFileSync(join(webDist, "favicon.svg"), "<svg/>");
+const context = await createTestContainer({ env: { WEB_DIST_DIR: webDist } });
 const app = await buildApp(context.container);
 await app.ready();
 afterAll(async () => {
   await app.close();
   await destroyTestContainer(context);
+  rmSync(webDist, { recursive: true, force: true });
 });
 
 const attacked = new Set(matrixRoutes(app.routeTable).map(keyOf));
@@ -50,6 +71,9 @@ describe("every route is attacked by the isolation matrix or is public on purpos
 
   it("reads a route table with both kinds of route in it", () => {
     expect(attacked.has("GET /departments/:id")).toBe(true);
+    expect(
+      app.routeTable.some((route) => route.url === "/assets/index-abc123.js" && route.config.webAsset),
+    ).toBe(true);
     expect(attacked.has("POST /auth/login")).toBe(false);
     expect(app.routeTable.length).toBeGreaterThan(100);
   });
@@ -68,6 +92,14 @@ describe("every route is attacked by the isolation matrix or is public on purpos
       if (key === CORS_PREFLIGHT) {
         // Browsers send preflights without credentials; @fastify/cors answers them with headers only.
         expect(route.hasBody).toBe(false);
+        return;
+      }
+      if (route.config.webAsset) {
+        // The web application's build: the same static files for everyone, no data, no input.
+        expect(route.method).toBe("GET");
+        expect(route.hidden).toBe(true);
+        expect(route.hasBody).toBe(false);
+        expect(isPublic(route)).toBe(true);
         return;
       }
       if (isDocsRoute(route)) {
@@ -105,7 +137,8 @@ describe("every route is attacked by the isolation matrix or is public on purpos
         url,
         ...(route.hasBody ? { payload: {} } : {}),
       });
-      expect(res.statusCode, `${keyOf(route)} answered ${res.statusCode}`).not.toBe(401);
+      if (COOKIE_CREDENTIAL_ROUTES.has(keyOf(route))) expect(res.statusCode).toBe(401);
+      else expect(res.statusCode, `${keyOf(route)} answered ${res.statusCode}`).not.toBe(401);
       expect(res.statusCode).toBeLessThan(500);
     }
   });

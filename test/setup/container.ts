@@ -24,6 +24,9 @@ export function testConfig(env: Record<string, string> = {}) {
     AUTH_SECRET: "test-secret-that-is-long-enough-0123456789",
     // Anything a test writes to disk (mail outbox, files) stays out of the working tree.
     ATRIUM_DATA_DIR: testDataDir,
+    // The web build appears part-way through a run (the web project builds it): app tests see none
+    // unless they make their own, so their route table does not depend on timing.
+    WEB_DIST_DIR: join(testDataDir, "no-web-build"),
     ...env,
   });
 }
