@@ -160,7 +160,9 @@ export function registerWebApp(
     }
     return send(request, reply, index, true);
   };
-  get("/", page);
+  // Without a build, "/" is not a route: a page navigation gets the how-to-build page through the
+  // not-found fallback, and anything else the API's JSON not-found envelope.
+  if (index) get("/", page);
   for (const [urlPath, asset] of files ?? []) {
     if (urlPath === "/index.html") continue;
     get(urlPath, (request, reply) => send(request, reply, asset, false));

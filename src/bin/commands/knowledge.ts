@@ -1,5 +1,5 @@
 import { readdir, readFile, stat } from "node:fs/promises";
-import { extname, join, relative, resolve } from "node:path";
+import { basename, dirname, extname, join, relative, resolve } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
 import type { Container } from "../../app/container.js";
@@ -178,7 +178,8 @@ export function registerKnowledgeCommands(program: Command, withContainer: WithC
           const ids: string[] = [];
           for (const file of files) {
             const added = await documents.upload(ctx, kb.id, {
-              filename: file.name,
+              filename: basename(file.name),
+              folder: dirname(file.name),
               data: await readFile(file.path),
             });
             ids.push(added.document.id);

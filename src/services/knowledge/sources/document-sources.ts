@@ -44,8 +44,22 @@ export function uploadedFileName(raw: string): string {
   return clean === "" || clean === "." || clean === ".." ? "upload" : clean;
 }
 
+/** A folder path made of clean segments (no control characters, no "." or ".."), or "" for none. */
+function cleanFolder(raw: string | undefined): string {
+  return (raw ?? "")
+    .split(/[/\\]/)
+    .map((segment) => segment.replace(/[\p{Cc}\p{Cf}]/gu, "").trim())
+    .filter((segment) => segment !== "" && segment !== "." && segment !== "..")
+    .join("/");
+}
+
 export interface UploadInput {
   filename: string;
+  /**
+   * Where the file sat inside a folder the operator ingests (the CLI sets it; HTTP uploads never do),
+   * kept in the title so files of the same name in different folders stay apart.
+   */
+  folder?: string | undefined;
   mimeType?: string | undefined;
   data: Buffer;
 }
@@ -139,6 +153,7 @@ export function createDocumentSources(deps: DocumentDeps) {
   return {
     async upload(ctx: ServiceContext, knowledgeBaseId: string, input: UploadInput): Promise<Created> {
       const filename = uploadedFileName(input.filename);
+      const folder = cleanFolder(input.folder);
       const extension = extname(filename).toLowerCase();
       const type = UPLOAD_TYPES[extension];
       if (!type) {
@@ -160,7 +175,7 @@ export function createDocumentSources(deps: DocumentDeps) {
         ctx,
         knowledgeBaseId,
         {
-          title: filename,
+          title: folder ? `${folder}/${filename}` : filename,
           type,
           sourceKind: "file",
           mimeType: input.mimeType ?? null,
