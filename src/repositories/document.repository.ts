@@ -2,7 +2,7 @@ import { and, eq, type SQL, sql } from "drizzle-orm";
 import type { DatabaseHandle, Queryable } from "../db/client.js";
 import { copyRows, vectorLiteral } from "../db/copy.js";
 import { guarded } from "../db/errors.js";
-import { chunkQuestions, chunks, documents } from "../db/schema/index.js";
+import { chunkQuestions, chunks, documents, type IngestProgress } from "../db/schema/index.js";
 import { transactionClient } from "../db/tx-client.js";
 import { newId } from "../lib/ids.js";
 import type { Page, PageQuery } from "../lib/pagination.js";
@@ -67,11 +67,7 @@ export class DocumentRepository extends TableRepository<typeof documents> {
   }
 
   findBySourceHash(knowledgeBaseId: string, sourceHash: string, tx?: Queryable) {
-    return this.findInKnowledgeBase(
-      knowledgeBaseId,
-      sql`${documents.metadata} ->> 'sourceHash' = ${sourceHash}`,
-      tx,
-    );
+    return this.findInKnowledgeBase(knowledgeBaseId, eq(documents.sourceHash, sourceHash), tx);
   }
 
   findFileByTitle(knowledgeBaseId: string, title: string, tx?: Queryable) {
@@ -118,16 +114,10 @@ export class DocumentRepository extends TableRepository<typeof documents> {
     return rows[0];
   }
 
-  /** Merges keys into `metadata` without reading it first (progress updates from the pipeline). */
-  async mergeMetadata(id: string, patch: Record<string, unknown>, tx?: Queryable): Promise<void> {
+  /** Records where the pipeline is, without reading the row first. */
+  async setProgress(id: string, progress: IngestProgress, tx?: Queryable): Promise<void> {
     await guarded(() =>
-      this.q(tx)
-        .update(documents)
-        .set({
-          metadata: sql`${documents.metadata} || ${JSON.stringify(patch)}::jsonb`,
-          updatedAt: new Date(),
-        })
-        .where(eq(documents.id, id)),
+      this.q(tx).update(documents).set({ progress, updatedAt: new Date() }).where(eq(documents.id, id)),
     );
   }
 

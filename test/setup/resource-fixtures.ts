@@ -81,7 +81,7 @@ async function knowledgeIn(world: IsolationWorld, scope: ResourceScope, kind: "h
     sourceKind: "freeform",
     status: "ready",
     content: `Matrix handbook ${title}`,
-    metadata: { revision: 1 },
+    revision: 1,
   });
   const content = `Matrix handbook chunk ${marker(kind, "chunk")} about leave and expenses.`;
   await world.repos.chunks.create({

@@ -92,6 +92,8 @@ export interface IngestProgress {
   done?: number;
   total?: number;
   attempt?: number;
+  /** When the stage was reached (ISO time). */
+  at?: string;
 }
 
 /**
@@ -127,6 +129,14 @@ export const documents = pgTable(
     content: text(),
     tableData: jsonb().$type<{ columns: string[]; rows: unknown[][] }>(),
     metadata: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    /** Bumped for each new source content or re-run; the ingestion job of an older revision stands down. */
+    revision: integer().notNull().default(0),
+    /** The revision whose chunks are stored (null until the pipeline first finishes). */
+    ingestedRevision: integer(),
+    /** sha256 of the uploaded bytes: the same bytes uploaded again are the same document. */
+    sourceHash: text(),
+    /** Where the pipeline is (stage, chunks done of total); null before it is first queued. */
+    progress: jsonb().$type<IngestProgress>(),
     error: text(),
     chunkCount: integer().notNull().default(0),
     tokenCount: integer().notNull().default(0),
@@ -138,6 +148,7 @@ export const documents = pgTable(
     index("documents_org_id_idx").on(t.orgId),
     index("documents_department_id_idx").on(t.departmentId),
     index("documents_knowledge_base_id_content_hash_idx").on(t.knowledgeBaseId, t.contentHash),
+    index("documents_knowledge_base_id_source_hash_idx").on(t.knowledgeBaseId, t.sourceHash),
     index("documents_web_source_id_idx").on(t.webSourceId),
     index("documents_uploaded_by_id_idx").on(t.uploadedById),
     index("documents_status_idx").on(t.status),

@@ -122,7 +122,7 @@ async function ensureDocuments(
       mimeType: "text/markdown",
     });
     if (created) result.documentsAdded += 1;
-    else if (before && document.metadata.revision !== before.metadata.revision) result.documentsUpdated += 1;
+    else if (before && document.revision !== before.revision) result.documentsUpdated += 1;
   }
 }
 

@@ -56,7 +56,7 @@ export function createWebSourceCrawler(deps: CrawlDeps) {
       contentType: "application/json",
     });
     await withTransaction(deps.db, async (tx) => {
-      const revision = Number(existing?.metadata.revision ?? 0) + 1;
+      const revision = (existing?.revision ?? 0) + 1;
       const values = {
         title: page.title?.trim() || page.canonicalUrl,
         type: "url" as const,
@@ -68,14 +68,14 @@ export function createWebSourceCrawler(deps: CrawlDeps) {
         mimeType: page.contentType,
         sizeBytes: Buffer.byteLength(page.text),
         content: page.text,
+        revision,
+        progress: { stage: "queued" as const },
         metadata: {
           ...existing?.metadata,
-          revision,
           crawlHash: page.contentHash,
           url: page.url,
           depth: page.depth,
           crawledAt: new Date().toISOString(),
-          progress: { stage: "queued" },
         },
       };
       const doc = existing

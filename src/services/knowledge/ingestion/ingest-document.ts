@@ -39,8 +39,6 @@ export interface IngestDeps {
   questions: QuestionGenerator;
 }
 
-const revisionOf = (doc: DocumentRow) => Number(doc.metadata.revision ?? 0);
-
 /**
  * The `document.ingest` pipeline: source → extract → chunk → embed (batches, the knowledge base's
  * model) → synthetic questions → store. Storing deletes the old chunks and writes the new ones in one
@@ -51,7 +49,7 @@ export function createIngestService(deps: IngestDeps) {
   const r = deps.repositories;
 
   const progress = (id: string, value: IngestProgress) =>
-    r.documents.mergeMetadata(id, { progress: { ...value, at: new Date().toISOString() } });
+    r.documents.setProgress(id, { ...value, at: new Date().toISOString() });
 
   async function embedAll(
     embedder: Embedder,
@@ -137,7 +135,7 @@ export function createIngestService(deps: IngestDeps) {
       const kb = await r.knowledgeBases.lock(doc.knowledgeBaseId!, "share", tx);
       const current = await r.documents.lock(doc.id, tx);
       if (!kb || !current) return { status: "skipped", reason: "gone" } as const;
-      if (revisionOf(current) > run.revision) return { status: "skipped", reason: "superseded" } as const;
+      if (current.revision > run.revision) return { status: "skipped", reason: "superseded" } as const;
       if (kb.embeddingModel !== embedder.model) {
         throw new AppError(
           "UNAVAILABLE",
@@ -157,12 +155,9 @@ export function createIngestService(deps: IngestDeps) {
           tokenCount: built.rows.reduce((sum, c) => sum + (c.tokenCount ?? 0), 0),
           processedAt: new Date(),
           ...(prepared.type ? { type: prepared.type } : {}),
-          metadata: {
-            ...current.metadata,
-            ...prepared.metadata,
-            ingestedRevision: run.revision,
-            progress: { stage: "done", done: total, total, at: new Date().toISOString() },
-          },
+          metadata: { ...current.metadata, ...prepared.metadata },
+          ingestedRevision: run.revision,
+          progress: { stage: "done", done: total, total, at: new Date().toISOString() },
         },
         tx,
       );
@@ -174,7 +169,7 @@ export function createIngestService(deps: IngestDeps) {
     async ingest(documentId: string, run: IngestRun): Promise<IngestOutcome> {
       const doc = await r.documents.findById(documentId);
       if (!doc?.knowledgeBaseId) return { status: "skipped", reason: "gone" };
-      if (revisionOf(doc) > run.revision) return { status: "skipped", reason: "superseded" };
+      if (doc.revision > run.revision) return { status: "skipped", reason: "superseded" };
       const kb = await r.knowledgeBases.findById(doc.knowledgeBaseId);
       if (!kb) return { status: "skipped", reason: "gone" };
       const config = resolveConfig(kb.config);

@@ -20,16 +20,18 @@ export interface DocumentDeps {
   uploadMaxBytes: number;
 }
 
-/** A document as the API shows it: the row without its bulky source, plus pipeline progress. */
-export type DocumentView = Omit<DocumentRow, "content" | "tableData"> & {
-  progress: IngestProgress | null;
-  revision: number;
-};
+/** A document as the API shows it: the row without its bulky source or its pipeline bookkeeping. */
+export type DocumentView = Omit<DocumentRow, "content" | "tableData" | "sourceHash" | "ingestedRevision">;
 
 export function toDocumentView(row: DocumentRow): DocumentView {
-  const { content: _content, tableData: _table, ...rest } = row;
-  const progress = (row.metadata.progress as IngestProgress | undefined) ?? null;
-  return { ...rest, progress, revision: Number(row.metadata.revision ?? 0) };
+  const {
+    content: _content,
+    tableData: _table,
+    sourceHash: _hash,
+    ingestedRevision: _ingested,
+    ...rest
+  } = row;
+  return rest;
 }
 
 /** Queues the pipeline for a document revision inside the caller's transaction. */
@@ -82,9 +84,12 @@ export function createDocumentService(deps: DocumentDeps) {
     async reingest(ctx: ServiceContext, id: string): Promise<DocumentView> {
       const doc = await load(ctx, id, true);
       return withTransaction(ctx.db, async (tx) => {
-        const revision = Number(doc.metadata.revision ?? 0) + 1;
-        const metadata = { ...doc.metadata, revision, progress: { stage: "queued" } };
-        const updated = await r.documents.update(id, { status: "pending", error: null, metadata }, tx);
+        const revision = doc.revision + 1;
+        const updated = await r.documents.update(
+          id,
+          { status: "pending", error: null, revision, progress: { stage: "queued" } },
+          tx,
+        );
         await enqueueIngest(deps.queue, tx, updated!, revision);
         await recordAudit(
           r,

@@ -107,8 +107,8 @@ export function createDocumentSources(deps: DocumentDeps) {
     const storageKey = store ? await store(id) : undefined;
     try {
       return await withTransaction(ctx.db, async (tx) => {
-        const revision = Number(previous?.metadata.revision ?? 0) + 1;
-        const metadata = { ...previous?.metadata, sourceHash, revision, progress: { stage: "queued" } };
+        const revision = (previous?.revision ?? 0) + 1;
+        const pipeline = { sourceHash, revision, progress: { stage: "queued" as const } };
         const common = {
           ...values,
           ...(storageKey ? { storageKey } : {}),
@@ -116,7 +116,7 @@ export function createDocumentSources(deps: DocumentDeps) {
           error: null,
         };
         const doc = previous
-          ? (await r.documents.update(id, { ...common, metadata }, tx))!
+          ? (await r.documents.update(id, { ...common, ...pipeline }, tx))!
           : await r.documents.create(
               {
                 id,
@@ -125,7 +125,7 @@ export function createDocumentSources(deps: DocumentDeps) {
                 knowledgeBaseId: kb.id,
                 uploadedById: ctx.actor.userId ?? null,
                 ...common,
-                metadata,
+                ...pipeline,
               },
               tx,
             );
