@@ -1,6 +1,5 @@
 import { assertDepartmentVisible, requirePermission } from "../../../core/access.js";
 import type { Queryable } from "../../../db/client.js";
-import type { IngestProgress } from "../../../db/schema/knowledge.js";
 import { withTransaction } from "../../../db/transaction.js";
 import type { JobQueue } from "../../../jobs/queue.js";
 import { AppError } from "../../../lib/errors.js";
