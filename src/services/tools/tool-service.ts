@@ -94,6 +94,19 @@ export function createToolService(deps: {
     }
   }
 
+  /**
+   * No approval flow exists yet, so a tool cannot wait for one: storing the flag would promise a check
+   * that never happens (the tool would run at once, with its secrets). Refused until approvals exist.
+   */
+  function assertNoApproval(requiresApproval: boolean | undefined): void {
+    if (requiresApproval === true) {
+      throw new AppError(
+        "VALIDATION",
+        "requiresApproval: the approval flow is not available yet, so a tool cannot require approval; leave it false or unset",
+      );
+    }
+  }
+
   /** Running a process on the server is an administrator's decision. */
   function assertTransportAllowed(ctx: ServiceContext, kind: ToolKind, config: unknown): void {
     if (kind === "mcp" && (config as { transport?: unknown })?.transport === "stdio") {
@@ -138,6 +151,7 @@ export function createToolService(deps: {
       const departmentId = input.departmentId ?? null;
       await assertWritable(ctx, departmentId);
       assertName(input.name);
+      assertNoApproval(input.requiresApproval);
       assertTransportAllowed(ctx, input.kind, input.config);
       const inputSchema = input.inputSchema ?? DEFAULT_INPUT_SCHEMA;
       assertValidInputSchema(inputSchema);
@@ -183,6 +197,7 @@ export function createToolService(deps: {
         await assertWritable(ctx, patch.departmentId);
       }
       if (patch.name !== undefined) assertName(patch.name);
+      assertNoApproval(patch.requiresApproval);
       if (patch.inputSchema !== undefined) assertValidInputSchema(patch.inputSchema);
       if (patch.config !== undefined) assertTransportAllowed(ctx, kind, patch.config);
       const config =
