@@ -133,7 +133,11 @@ export interface Config {
   /** Create the demo organisation on an empty database at start (embedded mode by default). */
   seedDemo: boolean;
   demoPassword: string | undefined;
-  /** Self-service organisation sign-up (POST /orgs); open in embedded mode, closed on servers by default. */
+  /**
+   * Self-service organisation sign-up (POST /orgs): closed unless ALLOW_SIGNUP=true, in every mode (an
+   * open sign-up lets anyone make themselves an organisation admin). The first organisation comes from
+   * the demo seed (embedded start) or `atrium users create-admin`.
+   */
   allowSignup: boolean;
   auth: {
     /** HMAC secret for access tokens; embedded mode keeps a generated one in the data folder. */
@@ -279,8 +283,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     seedDemo:
       env.SEED_DEMO === undefined ? database.kind === "pglite" : ["true", "1"].includes(env.SEED_DEMO),
     demoPassword: env.DEMO_PASSWORD,
-    allowSignup:
-      env.ALLOW_SIGNUP === undefined ? database.kind === "pglite" : ["true", "1"].includes(env.ALLOW_SIGNUP),
+    allowSignup: env.ALLOW_SIGNUP !== undefined && ["true", "1"].includes(env.ALLOW_SIGNUP),
     auth: {
       secret: env.AUTH_SECRET,
       accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,

@@ -11,6 +11,18 @@ describe("loadConfig", () => {
     expect(config.seedDemo).toBe(true);
   });
 
+  it("keeps public sign-up closed unless ALLOW_SIGNUP=true, embedded and server alike", () => {
+    const server = { DATABASE_URL: "postgres://u:p@db:5432/atrium" };
+    expect(loadConfig({}).allowSignup).toBe(false);
+    expect(loadConfig(server).allowSignup).toBe(false);
+    expect(loadConfig({ ALLOW_SIGNUP: "" }).allowSignup).toBe(false);
+    expect(loadConfig({ ALLOW_SIGNUP: "false" }).allowSignup).toBe(false);
+    expect(loadConfig({ ALLOW_SIGNUP: "true" }).allowSignup).toBe(true);
+    expect(loadConfig({ ...server, ALLOW_SIGNUP: "1" }).allowSignup).toBe(true);
+    // The embedded first start still makes the first organisation: the demo seed.
+    expect(loadConfig({}).seedDemo).toBe(true);
+  });
+
   it("uses server PostgreSQL and the same URL for analytics when DATABASE_URL is set", () => {
     const config = loadConfig({
       DATABASE_URL: "postgres://u:p@db:5432/atrium",
