@@ -33,7 +33,17 @@ async function create(t: TestApp, token: string, body: unknown) {
 }
 
 describe("tools registry over HTTP", () => {
-  const t = useIdentityApp();
+  const t = useIdentityApp({
+    MCP_STDIO_SERVERS: JSON.stringify([
+      {
+        name: "local",
+        description: "A local server",
+        command: "node",
+        args: ["server.js"],
+        tenantEnv: ["TOKEN"],
+      },
+    ]),
+  });
 
   it("creates, reads, changes and deletes an HTTP tool; secrets are stored encrypted and never returned", async () => {
     const tenant = await signUp(t);
@@ -199,18 +209,19 @@ describe("tools registry over HTTP", () => {
     });
     expect(moveToOrg.status).toBe(403);
 
-    // A local MCP process runs on the server: only org:admin may register one.
+    // A local MCP process runs on the server: only org:admin may pick one of the operator's list.
     const stdio = {
       name: "local_mcp",
       kind: "mcp",
       departmentId: tenant.generalId,
-      config: { transport: "stdio", command: "node", args: ["server.js"], env: { TOKEN: SECRET } },
+      config: { transport: "stdio", server: "local", env: { TOKEN: SECRET } },
     };
     const refused = await create(t, head.token, stdio);
     expect(refused.status).toBe(403);
     const allowed = await create(t, tenant.token, stdio);
     expect(allowed.status, JSON.stringify(allowed.body)).toBe(201);
-    expect(allowed.body.config).toMatchObject({ transport: "stdio", command: "node", envNames: ["TOKEN"] });
+    expect(allowed.body.config).toMatchObject({ transport: "stdio", server: "local", envNames: ["TOKEN"] });
+    expect(allowed.body.config).not.toHaveProperty("command");
     expect(JSON.stringify(allowed.body)).not.toContain(SECRET);
   });
 });

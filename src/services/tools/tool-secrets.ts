@@ -57,7 +57,10 @@ export function storeConfig(
     assertReferencesKnown(parsed.headers, secrets);
     return { ...parsed, secrets };
   }
-  return { ...parsed, env: merge(key, sameTransport ? (previous?.env as Sealed) : undefined, parsed.env) };
+  // Tool values of a server's environment are kept only while the tool names the same server.
+  const sameServer = sameTransport && previous?.server === parsed.server;
+  const { command: _c, args: _a, cwd: _w, ...stdio } = parsed;
+  return { ...stdio, env: merge(key, sameServer ? (previous?.env as Sealed) : undefined, parsed.env) };
 }
 
 /** What the API shows: everything but secret values (their names stay, so admins know what is set). */

@@ -9,6 +9,7 @@ import { diff, recordAudit } from "../audit/record-audit.js";
 import type { ServiceContext } from "../context.js";
 import { isBuiltinTool } from "./builtins/names.js";
 import { assertValidInputSchema } from "./input-validation.js";
+import type { McpStdioServers, McpStdioServerView } from "./mcp-stdio-servers.js";
 import type { RuntimeTool } from "./runtime-tool.js";
 import type { ToolConfigInput, ToolKind } from "./tool-config.js";
 import { TOOL_NAME_PATTERN } from "./tool-names.js";
@@ -57,6 +58,7 @@ export function createToolService(deps: {
   repositories: Repositories;
   secretKey: EncryptionKey;
   builtins: () => RuntimeTool[];
+  mcpStdio: McpStdioServers;
 }) {
   const r = deps.repositories;
 
@@ -107,18 +109,27 @@ export function createToolService(deps: {
     }
   }
 
-  /** Running a process on the server is an administrator's decision. */
+  /**
+   * Which process may run on the server is the operator's decision (the MCP_STDIO_SERVERS allow-list,
+   * checked here by name and for the environment names a tool sets); choosing one of them for a tool
+   * is an administrator's.
+   */
   function assertTransportAllowed(ctx: ServiceContext, kind: ToolKind, config: unknown): void {
-    if (kind === "mcp" && (config as { transport?: unknown })?.transport === "stdio") {
-      if (!hasPermission(ctx.access, "org:admin")) {
-        throw new AppError(
-          "FORBIDDEN",
-          "MCP servers started as local processes need the org:admin permission",
-          {
-            permission: "org:admin",
-          },
-        );
-      }
+    if (kind !== "mcp") return;
+    const stdio = config as { transport?: unknown; server?: unknown; env?: unknown };
+    if (stdio?.transport !== "stdio") return;
+    if (!hasPermission(ctx.access, "org:admin")) {
+      throw new AppError(
+        "FORBIDDEN",
+        "MCP servers started as local processes need the org:admin permission",
+        {
+          permission: "org:admin",
+        },
+      );
+    }
+    if (typeof stdio.server === "string") {
+      const env = stdio.env && typeof stdio.env === "object" ? Object.keys(stdio.env) : [];
+      deps.mcpStdio.check(stdio.server, env);
     }
   }
 
@@ -139,6 +150,12 @@ export function createToolService(deps: {
         inputSchema: t.inputSchema,
         requiresApproval: t.requiresApproval,
       }));
+    },
+
+    /** The MCP servers over stdio the operator allows: names and descriptions, never commands. */
+    mcpServers(ctx: ServiceContext): McpStdioServerView[] {
+      requireRead(ctx);
+      return deps.mcpStdio.list();
     },
 
     async get(ctx: ServiceContext, id: string): Promise<ToolView> {

@@ -31,6 +31,13 @@ export const builtinTool = z.object({
   requiresApproval: z.boolean(),
 });
 
+export const mcpStdioServer = z.object({
+  name: z.string(),
+  description: z.string(),
+  /** Environment variables a tool of this server may set (config.env), e.g. its own API token. */
+  tenantEnv: z.array(z.string()),
+});
+
 const common = {
   departmentId: z.uuid().nullish(),
   name,
