@@ -85,23 +85,22 @@ describe("tools registry over HTTP", () => {
     const list = await call(t, "GET", "/tools?kind=http", { token: tenant.token });
     expect(list.body.items.map((i: { id: string }) => i.id)).toEqual([id]);
 
-    // A config sent without secrets keeps the stored ones (clients never see their values).
+    // A config sent without secrets keeps the stored ones (clients never see their values) while the
+    // tool sends them to the same place the same way (url, allowedHosts, headers).
     const moved = await call(t, "PATCH", `/tools/${id}`, {
       token: tenant.token,
       body: {
         description: "Finds items",
         config: {
-          url: "https://api.example.test/v2/items/{{id}}",
+          url: "https://api.example.test/items/{{id}}",
           headers: { authorization: "Bearer {{secret:API_TOKEN}}" },
           allowedHosts: ["api.example.test"],
+          timeoutMs: 5_000,
         },
       },
     });
     expect(moved.status, JSON.stringify(moved.body)).toBe(200);
-    expect(moved.body.config).toMatchObject({
-      url: "https://api.example.test/v2/items/{{id}}",
-      secretNames: ["API_TOKEN"],
-    });
+    expect(moved.body.config).toMatchObject({ timeoutMs: 5_000, secretNames: ["API_TOKEN"] });
     expect(await sealedToken()).toBe(sealed);
 
     // Removing a secret the headers still use is refused.

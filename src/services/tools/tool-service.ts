@@ -13,7 +13,7 @@ import type { McpStdioServers, McpStdioServerView } from "./mcp-stdio-servers.js
 import type { RuntimeTool } from "./runtime-tool.js";
 import type { ToolConfigInput, ToolKind } from "./tool-config.js";
 import { TOOL_NAME_PATTERN } from "./tool-names.js";
-import { publicConfig, storeConfig } from "./tool-secrets.js";
+import { publicConfig, sameSealedValues, sealedValuesOf, storeConfig } from "./tool-secrets.js";
 
 export interface ToolInput {
   /** Null or omitted: an org-wide tool (needs a role that reaches every department). */
@@ -94,6 +94,23 @@ export function createToolService(deps: {
     if (!department || !canSeeDepartment(ctx.access, department.id)) {
       throw AppError.notFound("Department", departmentId);
     }
+  }
+
+  /**
+   * A tool's secrets are its setter's: an editor who did not set them could otherwise change what the
+   * tool does with them. Only the setter or an org:admin may change such a tool; anyone who may write
+   * it can still switch it on or off, or delete it.
+   */
+  function assertMaySetterEdit(ctx: ServiceContext, row: ToolRow, patch: ToolPatch): void {
+    if (Object.keys(sealedValuesOf(row.config)).length === 0) return;
+    if (row.secretsSetById !== null && row.secretsSetById === ctx.actor.userId) return;
+    if (hasPermission(ctx.access, "org:admin")) return;
+    if (Object.keys(patch).every((field) => field === "enabled")) return;
+    throw new AppError(
+      "FORBIDDEN",
+      "This tool holds secrets someone else set: only they or an org:admin may change it (you may switch it off or delete it)",
+      { permission: "org:admin" },
+    );
   }
 
   /**
@@ -186,6 +203,8 @@ export function createToolService(deps: {
             requiresApproval: input.requiresApproval ?? false,
             enabled: input.enabled ?? true,
             createdById: ctx.actor.userId ?? null,
+            secretsSetById:
+              Object.keys(sealedValuesOf(config as never)).length > 0 ? (ctx.actor.userId ?? null) : null,
           },
           tx,
         );
@@ -213,6 +232,7 @@ export function createToolService(deps: {
       if (patch.departmentId !== undefined && patch.departmentId !== row.departmentId) {
         await assertWritable(ctx, patch.departmentId);
       }
+      assertMaySetterEdit(ctx, row, patch);
       if (patch.name !== undefined) assertName(patch.name);
       assertNoApproval(patch.requiresApproval);
       if (patch.inputSchema !== undefined) assertValidInputSchema(patch.inputSchema);
@@ -225,6 +245,13 @@ export function createToolService(deps: {
         ...(patch.description !== undefined ? { description: patch.description } : {}),
         ...(patch.inputSchema !== undefined ? { inputSchema: patch.inputSchema } : {}),
         ...(config ? { config: config as unknown as Record<string, unknown> } : {}),
+        // Whoever changes the secrets (sends one, removes one, or drops them by moving the tool) owns them.
+        ...(config && !sameSealedValues(row.config, config as never)
+          ? {
+              secretsSetById:
+                Object.keys(sealedValuesOf(config as never)).length > 0 ? (ctx.actor.userId ?? null) : null,
+            }
+          : {}),
         ...(patch.requiresApproval !== undefined ? { requiresApproval: patch.requiresApproval } : {}),
         ...(patch.enabled !== undefined ? { enabled: patch.enabled } : {}),
       };

@@ -21032,6 +21032,7 @@ export interface paths {
                                 kind: "http" | "mcp";
                                 name: string;
                                 requiresApproval: boolean;
+                                secretsSetById: string | null;
                                 /** Format: date-time */
                                 updatedAt: string;
                             }[];
@@ -21289,6 +21290,7 @@ export interface paths {
                             kind: "http" | "mcp";
                             name: string;
                             requiresApproval: boolean;
+                            secretsSetById: string | null;
                             /** Format: date-time */
                             updatedAt: string;
                         };
@@ -21479,6 +21481,7 @@ export interface paths {
                             kind: "http" | "mcp";
                             name: string;
                             requiresApproval: boolean;
+                            secretsSetById: string | null;
                             /** Format: date-time */
                             updatedAt: string;
                         };
@@ -21777,7 +21780,7 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Change a tool (a new config replaces the old; unsent secrets are kept, null removes one) */
+        /** Change a tool (a new config replaces the old; unsent secrets are kept while url, allowedHosts and headers stay the same, null removes one; a tool holding secrets someone else set needs them or org:admin) */
         patch: {
             parameters: {
                 query?: never;
@@ -21876,6 +21879,7 @@ export interface paths {
                             kind: "http" | "mcp";
                             name: string;
                             requiresApproval: boolean;
+                            secretsSetById: string | null;
                             /** Format: date-time */
                             updatedAt: string;
                         };

@@ -93,7 +93,8 @@ export const toolRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { permission: "agents:manage", resource: "tool" },
       schema: {
         tags,
-        summary: "Change a tool (a new config replaces the old; unsent secrets are kept, null removes one)",
+        summary:
+          "Change a tool (a new config replaces the old; unsent secrets are kept while url, allowedHosts and headers stay the same, null removes one; a tool holding secrets someone else set needs them or org:admin)",
         params: idParams,
         body: updateToolBody,
         response: { 200: tool, ...authErrors },

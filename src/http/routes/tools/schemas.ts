@@ -19,6 +19,8 @@ export const tool = z.object({
   requiresApproval: z.boolean(),
   enabled: z.boolean(),
   createdById: z.uuid().nullable(),
+  /** Who set the tool's secrets: only they or an org:admin may change the tool (null: no secrets). */
+  secretsSetById: z.uuid().nullable(),
   createdAt: timestamp,
   updatedAt: timestamp,
 });
