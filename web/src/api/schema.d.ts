@@ -21222,6 +21222,7 @@ export interface paths {
                         /** @enum {string} */
                         kind: "http";
                         name: string;
+                        /** @description must be false or unset: no approval flow exists yet, so true is refused (400) */
                         requiresApproval?: boolean;
                     } | {
                         config: {
@@ -21260,6 +21261,7 @@ export interface paths {
                         /** @enum {string} */
                         kind: "mcp";
                         name: string;
+                        /** @description must be false or unset: no approval flow exists yet, so true is refused (400) */
                         requiresApproval?: boolean;
                     };
                 };
@@ -21849,6 +21851,7 @@ export interface paths {
                             [key: string]: unknown;
                         };
                         name?: string;
+                        /** @description must be false or unset: no approval flow exists yet, so true is refused (400) */
                         requiresApproval?: boolean;
                     };
                 };

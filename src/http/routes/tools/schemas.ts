@@ -40,13 +40,19 @@ export const mcpStdioServer = z.object({
   tenantEnv: z.array(z.string()),
 });
 
+/** Refused when true (400) until an approval flow exists: a stored flag would promise a check that never happens. */
+const requiresApproval = z
+  .boolean()
+  .optional()
+  .describe("must be false or unset: no approval flow exists yet, so true is refused (400)");
+
 const common = {
   departmentId: z.uuid().nullish(),
   name,
   description: description.optional(),
   /** JSON Schema of the input object (default: an object with no declared properties). */
   inputSchema: jsonObjectInput.optional(),
-  requiresApproval: z.boolean().optional(),
+  requiresApproval,
   enabled: z.boolean().optional(),
 };
 
@@ -63,7 +69,7 @@ export const updateToolBody = z
     inputSchema: jsonObjectInput.optional(),
     /** The whole configuration of the tool's kind; secrets not sent are kept, a secret sent as null is removed. */
     config: z.union([httpToolConfigInput, mcpToolConfigInput]).optional(),
-    requiresApproval: z.boolean().optional(),
+    requiresApproval,
     enabled: z.boolean().optional(),
   })
   .refine((b) => Object.keys(b).length > 0, "send at least one field");
