@@ -155,6 +155,7 @@ function createServices(deps: {
     documents: knowledge.documents,
     mcp: { connectMs: config.tools.mcpConnectTimeoutMs, callMs: config.tools.mcpCallTimeoutMs },
     networkPolicy: config.tools.allowPrivateNetworks ? "private" : "public",
+    mcpStdioServers: config.tools.mcpStdioServers,
   });
   const assistants = createAssistantServices(repositories, authSecret);
   const conversations = createConversationsService(repositories);

@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { type LlmConfig, llmConfig, llmEnvShape, llmProblems } from "./llm-env.js";
 import { type LockoutConfig, lockoutConfig, lockoutEnvShape } from "./lockout-env.js";
+import { type McpStdioServerConfig, mcpEnvShape, mcpStdioServers } from "./mcp-env.js";
 import {
   type TelemetryConfig,
   telemetryConfig,
@@ -104,6 +105,7 @@ export const envSchema = z.object({
   ...telemetryEnvShape,
   TOOLS_MCP_CONNECT_TIMEOUT_MS: int(10_000, 100, 120_000),
   TOOLS_ALLOW_PRIVATE_NETWORKS: bool(false),
+  ...mcpEnvShape,
   TOOLS_MCP_CALL_TIMEOUT_MS: int(60_000, 100, 600_000),
   CHAT_STEP_TIMEOUT_MS: int(60_000, 100, 600_000),
   CHAT_TURN_TIMEOUT_MS: int(180_000, 100, 3_600_000),
@@ -117,6 +119,7 @@ export type Env = z.infer<typeof envSchema>;
 const PACKAGED_WEB_DIST = fileURLToPath(new URL("../../web/dist", import.meta.url));
 
 export type { LlmConfig, ModelPrice } from "./llm-env.js";
+export type { McpStdioServerConfig } from "./mcp-env.js";
 
 export interface Config {
   nodeEnv: Env["NODE_ENV"];
@@ -133,7 +136,11 @@ export interface Config {
   /** Create the demo organisation on an empty database at start (embedded mode by default). */
   seedDemo: boolean;
   demoPassword: string | undefined;
-  /** Self-service organisation sign-up (POST /orgs); open in embedded mode, closed on servers by default. */
+  /**
+   * Self-service organisation sign-up (POST /orgs): closed unless ALLOW_SIGNUP=true, in every mode (an
+   * open sign-up lets anyone make themselves an organisation admin). The first organisation comes from
+   * the demo seed (embedded start) or `atrium users create-admin`.
+   */
   allowSignup: boolean;
   auth: {
     /** HMAC secret for access tokens; embedded mode keeps a generated one in the data folder. */
@@ -194,6 +201,8 @@ export interface Config {
     mcpCallTimeoutMs: number;
     /** HTTP and MCP-over-HTTP tools may reach loopback and private networks (never link-local). */
     allowPrivateNetworks: boolean;
+    /** The operator's allow-list of MCP servers started over stdio (empty: none may start). */
+    mcpStdioServers: McpStdioServerConfig[];
   };
   chat: {
     /** Longest wait for one model step (one call, its stream and its tool calls). */
@@ -253,7 +262,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`));
   }
   const env = parsed.data;
-  const problems = [...embeddingProblems(env), ...llmProblems(env), ...telemetryProblems(env)];
+  const stdio = mcpStdioServers(env);
+  const problems = [
+    ...embeddingProblems(env),
+    ...llmProblems(env),
+    ...telemetryProblems(env),
+    ...stdio.problems,
+  ];
   if (problems.length > 0) throw new ConfigError(problems);
   const database: Config["database"] = env.DATABASE_URL
     ? { kind: "postgres", url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }
@@ -279,8 +294,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     seedDemo:
       env.SEED_DEMO === undefined ? database.kind === "pglite" : ["true", "1"].includes(env.SEED_DEMO),
     demoPassword: env.DEMO_PASSWORD,
-    allowSignup:
-      env.ALLOW_SIGNUP === undefined ? database.kind === "pglite" : ["true", "1"].includes(env.ALLOW_SIGNUP),
+    allowSignup: env.ALLOW_SIGNUP !== undefined && ["true", "1"].includes(env.ALLOW_SIGNUP),
     auth: {
       secret: env.AUTH_SECRET,
       accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
@@ -351,6 +365,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       mcpConnectTimeoutMs: env.TOOLS_MCP_CONNECT_TIMEOUT_MS,
       mcpCallTimeoutMs: env.TOOLS_MCP_CALL_TIMEOUT_MS,
       allowPrivateNetworks: env.TOOLS_ALLOW_PRIVATE_NETWORKS,
+      mcpStdioServers: stdio.servers,
     },
     chat: {
       stepTimeoutMs: env.CHAT_STEP_TIMEOUT_MS,

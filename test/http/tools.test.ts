@@ -33,7 +33,17 @@ async function create(t: TestApp, token: string, body: unknown) {
 }
 
 describe("tools registry over HTTP", () => {
-  const t = useIdentityApp();
+  const t = useIdentityApp({
+    MCP_STDIO_SERVERS: JSON.stringify([
+      {
+        name: "local",
+        description: "A local server",
+        command: "node",
+        args: ["server.js"],
+        tenantEnv: ["TOKEN"],
+      },
+    ]),
+  });
 
   it("creates, reads, changes and deletes an HTTP tool; secrets are stored encrypted and never returned", async () => {
     const tenant = await signUp(t);
@@ -75,23 +85,22 @@ describe("tools registry over HTTP", () => {
     const list = await call(t, "GET", "/tools?kind=http", { token: tenant.token });
     expect(list.body.items.map((i: { id: string }) => i.id)).toEqual([id]);
 
-    // A config sent without secrets keeps the stored ones (clients never see their values).
+    // A config sent without secrets keeps the stored ones (clients never see their values) while the
+    // tool sends them to the same place the same way (url, allowedHosts, headers).
     const moved = await call(t, "PATCH", `/tools/${id}`, {
       token: tenant.token,
       body: {
         description: "Finds items",
         config: {
-          url: "https://api.example.test/v2/items/{{id}}",
+          url: "https://api.example.test/items/{{id}}",
           headers: { authorization: "Bearer {{secret:API_TOKEN}}" },
           allowedHosts: ["api.example.test"],
+          timeoutMs: 5_000,
         },
       },
     });
     expect(moved.status, JSON.stringify(moved.body)).toBe(200);
-    expect(moved.body.config).toMatchObject({
-      url: "https://api.example.test/v2/items/{{id}}",
-      secretNames: ["API_TOKEN"],
-    });
+    expect(moved.body.config).toMatchObject({ timeoutMs: 5_000, secretNames: ["API_TOKEN"] });
     expect(await sealedToken()).toBe(sealed);
 
     // Removing a secret the headers still use is refused.
@@ -199,18 +208,19 @@ describe("tools registry over HTTP", () => {
     });
     expect(moveToOrg.status).toBe(403);
 
-    // A local MCP process runs on the server: only org:admin may register one.
+    // A local MCP process runs on the server: only org:admin may pick one of the operator's list.
     const stdio = {
       name: "local_mcp",
       kind: "mcp",
       departmentId: tenant.generalId,
-      config: { transport: "stdio", command: "node", args: ["server.js"], env: { TOKEN: SECRET } },
+      config: { transport: "stdio", server: "local", env: { TOKEN: SECRET } },
     };
     const refused = await create(t, head.token, stdio);
     expect(refused.status).toBe(403);
     const allowed = await create(t, tenant.token, stdio);
     expect(allowed.status, JSON.stringify(allowed.body)).toBe(201);
-    expect(allowed.body.config).toMatchObject({ transport: "stdio", command: "node", envNames: ["TOKEN"] });
+    expect(allowed.body.config).toMatchObject({ transport: "stdio", server: "local", envNames: ["TOKEN"] });
+    expect(allowed.body.config).not.toHaveProperty("command");
     expect(JSON.stringify(allowed.body)).not.toContain(SECRET);
   });
 });

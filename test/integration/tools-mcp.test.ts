@@ -6,8 +6,19 @@ import { failure, useToolHarness } from "./tools-helpers.js";
 const SECRET = "mcp-key-91c2e7-secret";
 const STDIO_SERVER = fileURLToPath(new URL("../fakes/mcp-stdio-server.ts", import.meta.url));
 
+/** The operator's allow-list: the fake stdio server, taking FAKE_MCP_VALUE and FAKE_MCP_FAIL_START from tools. */
+const MCP_STDIO_SERVERS = JSON.stringify([
+  {
+    name: "fake",
+    description: "The fake MCP server",
+    command: process.execPath,
+    args: ["--import", "tsx", STDIO_SERVER],
+    tenantEnv: ["FAKE_MCP_VALUE", "FAKE_MCP_FAIL_START"],
+  },
+]);
+
 describe("MCP tools", () => {
-  const { resolve, run, createTool } = useToolHarness();
+  const { resolve, run, createTool } = useToolHarness({ MCP_STDIO_SERVERS });
   let mcp: FakeMcpHttpServer;
 
   beforeAll(async () => {
@@ -67,28 +78,19 @@ describe("MCP tools", () => {
     await createTool({
       name: "local",
       kind: "mcp",
-      config: {
-        transport: "stdio",
-        command: process.execPath,
-        args: ["--import", "tsx", STDIO_SERVER],
-        env: { FAKE_MCP_VALUE: "value-from-env" },
-      },
+      config: { transport: "stdio", server: "fake", env: { FAKE_MCP_VALUE: "value-from-env" } },
     });
     await createTool({
       name: "broken",
       kind: "mcp",
-      config: {
-        transport: "stdio",
-        command: process.execPath,
-        args: ["--import", "tsx", STDIO_SERVER],
-        env: { FAKE_MCP_FAIL_START: "no licence" },
-      },
+      config: { transport: "stdio", server: "fake", env: { FAKE_MCP_FAIL_START: "no licence" } },
     });
     const { ctx, set, tool } = await resolve(["local", "broken", "current_datetime"]);
     // The broken server is skipped (with a warning); the rest of the turn's tools are there.
     expect(set.tools.map((x) => x.name).sort()).toEqual([
       "current_datetime",
       "local__add",
+      "local__env_names",
       "local__env_value",
       "local__lookup_ticket",
     ]);

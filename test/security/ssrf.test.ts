@@ -21,8 +21,9 @@ import { useTestApp } from "../setup/container.js";
  * an attack held when the trap saw nothing. Each address form is first shown to reach the trap when
  * the operator allows private networks (the controls), so a refusal below is the policy's doing.
  *
- * Out of this file: IPv4-compatible (`::/96`), 6to4 and NAT64 forms (issue 10, hardening, with their
- * own tests), and the model leaving a URL template's path with dot segments (issue 10, low).
+ * IPv4-compatible (`::/96`), 6to4 (`2002::/16`) and NAT64 (`64:ff9b::/96`) forms carry an IPv4 address
+ * a gateway would reach: they are refused like the address they carry (issue 10, hardening).
+ * The model leaving a URL template's path with dot segments: test/security/tools-placeholders.test.ts.
  * DNS answers cannot be injected (src/lib/outbound uses the system resolver), so names resolving to
  * loopback come from the hosts file (`localhost`).
  */
@@ -57,6 +58,18 @@ const OTHER_PRIVATE: Array<[string, string]> = [
   ["carrier-grade NAT", "100.64.0.1"],
   ["IPv6 unique local", "[fd00::1]"],
   ["IPv6 link-local", "[fe80::1]"],
+  ["IPv4-compatible loopback", "[::7f00:1]"],
+  ["IPv4-compatible loopback, dotted", "[::127.0.0.1]"],
+  ["6to4 of loopback", "[2002:7f00:1::]"],
+  ["6to4 of 10/8", "[2002:a00:1::1]"],
+  ["NAT64 of loopback", "[64:ff9b::7f00:1]"],
+];
+/** Forms carrying the cloud metadata address: refused even when the operator allows private networks. */
+const EMBEDDED_METADATA: Array<[string, string]> = [
+  ["IPv4-compatible metadata", "[::a9fe:a9fe]"],
+  ["6to4 of metadata", "[2002:a9fe:a9fe::1]"],
+  ["NAT64 of metadata", "[64:ff9b::a9fe:a9fe]"],
+  ["local-use NAT64 of metadata", "[64:ff9b:1:a9fe:a9:fe00::]"],
 ];
 const REFUSED = /private or reserved address|link-local or reserved address/;
 
@@ -243,6 +256,34 @@ describe("attack: SSRF when the operator allows private networks (intranet deplo
     expect(trap.hits("/never/")).toEqual([]);
     // The redirects themselves were requested: the refusal is about where they pointed.
     expect(trap.hits("/jump/").length).toBeGreaterThanOrEqual(targets.length);
+  });
+
+  it("IPv4-compatible, 6to4 and NAT64 forms of the metadata address stay refused, directly and for a tool", async () => {
+    const kb = await knowledgeBase(t, tenant);
+    const sources: Array<[string, string]> = [];
+    for (const [label, host] of EMBEDDED_METADATA) {
+      sources.push([label, await webSource(t, tenant, kb, `http://${host}/latest/meta-data/`)]);
+    }
+    await drain(t);
+    for (const [label, id] of sources) {
+      const outcome = await crawlOutcome(t, tenant, id);
+      expect(outcome.status, label).toBe("failed");
+      expect(outcome.error, label).toMatch(/link-local or reserved address/);
+    }
+    const names: string[] = [];
+    for (const [index, [, host]] of EMBEDDED_METADATA.entries()) {
+      names.push(await httpTool(t, tenant, `embedded_${index}`, `http://${host}/latest/meta-data/`));
+    }
+    const { rows } = await modelCalls(
+      t,
+      tenant,
+      names.map((name) => ({ name, arguments: {} })),
+    );
+    expect(rows).toHaveLength(names.length);
+    for (const row of rows) {
+      expect(row.status, row.stepName).toBe("error");
+      expect(row.errorMessage, row.stepName).toMatch(/link-local or reserved address/);
+    }
   });
 
   it("an HTTP tool does not follow a redirect to a refused address or to a host outside allowedHosts", async () => {

@@ -27,6 +27,9 @@ export function testConfig(env: Record<string, string> = {}) {
     // The web build appears part-way through a run (the web project builds it): app tests see none
     // unless they make their own, so their route table does not depend on timing.
     WEB_DIST_DIR: join(testDataDir, "no-web-build"),
+    // Tests sign organisations up over HTTP like a user; sign-up is closed by default (pass
+    // ALLOW_SIGNUP: "" for the default, "false" to close it).
+    ALLOW_SIGNUP: "true",
     ...env,
   });
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config/env.js";
 
@@ -11,6 +14,18 @@ describe("loadConfig", () => {
     expect(config.seedDemo).toBe(true);
   });
 
+  it("keeps public sign-up closed unless ALLOW_SIGNUP=true, embedded and server alike", () => {
+    const server = { DATABASE_URL: "postgres://u:p@db:5432/atrium" };
+    expect(loadConfig({}).allowSignup).toBe(false);
+    expect(loadConfig(server).allowSignup).toBe(false);
+    expect(loadConfig({ ALLOW_SIGNUP: "" }).allowSignup).toBe(false);
+    expect(loadConfig({ ALLOW_SIGNUP: "false" }).allowSignup).toBe(false);
+    expect(loadConfig({ ALLOW_SIGNUP: "true" }).allowSignup).toBe(true);
+    expect(loadConfig({ ...server, ALLOW_SIGNUP: "1" }).allowSignup).toBe(true);
+    // The embedded first start still makes the first organisation: the demo seed.
+    expect(loadConfig({}).seedDemo).toBe(true);
+  });
+
   it("uses server PostgreSQL and the same URL for analytics when DATABASE_URL is set", () => {
     const config = loadConfig({
       DATABASE_URL: "postgres://u:p@db:5432/atrium",
@@ -22,6 +37,70 @@ describe("loadConfig", () => {
     expect(config.autoMigrate).toBe(false);
     expect(config.seedDemo).toBe(false);
     expect(config.redisUrl).toBe("redis://cache:6379");
+  });
+
+  it("reads the operator's stdio MCP servers from MCP_STDIO_SERVERS and MCP_STDIO_SERVERS_FILE; none by default", () => {
+    expect(loadConfig({}).tools.mcpStdioServers).toEqual([]);
+    const file = join(mkdtempSync(join(tmpdir(), "atrium-mcp-")), "servers.json");
+    writeFileSync(file, JSON.stringify([{ name: "files", command: "/opt/mcp/files", env: ["HTTPS_PROXY"] }]));
+    const config = loadConfig({
+      MCP_STDIO_SERVERS: JSON.stringify([
+        {
+          name: "github",
+          description: "GitHub",
+          command: "/opt/mcp/github",
+          args: ["stdio"],
+          tenantEnv: ["GITHUB_TOKEN"],
+        },
+      ]),
+      MCP_STDIO_SERVERS_FILE: file,
+    });
+    expect(config.tools.mcpStdioServers).toEqual([
+      {
+        name: "github",
+        description: "GitHub",
+        command: "/opt/mcp/github",
+        args: ["stdio"],
+        cwd: undefined,
+        env: [],
+        tenantEnv: ["GITHUB_TOKEN"],
+      },
+      {
+        name: "files",
+        description: "",
+        command: "/opt/mcp/files",
+        args: [],
+        cwd: undefined,
+        env: ["HTTPS_PROXY"],
+        tenantEnv: [],
+      },
+    ]);
+  });
+
+  it("refuses a bad MCP server list without echoing it", () => {
+    const bad = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+      } catch (error) {
+        return error as ConfigError;
+      }
+      throw new Error("expected a ConfigError");
+    };
+    const notJson = bad({ MCP_STDIO_SERVERS: "[{name: 'x', command: 'hunter2'" });
+    expect(notJson.problems).toEqual(["MCP_STDIO_SERVERS: not valid JSON (expected an array of servers)"]);
+    expect(notJson.message).not.toContain("hunter2");
+    const entry = { name: "a", command: "/bin/a" };
+    expect(bad({ MCP_STDIO_SERVERS: JSON.stringify([entry, entry]) }).problems[0]).toMatch(/listed twice/);
+    expect(
+      bad({ MCP_STDIO_SERVERS: JSON.stringify([{ ...entry, env: ["TOKEN"], tenantEnv: ["TOKEN"] }]) })
+        .problems[0],
+    ).toMatch(/both passed from the server and set by tenants/);
+    expect(bad({ MCP_STDIO_SERVERS: JSON.stringify([{ ...entry, shell: true }]) }).problems[0]).toMatch(
+      /MCP_STDIO_SERVERS: \[0\]/,
+    );
+    expect(bad({ MCP_STDIO_SERVERS_FILE: "/no/such/file.json" }).problems).toEqual([
+      "MCP_STDIO_SERVERS_FILE: the file cannot be read (ENOENT)",
+    ]);
   });
 
   it("lists every bad variable at once and never echoes their values", () => {

@@ -26,6 +26,39 @@ describe("outbound network policy", () => {
     },
   );
 
+  it.each([
+    ["IPv4-compatible loopback", "::7f00:1"],
+    ["IPv4-compatible loopback, dotted", "::127.0.0.1"],
+    ["IPv4-compatible public address", "::93.184.216.34"],
+    ["IPv4-compatible metadata", "::a9fe:a9fe"],
+    ["6to4 of metadata", "2002:a9fe:a9fe::1"],
+    ["NAT64 of metadata", "64:ff9b::a9fe:a9fe"],
+    ["NAT64 of metadata, dotted", "64:ff9b::169.254.169.254"],
+    ["local-use NAT64 of metadata", "64:ff9b:1:a9fe:a9:fe00::"],
+    ["6to4 of 0.0.0.0", "2002::1"],
+  ])("%s (%s) is refused even when private networks are allowed", (_label, address) => {
+    expect(isBlockedAddress(address, "private")).toBe(true);
+    expect(isBlockedAddress(address, "public")).toBe(true);
+    expect(isBlockedAddress(`[${address}]`, "public")).toBe(true);
+  });
+
+  it.each([
+    ["6to4 of loopback", "2002:7f00:1::"],
+    ["6to4 of 10/8", "2002:a00:1::1"],
+    ["6to4 of 192.168/16", "2002:c0a8:1::"],
+    ["NAT64 of loopback", "64:ff9b::7f00:1"],
+    ["NAT64 of 10/8", "64:ff9b::10.0.0.1"],
+    ["local-use NAT64 of 192.168/16", "64:ff9b:1:c0a8:1:100::"],
+  ])("%s (%s) is reachable only when private networks are allowed", (_label, address) => {
+    expect(isBlockedAddress(address, "public")).toBe(true);
+    expect(isBlockedAddress(address, "private")).toBe(false);
+  });
+
+  it("admits 6to4 of a public address and ordinary public IPv6 (controls)", () => {
+    expect(isBlockedAddress("2002:5db8:d822::1", "public")).toBe(false);
+    expect(isBlockedAddress("2606:4700:4700::1111", "public")).toBe(false);
+  });
+
   it("checks IP addresses up front under either policy, names up front only under public", async () => {
     await expect(assertAllowedHost("169.254.169.254", "private")).rejects.toBeInstanceOf(BlockedAddressError);
     await expect(assertAllowedHost("[::1]", "public")).rejects.toBeInstanceOf(BlockedAddressError);

@@ -201,11 +201,17 @@ export const tools = pgTable(
     requiresApproval: boolean().notNull().default(false),
     enabled: boolean().notNull().default(true),
     createdById: uuid().references(() => users.id, { onDelete: "set null" }),
+    /**
+     * Who last set the tool's secrets (HTTP secrets, MCP headers' secrets, stdio env values); only they
+     * or an org:admin may change a tool holding them. Null: no secrets, or their setter is gone.
+     */
+    secretsSetById: uuid().references(() => users.id, { onDelete: "set null" }),
     ...timestamps(),
   },
   (t) => [
     uniqueIndex("tools_org_name_uq").on(t.orgId, t.name),
     index("tools_department_id_idx").on(t.departmentId),
     index("tools_created_by_id_idx").on(t.createdById),
+    index("tools_secrets_set_by_id_idx").on(t.secretsSetById),
   ],
 );

@@ -11,7 +11,10 @@ import { findCause } from "../errors.js";
  *   - `private`: also loopback and private networks (intranet crawls and tools, when the operator turns
  *     them on); link-local, unspecified, multicast and reserved addresses stay refused, so the cloud
  *     metadata service is never reachable.
- * IPv4-mapped IPv6 addresses (::ffff:127.0.0.1) are checked as the IPv4 address they carry.
+ * IPv4-mapped IPv6 addresses (::ffff:127.0.0.1) are checked as the IPv4 address they carry, and so are
+ * the other forms that carry an IPv4 address: 6to4 (2002:AABB:CCDD::/48), NAT64 (64:ff9b::/96 and the
+ * local-use 64:ff9b:1::/48) — a gateway would forward them to that IPv4 address. IPv4-compatible
+ * addresses (::/96 but `::` and `::1`, deprecated since RFC 4291) are refused under every policy.
  */
 export type NetworkPolicy = "public" | "private";
 
@@ -59,11 +62,58 @@ const BLOCKED: Record<NetworkPolicy, BlockList> = {
   private: blockList(NEVER_V4, NEVER_V6),
 };
 
+/** The 16 bytes of an IPv6 address (zone id dropped), or undefined when it is not one. */
+function ipv6Bytes(address: string): number[] | undefined {
+  const bare = address.replace(/%.*$/, "");
+  if (isIP(bare) !== 6) return undefined;
+  let text = bare;
+  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted[1]!.split(".").map(Number) as [number, number, number, number];
+    text = `${text.slice(0, -dotted[1]!.length)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head = "", tail] = text.split("::");
+  const parts = (s: string) => (s === "" ? [] : s.split(":").map((h) => Number.parseInt(h, 16)));
+  const left = parts(head);
+  const right = tail === undefined ? [] : parts(tail);
+  const groups = [...left, ...Array(8 - left.length - right.length).fill(0), ...right] as number[];
+  return groups.flatMap((g) => [g >> 8, g & 0xff]);
+}
+
+const v4 = (bytes: number[]) => bytes.join(".");
+
+/**
+ * The IPv4 address an IPv6 address carries for a gateway to reach (6to4, NAT64), or `"compatible"`
+ * for the deprecated IPv4-compatible form, which is refused whatever it carries.
+ */
+function embeddedIpv4(bytes: number[]): string | "compatible" | undefined {
+  if (bytes[0] === 0x20 && bytes[1] === 0x02) return v4(bytes.slice(2, 6));
+  const isPrefix = (prefix: number[]) => prefix.every((b, i) => bytes[i] === b);
+  if (isPrefix([0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0])) return v4(bytes.slice(12));
+  if (isPrefix([0, 0x64, 0xff, 0x9b, 0, 1])) {
+    // RFC 6052 with a /48 prefix: the address is split around the reserved octet 8.
+    return v4([...bytes.slice(6, 8), ...bytes.slice(9, 11)]);
+  }
+  if (
+    isPrefix([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]) &&
+    bytes.slice(12).some((b, i) => b > (i === 3 ? 1 : 0))
+  ) {
+    return "compatible";
+  }
+  return undefined;
+}
+
 export function isBlockedAddress(address: string, policy: NetworkPolicy = "public"): boolean {
   const bare = address.replace(/^\[|\]$/g, "");
   const family = isIP(bare);
   if (family === 0) return true;
-  return BLOCKED[policy].check(bare, family === 4 ? "ipv4" : "ipv6");
+  if (BLOCKED[policy].check(bare, family === 4 ? "ipv4" : "ipv6")) return true;
+  if (family === 4) return false;
+  const bytes = ipv6Bytes(bare);
+  if (!bytes) return true;
+  const carried = embeddedIpv4(bytes);
+  if (carried === "compatible") return true;
+  return carried !== undefined && BLOCKED[policy].check(carried, "ipv4");
 }
 
 export class BlockedAddressError extends Error {

@@ -16,21 +16,70 @@ const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
 
 export type FetchFn = PinnedFetch;
 
-/** Fills `{{name}}` placeholders from the input (URL-encoded); returns the URL and the input keys it used. */
+const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i;
+
+/**
+ * Whether a path segment is `.` or `..`, also once or twice percent-decoded (`%2e`, `%252e`): a URL
+ * parser or the endpoint's server would resolve it and leave the template's path.
+ */
+export function isDotSegment(segment: string): boolean {
+  let value = segment;
+  for (let round = 0; round < 3; round++) {
+    if (DOT_SEGMENT.test(value)) return true;
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(value);
+    } catch {
+      return false;
+    }
+    if (decoded === value) return false;
+    value = decoded;
+  }
+  return DOT_SEGMENT.test(value);
+}
+
+const dotSegmentError = (name: string) =>
+  new AppError(
+    "VALIDATION",
+    `The tool input "${name}" makes a "." or ".." path segment, which would leave the tool's URL path`,
+  );
+
+/**
+ * Fills `{{name}}` placeholders from the input (URL-encoded); returns the URL and the input keys it
+ * used. A value that is a dot segment (`.`, `..`, `%2e%2e`, …), or that forms one with its neighbours
+ * in a path segment, is refused: the model must not move the call out of the template's path.
+ */
 export function fillUrlTemplate(
   template: string,
   input: Record<string, unknown>,
 ): { url: URL; used: Set<string> } {
   const used = new Set<string>();
-  const filled = template.replace(URL_PLACEHOLDER, (_, name: string) => {
-    const value = input[name];
-    if (value === undefined || value === null || typeof value === "object") {
-      throw new AppError("VALIDATION", `The tool input needs a text or number "${name}" for its URL`);
-    }
-    used.add(name);
-    return encodeURIComponent(String(value));
-  });
-  return { url: new URL(filled), used };
+  const fill = (text: string, segmentCheck: boolean) => {
+    const names: string[] = [];
+    const filled = text.replace(URL_PLACEHOLDER, (_, name: string) => {
+      const value = input[name];
+      if (value === undefined || value === null || typeof value === "object") {
+        throw new AppError("VALIDATION", `The tool input needs a text or number "${name}" for its URL`);
+      }
+      if (isDotSegment(String(value))) throw dotSegmentError(name);
+      used.add(name);
+      names.push(name);
+      return encodeURIComponent(String(value));
+    });
+    if (segmentCheck && names.length > 0 && isDotSegment(filled)) throw dotSegmentError(names[0]!);
+    return filled;
+  };
+  // Path segments are filled one by one, so a segment made of several placeholders is checked whole.
+  const origin = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(template)?.[0] ?? "";
+  const rest = template.slice(origin.length);
+  const pathEnd = rest.search(/[?#]/);
+  const path = pathEnd === -1 ? rest : rest.slice(0, pathEnd);
+  const tail = pathEnd === -1 ? "" : rest.slice(pathEnd);
+  const filledPath = path
+    .split("/")
+    .map((segment) => fill(segment, true))
+    .join("/");
+  return { url: new URL(origin + filledPath + fill(tail, false)), used };
 }
 
 async function readLimited(response: Response, limit: number): Promise<Buffer> {

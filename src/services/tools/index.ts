@@ -1,9 +1,11 @@
+import type { McpStdioServerConfig } from "../../config/env.js";
 import { deriveKey } from "../../lib/encryption.js";
 import type { NetworkPolicy } from "../../lib/outbound/ssrf.js";
 import type { Repositories } from "../../repositories/index.js";
 import type { DocumentService, SearchService } from "../knowledge/index.js";
 import { createBuiltinTools } from "./builtins/index.js";
 import type { FetchFn } from "./http-tool.js";
+import { createMcpStdioServers } from "./mcp-stdio-servers.js";
 import type { McpTimeouts } from "./mcp-tools.js";
 import { createToolResolver } from "./tool-resolver.js";
 import { createToolService } from "./tool-service.js";
@@ -20,21 +22,26 @@ export function createToolServices(deps: {
   mcp: McpTimeouts;
   /** Where HTTP tools may connect (TOOLS_ALLOW_PRIVATE_NETWORKS). */
   networkPolicy: NetworkPolicy;
+  /** The operator's allow-list of MCP servers started over stdio (MCP_STDIO_SERVERS). */
+  mcpStdioServers: readonly McpStdioServerConfig[];
   fetch?: FetchFn | undefined;
 }) {
   const secretKey = deriveKey(deps.authSecret, TOOL_SECRETS_PURPOSE);
   const builtins = createBuiltinTools(deps);
+  const mcpStdio = createMcpStdioServers(deps.mcpStdioServers);
   return {
     tools: createToolService({
       repositories: deps.repositories,
       secretKey,
       builtins: () => [...builtins.values()],
+      mcpStdio,
     }),
     toolResolver: createToolResolver({
       repositories: deps.repositories,
       builtins,
       secretKey,
       mcp: deps.mcp,
+      mcpStdio,
       networkPolicy: deps.networkPolicy,
       fetch: deps.fetch,
     }),

@@ -7,6 +7,7 @@ import { pinnedWebFetch } from "../../lib/outbound/pinned-fetch.js";
 import { assertAllowedHost, type NetworkPolicy } from "../../lib/outbound/ssrf.js";
 import { ATRIUM_VERSION } from "../../lib/version.js";
 import type { ToolRow } from "../../repositories/tool.repository.js";
+import type { McpStdioLaunch, McpStdioServers } from "./mcp-stdio-servers.js";
 import type { RuntimeTool } from "./runtime-tool.js";
 import { fillSecretReferences, type McpToolConfig } from "./tool-config.js";
 import { mcpToolName } from "./tool-names.js";
@@ -36,6 +37,7 @@ function transportFor(
   config: McpToolConfig,
   secrets: Record<string, string>,
   policy: NetworkPolicy,
+  launch: McpStdioLaunch | undefined,
 ): { transport: Transport; tail: () => string } {
   if (config.transport === "http") {
     const headers = fillSecretReferences(config.headers, secrets);
@@ -47,10 +49,20 @@ function transportFor(
       tail: () => "",
     };
   }
+  // The operator's command, arguments and environment (built from nothing: nothing of the server's
+  // own environment is inherited), never the tool's.
+  // The SDK adds the variables of its getDefaultEnvironment() (HOME, USER, SHELL, …) to the ones given;
+  // listing them as undefined keeps them out (child_process skips undefined values).
+  const withheld = Object.fromEntries(
+    Object.keys(getDefaultEnvironment())
+      .filter((name) => !Object.hasOwn(launch!.env, name))
+      .map((name) => [name, undefined]),
+  ) as unknown as Record<string, string>;
   const transport = new StdioClientTransport({
-    command: config.command,
-    args: config.args,
-    env: { ...getDefaultEnvironment(), ...secrets },
+    command: launch!.command,
+    args: launch!.args,
+    env: { ...withheld, ...launch!.env },
+    ...(launch!.cwd ? { cwd: launch!.cwd } : {}),
     stderr: "pipe",
   });
   return { transport, tail: stderrTail(transport) };
@@ -66,18 +78,21 @@ function textOf(content: unknown): string {
 }
 
 /**
- * Connects to the MCP server of a `mcp` tools row (streamable HTTP or a local process over stdio),
+ * Connects to the MCP server of a `mcp` tools row (streamable HTTP, or a local process over stdio
+ * started from the operator's allow-list — FORBIDDEN when the row's server is not on it),
  * lists its tools and wraps each as a RuntimeTool named `<row>__<tool>`. The caller closes the
  * connection when the turn ends.
  */
 export async function connectMcp(
   row: ToolRow,
   secrets: Record<string, string>,
-  timeouts: McpTimeouts & { policy: NetworkPolicy },
+  timeouts: McpTimeouts & { policy: NetworkPolicy; stdio: McpStdioServers },
   signal?: AbortSignal,
 ): Promise<McpConnection> {
   const config = row.config as unknown as McpToolConfig;
-  const { transport, tail } = transportFor(config, secrets, timeouts.policy);
+  // A stdio server not (or no longer) on the operator's list is refused before anything starts.
+  const launch = config.transport === "stdio" ? timeouts.stdio.launch(config, secrets) : undefined;
+  const { transport, tail } = transportFor(config, secrets, timeouts.policy, launch);
   const client = new Client({ name: "atrium", version: ATRIUM_VERSION });
   const close = () => client.close().catch(() => undefined);
   try {

@@ -51,16 +51,32 @@ const mcpHttpInput = z
   })
   .strict();
 
+const notByTenants =
+  "MCP servers over stdio are started only from the operator's list: name one with config.server (GET /tools/mcp-servers lists them); a command or arguments cannot be given";
+
 const mcpStdioInput = z
   .object({
     transport: z.literal("stdio"),
-    command: z.string().trim().min(1).max(1000),
-    args: z.array(z.string().max(4000)).max(100).default([]),
-    /** Environment of the server process; values are stored encrypted like secrets. */
+    /** The name of an entry of the operator's allow-list (MCP_STDIO_SERVERS). */
+    server: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "the name of an MCP server of GET /tools/mcp-servers"),
+    /** Values of the environment variables the server's entry lets tools set; stored encrypted like secrets. */
     env: z
       .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/), z.string().max(8000).nullable())
       .default({}),
     toolFilter,
+    // Refused with a clear message rather than as unknown keys: only the operator chooses processes.
+    command: z
+      .unknown()
+      .refine((v) => v === undefined, notByTenants)
+      .optional(),
+    args: z
+      .unknown()
+      .refine((v) => v === undefined, notByTenants)
+      .optional(),
+    cwd: z
+      .unknown()
+      .refine((v) => v === undefined, notByTenants)
+      .optional(),
   })
   .strict();
 
@@ -77,7 +93,9 @@ export type HttpToolConfig = Omit<z.output<typeof httpToolConfigInput>, "secrets
 export type McpHttpConfig = Omit<z.output<typeof mcpHttpInput>, "secrets"> & {
   secrets: Record<string, string>;
 };
-export type McpStdioConfig = Omit<z.output<typeof mcpStdioInput>, "env"> & { env: Record<string, string> };
+export type McpStdioConfig = Omit<z.output<typeof mcpStdioInput>, "env" | "command" | "args" | "cwd"> & {
+  env: Record<string, string>;
+};
 export type McpToolConfig = McpHttpConfig | McpStdioConfig;
 
 export type ToolKind = "http" | "mcp";

@@ -1,4 +1,5 @@
 import type { EncryptionKey } from "../../lib/encryption.js";
+import { isAppError } from "../../lib/errors.js";
 import type { NetworkPolicy } from "../../lib/outbound/ssrf.js";
 import type { Repositories } from "../../repositories/index.js";
 import type { ToolRow } from "../../repositories/tool.repository.js";
@@ -7,6 +8,7 @@ import type { BuiltinToolName } from "./builtins/names.js";
 import { isBuiltinTool } from "./builtins/names.js";
 import { type FetchFn, httpRuntimeTool } from "./http-tool.js";
 import { validateToolInput } from "./input-validation.js";
+import type { McpStdioServers } from "./mcp-stdio-servers.js";
 import { connectMcp, type McpConnection, type McpTimeouts } from "./mcp-tools.js";
 import type { RuntimeTool, ToolResolver, ToolSet } from "./runtime-tool.js";
 import type { HttpToolConfig, McpToolConfig } from "./tool-config.js";
@@ -17,6 +19,8 @@ export interface ToolResolverDeps {
   builtins: Map<BuiltinToolName, RuntimeTool>;
   secretKey: EncryptionKey;
   mcp: McpTimeouts;
+  /** The operator's allow-list of stdio MCP servers. */
+  mcpStdio: McpStdioServers;
   networkPolicy: NetworkPolicy;
   fetch?: FetchFn | undefined;
 }
@@ -47,10 +51,21 @@ export function createToolResolver(deps: ToolResolverDeps): ToolResolver {
     const config = row.config as unknown as McpToolConfig;
     const secrets = openSecrets(deps.secretKey, config.transport === "http" ? config.secrets : config.env);
     try {
-      const connection = await connectMcp(row, secrets, { ...deps.mcp, policy: deps.networkPolicy });
+      const connection = await connectMcp(row, secrets, {
+        ...deps.mcp,
+        policy: deps.networkPolicy,
+        stdio: deps.mcpStdio,
+      });
       if (only === "all") return connection;
       return { ...connection, tools: connection.tools.filter((t) => only.has(t.name)) };
     } catch (error) {
+      if (isAppError(error) && error.code === "FORBIDDEN") {
+        ctx.logger.warn(
+          { code: error.code, reason: error.message, toolId: row.id },
+          "MCP server over stdio not on the operator's list; not started, its tools are skipped",
+        );
+        return undefined;
+      }
       ctx.logger.warn(
         { err: error, toolId: row.id },
         "MCP server unavailable; its tools are skipped this turn",
@@ -83,6 +98,14 @@ export function createToolResolver(deps: ToolResolverDeps): ToolResolver {
           ctx.logger.warn(
             { tool: name },
             "tool not found, disabled or outside the agent's department; skipped",
+          );
+          continue;
+        }
+        if (row.requiresApproval) {
+          // Stored before such tools were refused: without an approval flow they must not run at all.
+          ctx.logger.warn(
+            { tool: name, toolId: row.id },
+            "tool requires approval, which is not available yet; skipped",
           );
           continue;
         }

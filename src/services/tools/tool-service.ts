@@ -9,10 +9,11 @@ import { diff, recordAudit } from "../audit/record-audit.js";
 import type { ServiceContext } from "../context.js";
 import { isBuiltinTool } from "./builtins/names.js";
 import { assertValidInputSchema } from "./input-validation.js";
+import type { McpStdioServers, McpStdioServerView } from "./mcp-stdio-servers.js";
 import type { RuntimeTool } from "./runtime-tool.js";
 import type { ToolConfigInput, ToolKind } from "./tool-config.js";
 import { TOOL_NAME_PATTERN } from "./tool-names.js";
-import { publicConfig, storeConfig } from "./tool-secrets.js";
+import { publicConfig, sameSealedValues, sealedValuesOf, storeConfig } from "./tool-secrets.js";
 
 export interface ToolInput {
   /** Null or omitted: an org-wide tool (needs a role that reaches every department). */
@@ -57,6 +58,7 @@ export function createToolService(deps: {
   repositories: Repositories;
   secretKey: EncryptionKey;
   builtins: () => RuntimeTool[];
+  mcpStdio: McpStdioServers;
 }) {
   const r = deps.repositories;
 
@@ -94,18 +96,57 @@ export function createToolService(deps: {
     }
   }
 
-  /** Running a process on the server is an administrator's decision. */
+  /**
+   * A tool's secrets are its setter's: an editor who did not set them could otherwise change what the
+   * tool does with them. Only the setter or an org:admin may change such a tool; anyone who may write
+   * it can still switch it on or off, or delete it.
+   */
+  function assertMaySetterEdit(ctx: ServiceContext, row: ToolRow, patch: ToolPatch): void {
+    if (Object.keys(sealedValuesOf(row.config)).length === 0) return;
+    if (row.secretsSetById !== null && row.secretsSetById === ctx.actor.userId) return;
+    if (hasPermission(ctx.access, "org:admin")) return;
+    if (Object.keys(patch).every((field) => field === "enabled")) return;
+    throw new AppError(
+      "FORBIDDEN",
+      "This tool holds secrets someone else set: only they or an org:admin may change it (you may switch it off or delete it)",
+      { permission: "org:admin" },
+    );
+  }
+
+  /**
+   * No approval flow exists yet, so a tool cannot wait for one: storing the flag would promise a check
+   * that never happens (the tool would run at once, with its secrets). Refused until approvals exist.
+   */
+  function assertNoApproval(requiresApproval: boolean | undefined): void {
+    if (requiresApproval === true) {
+      throw new AppError(
+        "VALIDATION",
+        "requiresApproval: the approval flow is not available yet, so a tool cannot require approval; leave it false or unset",
+      );
+    }
+  }
+
+  /**
+   * Which process may run on the server is the operator's decision (the MCP_STDIO_SERVERS allow-list,
+   * checked here by name and for the environment names a tool sets); choosing one of them for a tool
+   * is an administrator's.
+   */
   function assertTransportAllowed(ctx: ServiceContext, kind: ToolKind, config: unknown): void {
-    if (kind === "mcp" && (config as { transport?: unknown })?.transport === "stdio") {
-      if (!hasPermission(ctx.access, "org:admin")) {
-        throw new AppError(
-          "FORBIDDEN",
-          "MCP servers started as local processes need the org:admin permission",
-          {
-            permission: "org:admin",
-          },
-        );
-      }
+    if (kind !== "mcp") return;
+    const stdio = config as { transport?: unknown; server?: unknown; env?: unknown };
+    if (stdio?.transport !== "stdio") return;
+    if (!hasPermission(ctx.access, "org:admin")) {
+      throw new AppError(
+        "FORBIDDEN",
+        "MCP servers started as local processes need the org:admin permission",
+        {
+          permission: "org:admin",
+        },
+      );
+    }
+    if (typeof stdio.server === "string") {
+      const env = stdio.env && typeof stdio.env === "object" ? Object.keys(stdio.env) : [];
+      deps.mcpStdio.check(stdio.server, env);
     }
   }
 
@@ -128,6 +169,12 @@ export function createToolService(deps: {
       }));
     },
 
+    /** The MCP servers over stdio the operator allows: names and descriptions, never commands. */
+    mcpServers(ctx: ServiceContext): McpStdioServerView[] {
+      requireRead(ctx);
+      return deps.mcpStdio.list();
+    },
+
     async get(ctx: ServiceContext, id: string): Promise<ToolView> {
       requireRead(ctx);
       return view(await load(ctx, id));
@@ -138,6 +185,7 @@ export function createToolService(deps: {
       const departmentId = input.departmentId ?? null;
       await assertWritable(ctx, departmentId);
       assertName(input.name);
+      assertNoApproval(input.requiresApproval);
       assertTransportAllowed(ctx, input.kind, input.config);
       const inputSchema = input.inputSchema ?? DEFAULT_INPUT_SCHEMA;
       assertValidInputSchema(inputSchema);
@@ -155,6 +203,8 @@ export function createToolService(deps: {
             requiresApproval: input.requiresApproval ?? false,
             enabled: input.enabled ?? true,
             createdById: ctx.actor.userId ?? null,
+            secretsSetById:
+              Object.keys(sealedValuesOf(config as never)).length > 0 ? (ctx.actor.userId ?? null) : null,
           },
           tx,
         );
@@ -182,7 +232,9 @@ export function createToolService(deps: {
       if (patch.departmentId !== undefined && patch.departmentId !== row.departmentId) {
         await assertWritable(ctx, patch.departmentId);
       }
+      assertMaySetterEdit(ctx, row, patch);
       if (patch.name !== undefined) assertName(patch.name);
+      assertNoApproval(patch.requiresApproval);
       if (patch.inputSchema !== undefined) assertValidInputSchema(patch.inputSchema);
       if (patch.config !== undefined) assertTransportAllowed(ctx, kind, patch.config);
       const config =
@@ -193,6 +245,13 @@ export function createToolService(deps: {
         ...(patch.description !== undefined ? { description: patch.description } : {}),
         ...(patch.inputSchema !== undefined ? { inputSchema: patch.inputSchema } : {}),
         ...(config ? { config: config as unknown as Record<string, unknown> } : {}),
+        // Whoever changes the secrets (sends one, removes one, or drops them by moving the tool) owns them.
+        ...(config && !sameSealedValues(row.config, config as never)
+          ? {
+              secretsSetById:
+                Object.keys(sealedValuesOf(config as never)).length > 0 ? (ctx.actor.userId ?? null) : null,
+            }
+          : {}),
         ...(patch.requiresApproval !== undefined ? { requiresApproval: patch.requiresApproval } : {}),
         ...(patch.enabled !== undefined ? { enabled: patch.enabled } : {}),
       };

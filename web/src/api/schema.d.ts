@@ -21032,6 +21032,7 @@ export interface paths {
                                 kind: "http" | "mcp";
                                 name: string;
                                 requiresApproval: boolean;
+                                secretsSetById: string | null;
                                 /** Format: date-time */
                                 updatedAt: string;
                             }[];
@@ -21221,6 +21222,7 @@ export interface paths {
                         /** @enum {string} */
                         kind: "http";
                         name: string;
+                        /** @description must be false or unset: no approval flow exists yet, so true is refused (400) */
                         requiresApproval?: boolean;
                     } | {
                         config: {
@@ -21238,13 +21240,14 @@ export interface paths {
                             /** Format: uri */
                             url: string;
                         } | {
-                            /** @default [] */
-                            args?: string[];
-                            command: string;
+                            args?: unknown;
+                            command?: unknown;
+                            cwd?: unknown;
                             /** @default {} */
                             env?: {
                                 [key: string]: string | null;
                             };
+                            server: string;
                             toolFilter?: string[];
                             /** @enum {string} */
                             transport: "stdio";
@@ -21258,6 +21261,7 @@ export interface paths {
                         /** @enum {string} */
                         kind: "mcp";
                         name: string;
+                        /** @description must be false or unset: no approval flow exists yet, so true is refused (400) */
                         requiresApproval?: boolean;
                     };
                 };
@@ -21288,6 +21292,7 @@ export interface paths {
                             kind: "http" | "mcp";
                             name: string;
                             requiresApproval: boolean;
+                            secretsSetById: string | null;
                             /** Format: date-time */
                             updatedAt: string;
                         };
@@ -21478,6 +21483,7 @@ export interface paths {
                             kind: "http" | "mcp";
                             name: string;
                             requiresApproval: boolean;
+                            secretsSetById: string | null;
                             /** Format: date-time */
                             updatedAt: string;
                         };
@@ -21776,7 +21782,7 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Change a tool (a new config replaces the old; unsent secrets are kept, null removes one) */
+        /** Change a tool (a new config replaces the old; unsent secrets are kept while url, allowedHosts and headers stay the same, null removes one; a tool holding secrets someone else set needs them or org:admin) */
         patch: {
             parameters: {
                 query?: never;
@@ -21826,13 +21832,14 @@ export interface paths {
                             /** Format: uri */
                             url: string;
                         } | {
-                            /** @default [] */
-                            args?: string[];
-                            command: string;
+                            args?: unknown;
+                            command?: unknown;
+                            cwd?: unknown;
                             /** @default {} */
                             env?: {
                                 [key: string]: string | null;
                             };
+                            server: string;
                             toolFilter?: string[];
                             /** @enum {string} */
                             transport: "stdio";
@@ -21844,6 +21851,7 @@ export interface paths {
                             [key: string]: unknown;
                         };
                         name?: string;
+                        /** @description must be false or unset: no approval flow exists yet, so true is refused (400) */
                         requiresApproval?: boolean;
                     };
                 };
@@ -21874,6 +21882,7 @@ export interface paths {
                             kind: "http" | "mcp";
                             name: string;
                             requiresApproval: boolean;
+                            secretsSetById: string | null;
                             /** Format: date-time */
                             updatedAt: string;
                         };
@@ -22049,6 +22058,181 @@ export interface paths {
                                 kind: "builtin";
                                 name: string;
                                 requiresApproval: boolean;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                /** @enum {string} */
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                details?: {
+                                    [key: string]: unknown;
+                                };
+                                message: string;
+                                requestId: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tools/mcp-servers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** MCP servers the operator allows to run as local processes (MCP_STDIO_SERVERS): pick one by name as config.server of a stdio tool */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                description: string;
+                                name: string;
+                                tenantEnv: string[];
                             }[];
                         };
                     };

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { contextOf } from "../../auth.js";
 import { authErrors, idParams, pageOf, pageQuery } from "../../schemas/common.js";
-import { builtinTool, createToolBody, tool, updateToolBody } from "./schemas.js";
+import { builtinTool, createToolBody, mcpStdioServer, tool, updateToolBody } from "./schemas.js";
 
 const listQuery = pageQuery.extend({
   departmentId: z.uuid().optional(),
@@ -14,7 +14,8 @@ const tags = ["tools"];
 
 /**
  * The tools registry. Reads need chat:use or agents:manage (checked by the service, since either
- * will do); writes need agents:manage, and MCP servers run as local processes need org:admin.
+ * will do); writes need agents:manage, and MCP servers run as local processes need org:admin and
+ * an entry of the operator's allow-list (GET /tools/mcp-servers).
  */
 export const toolRoutes: FastifyPluginAsyncZod = async (app) => {
   const service = () => app.container.services.tools;
@@ -48,6 +49,19 @@ export const toolRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => ({ items: service().builtins(contextOf(request)) }),
   );
 
+  app.get(
+    "/tools/mcp-servers",
+    {
+      schema: {
+        tags,
+        summary:
+          "MCP servers the operator allows to run as local processes (MCP_STDIO_SERVERS): pick one by name as config.server of a stdio tool",
+        response: { 200: z.object({ items: z.array(mcpStdioServer) }), ...authErrors },
+      },
+    },
+    async (request) => ({ items: service().mcpServers(contextOf(request)) }),
+  );
+
   app.post(
     "/tools",
     {
@@ -79,7 +93,8 @@ export const toolRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { permission: "agents:manage", resource: "tool" },
       schema: {
         tags,
-        summary: "Change a tool (a new config replaces the old; unsent secrets are kept, null removes one)",
+        summary:
+          "Change a tool (a new config replaces the old; unsent secrets are kept while url, allowedHosts and headers stay the same, null removes one; a tool holding secrets someone else set needs them or org:admin)",
         params: idParams,
         body: updateToolBody,
         response: { 200: tool, ...authErrors },

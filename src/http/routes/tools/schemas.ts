@@ -19,6 +19,8 @@ export const tool = z.object({
   requiresApproval: z.boolean(),
   enabled: z.boolean(),
   createdById: z.uuid().nullable(),
+  /** Who set the tool's secrets: only they or an org:admin may change the tool (null: no secrets). */
+  secretsSetById: z.uuid().nullable(),
   createdAt: timestamp,
   updatedAt: timestamp,
 });
@@ -31,13 +33,26 @@ export const builtinTool = z.object({
   requiresApproval: z.boolean(),
 });
 
+export const mcpStdioServer = z.object({
+  name: z.string(),
+  description: z.string(),
+  /** Environment variables a tool of this server may set (config.env), e.g. its own API token. */
+  tenantEnv: z.array(z.string()),
+});
+
+/** Refused when true (400) until an approval flow exists: a stored flag would promise a check that never happens. */
+const requiresApproval = z
+  .boolean()
+  .optional()
+  .describe("must be false or unset: no approval flow exists yet, so true is refused (400)");
+
 const common = {
   departmentId: z.uuid().nullish(),
   name,
   description: description.optional(),
   /** JSON Schema of the input object (default: an object with no declared properties). */
   inputSchema: jsonObjectInput.optional(),
-  requiresApproval: z.boolean().optional(),
+  requiresApproval,
   enabled: z.boolean().optional(),
 };
 
@@ -54,7 +69,7 @@ export const updateToolBody = z
     inputSchema: jsonObjectInput.optional(),
     /** The whole configuration of the tool's kind; secrets not sent are kept, a secret sent as null is removed. */
     config: z.union([httpToolConfigInput, mcpToolConfigInput]).optional(),
-    requiresApproval: z.boolean().optional(),
+    requiresApproval,
     enabled: z.boolean().optional(),
   })
   .refine((b) => Object.keys(b).length > 0, "send at least one field");
