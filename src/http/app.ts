@@ -5,12 +5,12 @@ import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyContextConfig } from "fastify";
-import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import { validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import type { Container } from "../app/container.js";
-import { ATRIUM_VERSION } from "../lib/version.js";
 import { authPlugin } from "./auth.js";
 import { errorHandler, frameworkErrorHandler, notFoundHandler } from "./error-handler.js";
 import { registerJsonParser } from "./json-body.js";
+import { apiContract } from "./openapi.js";
 import { responseSerializerCompiler } from "./response-encoder.js";
 import { agentRoutes } from "./routes/agents/index.js";
 import { apiKeyRoutes } from "./routes/api-keys/index.js";
@@ -81,6 +81,8 @@ export async function buildApp(container: Container) {
   app.setNotFoundHandler((request, reply) => webPage(request, reply) ?? notFoundHandler(request, reply));
   registerJsonParser(app);
   app.decorate("container", container);
+  const contract = apiContract();
+  app.addHook("onRoute", contract.onRoute);
   const routeTable: RouteEntry[] = [];
   app.decorate("routeTable", routeTable);
   app.addHook("onRoute", (route) => {
@@ -105,23 +107,7 @@ export async function buildApp(container: Container) {
   await app.register(multipart, {
     limits: { fileSize: container.config.knowledge.uploadMaxBytes, files: 1, fields: 10, parts: 12 },
   });
-  await app.register(swagger, {
-    openapi: {
-      openapi: "3.1.0",
-      info: {
-        title: "Atrium API",
-        version: ATRIUM_VERSION,
-        description: "Department-scoped AI assistants: knowledge, conversations, approvals and traces.",
-      },
-      components: {
-        securitySchemes: {
-          bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT" },
-          apiKey: { type: "apiKey", in: "header", name: "x-api-key" },
-        },
-      },
-    },
-    transform: jsonSchemaTransform,
-  });
+  await app.register(swagger, contract.swaggerOptions);
   await app.register(swaggerUi, { routePrefix: "/docs" });
   app.get("/openapi.json", { config: { auth: "public" }, schema: { hide: true } }, async () => app.swagger());
 

@@ -23,6 +23,7 @@ export const toolRoutes: FastifyPluginAsyncZod = async (app) => {
     "/tools",
     {
       schema: {
+        operationId: "listTools",
         tags,
         summary:
           "Registered HTTP and MCP tools: org-wide ones and those of the departments the caller can see",
@@ -40,6 +41,7 @@ export const toolRoutes: FastifyPluginAsyncZod = async (app) => {
     "/tools/builtins",
     {
       schema: {
+        operationId: "listBuiltinTools",
         tags,
         summary: "Built-in tools every agent may enable by name",
         response: { 200: z.object({ items: z.array(builtinTool) }), ...authErrors },
@@ -53,6 +55,7 @@ export const toolRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "agents:manage" },
       schema: {
+        operationId: "createTool",
         tags,
         summary:
           "Register an HTTP endpoint or an MCP server as a tool (secrets are stored encrypted, never shown)",
@@ -68,7 +71,13 @@ export const toolRoutes: FastifyPluginAsyncZod = async (app) => {
     "/tools/:id",
     {
       config: { resource: "tool" },
-      schema: { tags, summary: "One tool", params: idParams, response: { 200: tool, ...authErrors } },
+      schema: {
+        operationId: "getTool",
+        tags,
+        summary: "One tool",
+        params: idParams,
+        response: { 200: tool, ...authErrors },
+      },
     },
     async (request) => service().get(contextOf(request), request.params.id),
   );
@@ -78,6 +87,7 @@ export const toolRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "agents:manage", resource: "tool" },
       schema: {
+        operationId: "updateTool",
         tags,
         summary: "Change a tool (a new config replaces the old; unsent secrets are kept, null removes one)",
         params: idParams,
@@ -93,6 +103,7 @@ export const toolRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "agents:manage", resource: "tool" },
       schema: {
+        operationId: "deleteTool",
         tags,
         summary: "Delete a tool",
         params: idParams,
