@@ -66,6 +66,14 @@ module.exports = {
       to: { path: ["^src/db/", "^src/repositories/", "(^|/)node_modules/drizzle-orm/"] },
     },
     {
+      name: "chat-stages-independent",
+      comment:
+        "A chat stage reads and writes the turn state only; what two stages share lives outside stages/ (src/services/chat/pipeline.ts runs them in order)",
+      severity: "error",
+      from: { path: "^src/services/chat/stages/" },
+      to: { path: "^src/services/chat/stages/" },
+    },
+    {
       name: "no-test-code-in-src",
       comment: "Production code does not import the tests' helpers",
       severity: "error",
