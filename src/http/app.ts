@@ -58,6 +58,8 @@ export interface RouteEntry {
   config: FastifyContextConfig;
   hasBody: boolean;
   hidden: boolean;
+  /** The operationId the route sets (src/http/openapi.ts gives a provisional one to a route without). */
+  operationId?: string | undefined;
 }
 
 export async function buildApp(container: Container) {
@@ -81,8 +83,6 @@ export async function buildApp(container: Container) {
   app.setNotFoundHandler((request, reply) => webPage(request, reply) ?? notFoundHandler(request, reply));
   registerJsonParser(app);
   app.decorate("container", container);
-  const contract = apiContract();
-  app.addHook("onRoute", contract.onRoute);
   const routeTable: RouteEntry[] = [];
   app.decorate("routeTable", routeTable);
   app.addHook("onRoute", (route) => {
@@ -94,9 +94,13 @@ export async function buildApp(container: Container) {
         config: (route.config ?? {}) as FastifyContextConfig,
         hasBody: Boolean(route.schema?.body),
         hidden: Boolean(route.schema?.hide),
+        operationId: (route.schema as { operationId?: string } | undefined)?.operationId,
       });
     }
   });
+  // After the route table's hook, which records the operationId a route set itself.
+  const contract = apiContract();
+  app.addHook("onRoute", contract.onRoute);
   app.addHook("onRequest", (request, reply, done) => {
     reply.headers(SECURITY_HEADERS).header("x-request-id", request.id);
     done();

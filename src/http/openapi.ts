@@ -11,8 +11,10 @@ import { componentNameOf } from "./schemas/named.js";
  * The API contract: how the routes' zod schemas and config become the OpenAPI document, with the
  * rules written once here (ADR 0009) instead of repeated in every route.
  *
- * - Every documented route has an explicit, unique camelCase `operationId` (checked when the route is
- *   registered: a route without one does not start).
+ * - Every documented route sets an explicit, unique camelCase `operationId`. A malformed or repeated
+ *   one stops the app; a missing one gets a provisional id from the method and path (so a route
+ *   merged without one still runs) and fails `npm run check` and test/http/openapi.test.ts, which
+ *   read `routeTable[].operationId`.
  * - Request and response bodies are named component schemas: the name given with `named()`
  *   (schemas/named.ts) for a shared resource such as `Department`, else one derived from the
  *   operation (`CreateDepartment` for `createDepartment`'s body, which the document calls
@@ -53,6 +55,16 @@ const ERROR_RESPONSES: Record<number, { name: string; description: string }> = {
   429: { name: "TooManyRequests", description: "LIMIT_EXCEEDED: a rate limit or budget is spent" },
   500: { name: "InternalError", description: "INTERNAL: something went wrong on the server" },
   503: { name: "Unavailable", description: "UNAVAILABLE: a model, provider or dependency is down" },
+};
+
+/** Descriptions of answers that are not errors (@fastify/swagger says "Default Response"). */
+const SUCCESS_TEXT: Record<string, string> = {
+  "200": "OK",
+  "201": "Created",
+  "202": "Accepted",
+  "204": "No content",
+  "302": "Redirect",
+  "503": "Unavailable",
 };
 
 interface RouteFacts {
@@ -98,6 +110,20 @@ function securityOf(config: FastifyContextConfig): Array<Record<string, string[]
 }
 
 const pascal = (id: string) => id[0]!.toUpperCase() + id.slice(1);
+
+/** `GET /approvals/:id/votes` → `getApprovalsByIdVotes`: a stand-in until the route names its own. */
+function provisionalOperationId(method: string, url: string, taken: Map<string, unknown>): string {
+  const words = url
+    .split("/")
+    .filter(Boolean)
+    .map((part) => (part.startsWith(":") ? `by-${part.slice(1)}` : part))
+    .flatMap((part) => part.split(/[^a-zA-Z0-9]+/))
+    .filter(Boolean);
+  const base = [method.toLowerCase(), ...words.map((w) => pascal(w.toLowerCase()))].join("");
+  let id = base;
+  for (let n = 2; taken.has(id); n++) id = `${base}${n}`;
+  return id;
+}
 
 function isZod(value: unknown): value is ZodType {
   return typeof value === "object" && value !== null && "_zod" in value;
@@ -188,11 +214,15 @@ export function apiContract() {
     if (!schema || schema.hide) return;
     const methods = [route.method].flat().filter((m) => m !== "HEAD");
     if (methods.length === 0) return; // the HEAD twin of a GET route
-    const id = schema.operationId;
-    if (!id || !OPERATION_ID.test(id) || methods.length !== 1) {
-      throw new Error(`${methods.join(",")} ${route.url} needs one camelCase schema.operationId`);
+    if (methods.length !== 1) throw new Error(`${route.url}: one method per documented route`);
+    if (schema.operationId !== undefined && !OPERATION_ID.test(schema.operationId)) {
+      throw new Error(`${methods[0]} ${route.url}: operationId must be camelCase (${schema.operationId})`);
     }
-    if (routes.has(id)) throw new Error(`operationId ${id} is used twice (${route.url})`);
+    if (schema.operationId && routes.has(schema.operationId)) {
+      throw new Error(`operationId ${schema.operationId} is used twice (${route.url})`);
+    }
+    if (!schema.operationId) schema.operationId = provisionalOperationId(methods[0]!, route.url, routes);
+    const id = schema.operationId;
     const config = (route.config ?? {}) as FastifyContextConfig;
     const response = schema.response ?? {};
     nameSchema(schema.body, pascal(id));
@@ -237,6 +267,9 @@ export function apiContract() {
         const responses: Record<string, JsonObject> = {};
         for (const [status, value] of Object.entries(operation.responses ?? {})) {
           if (Number(status) < 400 || route.ownStatuses.has(status)) responses[status] = value;
+          if (value.description === "Default Response" && SUCCESS_TEXT[status]) {
+            value.description = SUCCESS_TEXT[status];
+          }
         }
         const openai = route.url.startsWith("/v1/");
         for (const status of errorStatuses(route)) {
