@@ -81,7 +81,8 @@ interface RouteFacts {
 /**
  * The error statuses a route can answer, from its shape and config:
  * - 500 always;
- * - 400 when it takes input (params, query, headers, a body, or a write method's JSON body), 413 with a body;
+ * - 400 when it takes input (params, query, headers, a body, or a write method's JSON body); 413 when
+ *   it can be sent a body (a body schema or a write method);
  * - authenticated routes: 401 and 403 (authentication, permission, department scope); 404 when the
  *   path names a resource or the body references one; 409 and 412 on writes (unique names, archived
  *   or locked resources);
@@ -92,7 +93,7 @@ export function errorStatuses(route: RouteFacts): number[] {
   const statuses = new Set<number>([500]);
   const write = WRITE_METHODS.has(route.method);
   if (route.hasInput || write) statuses.add(400);
-  if (route.hasBody) statuses.add(413);
+  if (route.hasBody || write) statuses.add(413); // any body past the size limit, schema or not
   if (route.config.auth !== "public") {
     statuses.add(401).add(403);
     if (route.hasParams || route.hasBody) statuses.add(404);
