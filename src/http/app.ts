@@ -5,12 +5,12 @@ import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyContextConfig } from "fastify";
-import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import { validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import type { Container } from "../app/container.js";
-import { ATRIUM_VERSION } from "../lib/version.js";
 import { authPlugin } from "./auth.js";
 import { errorHandler, frameworkErrorHandler, notFoundHandler } from "./error-handler.js";
 import { registerJsonParser } from "./json-body.js";
+import { apiContract } from "./openapi.js";
 import { responseSerializerCompiler } from "./response-encoder.js";
 import { agentRoutes } from "./routes/agents/index.js";
 import { apiKeyRoutes } from "./routes/api-keys/index.js";
@@ -58,6 +58,8 @@ export interface RouteEntry {
   config: FastifyContextConfig;
   hasBody: boolean;
   hidden: boolean;
+  /** The operationId the route sets (src/http/openapi.ts gives a provisional one to a route without). */
+  operationId?: string | undefined;
 }
 
 export async function buildApp(container: Container) {
@@ -92,9 +94,13 @@ export async function buildApp(container: Container) {
         config: (route.config ?? {}) as FastifyContextConfig,
         hasBody: Boolean(route.schema?.body),
         hidden: Boolean(route.schema?.hide),
+        operationId: (route.schema as { operationId?: string } | undefined)?.operationId,
       });
     }
   });
+  // After the route table's hook, which records the operationId a route set itself.
+  const contract = apiContract();
+  app.addHook("onRoute", contract.onRoute);
   app.addHook("onRequest", (request, reply, done) => {
     reply.headers(SECURITY_HEADERS).header("x-request-id", request.id);
     done();
@@ -105,23 +111,7 @@ export async function buildApp(container: Container) {
   await app.register(multipart, {
     limits: { fileSize: container.config.knowledge.uploadMaxBytes, files: 1, fields: 10, parts: 12 },
   });
-  await app.register(swagger, {
-    openapi: {
-      openapi: "3.1.0",
-      info: {
-        title: "Atrium API",
-        version: ATRIUM_VERSION,
-        description: "Department-scoped AI assistants: knowledge, conversations, approvals and traces.",
-      },
-      components: {
-        securitySchemes: {
-          bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT" },
-          apiKey: { type: "apiKey", in: "header", name: "x-api-key" },
-        },
-      },
-    },
-    transform: jsonSchemaTransform,
-  });
+  await app.register(swagger, contract.swaggerOptions);
   await app.register(swaggerUi, { routePrefix: "/docs" });
   app.get("/openapi.json", { config: { auth: "public" }, schema: { hide: true } }, async () => app.swagger());
 

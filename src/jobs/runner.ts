@@ -5,7 +5,6 @@ import { isAppError } from "../lib/errors.js";
 import { newId } from "../lib/ids.js";
 import type { Logger } from "../lib/logger.js";
 import type { JobRepository, JobRow } from "../repositories/job.repository.js";
-import { isExtractionError } from "../services/knowledge/index.js";
 import {
   backoffDelay,
   type CatalogOverrides,
@@ -45,8 +44,8 @@ const PERMANENT_APP_CODES = new Set([
 
 /** Whether retrying the same job can help: data errors no, infrastructure errors yes. */
 export function isPermanentError(error: unknown): boolean {
+  // An error that knows whether retrying helps says so with `permanent` (e.g. a file that cannot be read).
   if ((error as { permanent?: unknown } | null)?.permanent === true) return true;
-  if (isExtractionError(error)) return !error.retryable;
   if (isAppError(error)) return PERMANENT_APP_CODES.has(error.code);
   return error instanceof z.ZodError;
 }

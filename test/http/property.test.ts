@@ -139,6 +139,19 @@ function checkResponse(route: RouteEntry, g: Generated, response: LightMyRequest
   if (error.details !== undefined) expect(error.details, label).toEqual(expect.any(Object));
 }
 
+/** Every status a route answers is one its OpenAPI operation lists (ADR 0009). */
+function checkDocumented(route: RouteEntry, g: Generated, response: LightMyRequestResponse): void {
+  const paths = arbitraries.spec.paths as Record<string, Record<string, { responses?: object }>>;
+  const operation = paths[route.url.replace(/:(\w+)/g, "{$1}")]?.[route.method.toLowerCase()];
+  if (!operation?.responses) return; // hidden routes (the web application, the docs UI)
+  // Dot segments are normalised to another route's path; the answer is that route's.
+  if (/(^|\/)(\.|%2e){1,2}(\/|$)/i.test(g.path)) return;
+  expect(
+    Object.keys(operation.responses),
+    `${describeRequest(route, g)}\n→ ${response.statusCode} ${response.body.slice(0, 200)}\n(a status its operation does not list)`,
+  ).toContain(String(response.statusCode));
+}
+
 async function checkRoute(route: RouteEntry, credentials: Credentials, numRuns: number) {
   await fc.assert(
     fc.asyncProperty(requestFor(arbitraries, route, credentials), async (g) => {
@@ -151,6 +164,7 @@ async function checkRoute(route: RouteEntry, credentials: Credentials, numRuns: 
         throw error;
       }
       checkResponse(route, g, response);
+      checkDocumented(route, g, response);
     }),
     { numRuns, endOnFailure: true },
   );

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { LLM_PROVIDERS } from "../../config/llm-providers.js";
 import { jsonObjectInput, resourceName, timestamp } from "./common.js";
+import { named } from "./named.js";
 
 const name = resourceName;
 const longText = z.string().max(20_000);
@@ -10,19 +11,22 @@ const booleanQuery = z.enum(["true", "false"]).transform((v) => v === "true");
 export const optionalBoolean = booleanQuery.optional();
 export const includeFlag = booleanQuery.default(false);
 
-export const persona = z.object({
-  id: z.uuid(),
-  departmentId: z.uuid().nullable(),
-  name: z.string(),
-  description: z.string().nullable(),
-  prompt: z.string(),
-  tone: z.string().nullable(),
-  greeting: z.string().nullable(),
-  avatarUrl: z.string().nullable(),
-  config: z.record(z.string(), z.unknown()),
-  createdAt: timestamp,
-  updatedAt: timestamp,
-});
+export const persona = named(
+  z.object({
+    id: z.uuid(),
+    departmentId: z.uuid().nullable(),
+    name: z.string(),
+    description: z.string().nullable(),
+    prompt: z.string(),
+    tone: z.string().nullable(),
+    greeting: z.string().nullable(),
+    avatarUrl: z.string().nullable(),
+    config: z.record(z.string(), z.unknown()),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  }),
+  "Persona",
+);
 
 export const createPersonaBody = z.object({
   departmentId: z.uuid().nullish(),
@@ -40,20 +44,23 @@ export const updatePersonaBody = createPersonaBody
   .partial()
   .refine((b) => Object.keys(b).length > 0, "send at least one field");
 
-export const namespace = z.object({
-  id: z.uuid(),
-  departmentId: z.uuid(),
-  name: z.string(),
-  slug: z.string(),
-  description: z.string().nullable(),
-  systemPrompt: z.string(),
-  persona: z.string().nullable(),
-  personaId: z.uuid().nullable(),
-  config: z.record(z.string(), z.unknown()),
-  isActive: z.boolean(),
-  createdAt: timestamp,
-  updatedAt: timestamp,
-});
+export const namespace = named(
+  z.object({
+    id: z.uuid(),
+    departmentId: z.uuid(),
+    name: z.string(),
+    slug: z.string(),
+    description: z.string().nullable(),
+    systemPrompt: z.string(),
+    persona: z.string().nullable(),
+    personaId: z.uuid().nullable(),
+    config: z.record(z.string(), z.unknown()),
+    isActive: z.boolean(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  }),
+  "Namespace",
+);
 
 export const createNamespaceBody = z.object({
   departmentId: z.uuid(),
@@ -118,17 +125,20 @@ const agentFields = {
   config: z.record(z.string(), z.unknown()),
 };
 
-export const agent = z.object({
-  id: z.uuid(),
-  ...agentFields,
-  enabled: z.boolean(),
-  archived: z.boolean(),
-  currentVersionId: z.uuid().nullable(),
-  currentVersion: z.number().int().nullable(),
-  hasUnpublishedChanges: z.boolean(),
-  createdAt: timestamp,
-  updatedAt: timestamp,
-});
+export const agent = named(
+  z.object({
+    id: z.uuid(),
+    ...agentFields,
+    enabled: z.boolean(),
+    archived: z.boolean(),
+    currentVersionId: z.uuid().nullable(),
+    currentVersion: z.number().int().nullable(),
+    hasUnpublishedChanges: z.boolean(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  }),
+  "Agent",
+);
 
 export const agentVersion = z.object({
   id: z.uuid(),

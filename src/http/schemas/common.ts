@@ -3,6 +3,7 @@ import { errorCodes } from "../../lib/errors.js";
 import { toIsoString } from "../../lib/iso-time.js";
 import { normalizeName } from "../../lib/names.js";
 import { MAX_PAGE_SIZE } from "../../lib/pagination.js";
+import { named } from "./named.js";
 
 /** A Date in the service layer, an ISO 8601 string on the wire (and in the OpenAPI document). */
 export const timestamp = z.codec(z.iso.datetime({ offset: true }), z.date(), {
@@ -47,14 +48,23 @@ export function cursorPageOf<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 }
 
-export const errorBody = z.object({
-  error: z.object({
-    code: z.enum(Object.keys(errorCodes) as [keyof typeof errorCodes, ...(keyof typeof errorCodes)[]]),
-    message: z.string(),
-    requestId: z.string(),
-    details: z.record(z.string(), z.unknown()).optional(),
+export const errorBody = named(
+  z.object({
+    error: z.object({
+      code: z.enum(Object.keys(errorCodes) as [keyof typeof errorCodes, ...(keyof typeof errorCodes)[]]),
+      message: z.string(),
+      requestId: z.string(),
+      details: z.record(z.string(), z.unknown()).optional(),
+    }),
   }),
-});
+  "ErrorEnvelope",
+);
+
+/** The error envelope of the OpenAI-compatible routes (/v1): OpenAI's error `type` added. */
+export const openaiErrorBody = named(
+  z.object({ error: errorBody.shape.error.extend({ type: z.string() }) }),
+  "OpenAIErrorEnvelope",
+);
 
 /** The error responses every authenticated route can give, for the OpenAPI document. */
 export const authErrors = {
@@ -67,7 +77,7 @@ export const authErrors = {
   429: errorBody,
 } as const;
 
-export const ok = z.object({ ok: z.literal(true) });
+export const ok = named(z.object({ ok: z.literal(true) }), "Ok");
 
 /** Limits for free-form JSON a client may store (settings, metadata): kept small and shallow. */
 export const MAX_JSON_BYTES = 32_768;

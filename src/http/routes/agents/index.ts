@@ -31,7 +31,13 @@ export const agentRoutes: FastifyPluginAsyncZod = async (app) => {
       `/agents/:id/${action}`,
       {
         config: manage,
-        schema: { tags, summary, params: idParams, response: { 200: agent, ...authErrors } },
+        schema: {
+          operationId: `${action}Agent`,
+          tags,
+          summary,
+          params: idParams,
+          response: { 200: agent, ...authErrors },
+        },
       },
       async (request) => service()[action](contextOf(request), request.params.id),
     );
@@ -40,6 +46,7 @@ export const agentRoutes: FastifyPluginAsyncZod = async (app) => {
     "/agents",
     {
       schema: {
+        operationId: "listAgents",
         tags,
         summary: "Agents of the organisation and of the departments the caller can see",
         description: "Archived agents are left out unless archived=true.",
@@ -58,6 +65,7 @@ export const agentRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "agents:manage" },
       schema: {
+        operationId: "createAgent",
         tags,
         summary: "Create an agent; it is published as version 1 at once",
         body: createAgentBody,
@@ -73,6 +81,7 @@ export const agentRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { resource: "agent" },
       schema: {
+        operationId: "getAgent",
         tags,
         summary: "An agent's draft, its current version number and whether the draft has unpublished changes",
         params: idParams,
@@ -87,6 +96,7 @@ export const agentRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: manage,
       schema: {
+        operationId: "updateAgent",
         tags,
         summary: "Change an agent's draft (conversations keep the published version until the next publish)",
         params: idParams,
@@ -102,6 +112,7 @@ export const agentRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: manage,
       schema: {
+        operationId: "publishAgent",
         tags,
         summary: "Publish the draft as the next version (409 when nothing changed)",
         params: idParams,
@@ -121,6 +132,7 @@ export const agentRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { resource: "agent" },
       schema: {
+        operationId: "listAgentVersions",
         tags,
         summary: "Published versions of an agent, newest first",
         params: idParams,
@@ -139,6 +151,7 @@ export const agentRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { resource: "agent" },
       schema: {
+        operationId: "getAgentVersion",
         tags,
         summary: "One published version of an agent",
         params: versionParams,

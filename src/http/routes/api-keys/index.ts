@@ -3,24 +3,28 @@ import { z } from "zod";
 import { ALL_PERMISSIONS, type Permission } from "../../../core/permissions.js";
 import { contextOf } from "../../auth.js";
 import { authErrors, idParams, pageOf, pageQuery, resourceName, timestamp } from "../../schemas/common.js";
+import { named } from "../../schemas/named.js";
 
 const permission = z.enum(ALL_PERMISSIONS as [Permission, ...Permission[]]);
 
-const apiKey = z.object({
-  id: z.uuid(),
-  name: z.string(),
-  prefix: z.string().describe("The public part of the key: atr_<prefix>_…"),
-  userId: z.uuid().nullable().describe("The creator; the key never does more than they can"),
-  permissions: z.array(z.string()),
-  departmentIds: z.array(z.uuid()),
-  allDepartments: z.boolean(),
-  status: z.enum(["active", "revoked", "expired"]),
-  lastUsedAt: timestamp.nullable(),
-  expiresAt: timestamp.nullable(),
-  revokedAt: timestamp.nullable(),
-  createdAt: timestamp,
-  updatedAt: timestamp,
-});
+const apiKey = named(
+  z.object({
+    id: z.uuid(),
+    name: z.string(),
+    prefix: z.string().describe("The public part of the key: atr_<prefix>_…"),
+    userId: z.uuid().nullable().describe("The creator; the key never does more than they can"),
+    permissions: z.array(z.string()),
+    departmentIds: z.array(z.uuid()),
+    allDepartments: z.boolean(),
+    status: z.enum(["active", "revoked", "expired"]),
+    lastUsedAt: timestamp.nullable(),
+    expiresAt: timestamp.nullable(),
+    revokedAt: timestamp.nullable(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  }),
+  "ApiKey",
+);
 
 const createdKey = apiKey.extend({
   key: z.string().describe("The full key, shown only in this answer: send it as x-api-key"),
@@ -51,6 +55,7 @@ export const apiKeyRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "org:admin" },
       schema: {
+        operationId: "listApiKeys",
         tags,
         summary: "API keys of the organisation (never their secrets)",
         querystring: listQuery,
@@ -68,6 +73,7 @@ export const apiKeyRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "org:admin" },
       schema: {
+        operationId: "createApiKey",
         tags,
         summary: "Create an API key scoped to permissions and departments (the key is shown once)",
         body: createBody,
@@ -83,6 +89,7 @@ export const apiKeyRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "org:admin", resource: "api_key" },
       schema: {
+        operationId: "getApiKey",
         tags,
         summary: "One API key (without its secret)",
         params: idParams,
@@ -97,6 +104,7 @@ export const apiKeyRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "org:admin", resource: "api_key" },
       schema: {
+        operationId: "revokeApiKey",
         tags,
         summary: "Revoke an API key (it stops working at once)",
         params: idParams,

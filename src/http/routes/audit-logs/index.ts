@@ -35,6 +35,7 @@ export const auditLogRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "audit:read" },
       schema: {
+        operationId: "listAuditLogs",
         tags: ["audit"],
         summary: "The audit log, newest first, filtered and limited to the caller's departments",
         querystring: listQuery,

@@ -2,20 +2,27 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { principalOf, requestMeta } from "../../auth.js";
 import { authErrors, ok } from "../../schemas/common.js";
+import { named } from "../../schemas/named.js";
 
-export const tokenPair = z.object({
-  tokenType: z.literal("Bearer"),
-  accessToken: z.string(),
-  expiresIn: z.number().int(),
-  refreshToken: z.string(),
-  refreshExpiresAt: z.string(),
-});
+export const tokenPair = named(
+  z.object({
+    tokenType: z.literal("Bearer"),
+    accessToken: z.string(),
+    expiresIn: z.number().int(),
+    refreshToken: z.string(),
+    refreshExpiresAt: z.string(),
+  }),
+  "TokenPair",
+);
 
-export const loginBody = z.object({
-  email: z.email().max(320),
-  password: z.string().min(1).max(1024),
-  organization: z.string().min(1).max(64).optional(),
-});
+export const loginBody = named(
+  z.object({
+    email: z.email().max(320),
+    password: z.string().min(1).max(1024),
+    organization: z.string().min(1).max(64).optional(),
+  }),
+  "Login",
+);
 
 const me = z.object({
   id: z.uuid(),
@@ -40,8 +47,9 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/auth/login",
     {
-      config: { auth: "public", rateLimit },
+      config: { auth: "public", rateLimit, errors: ["UNAUTHORIZED"] },
       schema: {
+        operationId: "login",
         tags,
         summary: "Sign in with email and password",
         body: loginBody,
@@ -54,8 +62,9 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/auth/refresh",
     {
-      config: { auth: "public", rateLimit },
+      config: { auth: "public", rateLimit, errors: ["UNAUTHORIZED"] },
       schema: {
+        operationId: "refreshTokens",
         tags,
         summary: "Trade a refresh token for a new pair (the old one stops working)",
         body: z.object({ refreshToken: z.string().min(1).max(512) }),
@@ -69,7 +78,12 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     "/auth/logout",
     {
       config: { auth: "person" },
-      schema: { tags, summary: "End this session", response: { 200: ok, ...authErrors } },
+      schema: {
+        operationId: "logout",
+        tags,
+        summary: "End this session",
+        response: { 200: ok, ...authErrors },
+      },
     },
     async (request) => {
       await sessions().logout(principalOf(request), requestMeta(request));
@@ -82,6 +96,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { auth: "person" },
       schema: {
+        operationId: "logoutAll",
         tags,
         summary: "End every session and revoke every token",
         response: { 200: ok, ...authErrors },
@@ -97,6 +112,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     "/auth/me",
     {
       schema: {
+        operationId: "getMe",
         tags,
         summary: "Who the caller is and what they may do",
         response: { 200: me, ...authErrors },

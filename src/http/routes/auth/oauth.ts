@@ -53,6 +53,7 @@ export const oauthRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { auth: "public" },
       schema: {
+        operationId: "listAuthProviders",
         tags,
         summary: "How people can sign in here (the sign-in page shows a button per OAuth provider)",
         response: { 200: providers },
@@ -64,8 +65,9 @@ export const oauthRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     "/auth/oauth/:provider/start",
     {
-      config: { auth: "public", rateLimit },
+      config: { auth: "public", rateLimit, errors: ["NOT_FOUND", "UNAVAILABLE"] },
       schema: {
+        operationId: "startOAuth",
         tags,
         summary: "Start signing in with GitHub or Google (redirects to the provider)",
         params,
@@ -91,8 +93,13 @@ export const oauthRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     "/auth/oauth/:provider/callback",
     {
-      config: { auth: "public", rateLimit },
+      config: {
+        auth: "public",
+        rateLimit,
+        errors: ["UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "UNAVAILABLE"],
+      },
       schema: {
+        operationId: "finishOAuth",
         tags,
         summary: "Where the provider sends the browser back; answers with a token pair",
         description:

@@ -26,6 +26,7 @@ export const passwordRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { auth: "public", rateLimit },
       schema: {
+        operationId: "forgotPassword",
         tags,
         summary: "Mail a password reset link (the answer is the same whether or not the email exists)",
         body: forgotBody,
@@ -44,8 +45,9 @@ export const passwordRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/auth/password/reset",
     {
-      config: { auth: "public", rateLimit },
+      config: { auth: "public", rateLimit, errors: ["PRECONDITION_FAILED"] },
       schema: {
+        operationId: "resetPassword",
         tags,
         summary: "Choose a new password with a reset link's token (every session ends)",
         body: resetBody,

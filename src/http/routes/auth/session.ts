@@ -4,10 +4,11 @@ import { AppError, isAppError } from "../../../lib/errors.js";
 import { requestMeta } from "../../auth.js";
 import { clearRefreshCookie, readRefreshCookie, sendRefreshCookie } from "../../cookies/refresh-cookie.js";
 import { authErrors } from "../../schemas/common.js";
+import { named } from "../../schemas/named.js";
 import { loginBody, tokenPair } from "./index.js";
 
 /** An access token for the web application; its refresh token went into an HttpOnly cookie. */
-export const webSession = tokenPair.omit({ refreshToken: true });
+export const webSession = named(tokenPair.omit({ refreshToken: true }), "WebSession");
 
 const tags = ["auth"];
 
@@ -23,8 +24,9 @@ export const webSessionRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/auth/session",
     {
-      config: { auth: "public", rateLimit },
+      config: { auth: "public", rateLimit, errors: ["UNAUTHORIZED"] },
       schema: {
+        operationId: "createWebSession",
         tags,
         summary: "Sign in from the web application (refresh token in an HttpOnly cookie)",
         body: loginBody,
@@ -40,8 +42,9 @@ export const webSessionRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/auth/session/refresh",
     {
-      config: { auth: "public", rateLimit },
+      config: { auth: "public", rateLimit, errors: ["UNAUTHORIZED"] },
       schema: {
+        operationId: "refreshWebSession",
         tags,
         summary: "Trade the session cookie for a new access token (the cookie is rotated)",
         response: { 200: webSession, ...authErrors },
@@ -66,6 +69,7 @@ export const webSessionRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { auth: "public", rateLimit },
       schema: {
+        operationId: "deleteWebSession",
         tags,
         summary: "Sign out of the web application: ends the cookie's session and clears the cookie",
         response: { 204: z.null(), ...authErrors },

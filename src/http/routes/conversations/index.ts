@@ -26,6 +26,7 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "chat:use" },
       schema: {
+        operationId: "createConversation",
         tags,
         summary: "Start a conversation with an agent (pinned to its current published version)",
         body: createConversationBody,
@@ -41,6 +42,7 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "chat:use" },
       schema: {
+        operationId: "listConversations",
         tags,
         summary: "Your conversations (or your departments' with scope=department), newest first",
         description:
@@ -65,6 +67,7 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: byId,
       schema: {
+        operationId: "getConversation",
         tags,
         summary: "One conversation, with its agent's name and pinned version",
         params: idParams,
@@ -79,6 +82,7 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: byId,
       schema: {
+        operationId: "updateConversation",
         tags,
         summary: "Rename a conversation or replace its metadata",
         params: idParams,
@@ -97,7 +101,13 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
       `/conversations/:id/${verb}`,
       {
         config: byId,
-        schema: { tags, summary, params: idParams, response: { 200: conversation, ...authErrors } },
+        schema: {
+          operationId: `${verb}Conversation`,
+          tags,
+          summary,
+          params: idParams,
+          response: { 200: conversation, ...authErrors },
+        },
       },
       async (request) => service()[verb](contextOf(request), request.params.id),
     );
@@ -108,6 +118,7 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: byId,
       schema: {
+        operationId: "deleteConversation",
         tags,
         summary: "Delete a conversation and its messages (the owner, or an organisation admin)",
         params: idParams,
@@ -125,6 +136,7 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: byId,
       schema: {
+        operationId: "listMessages",
         tags,
         summary: "A conversation's messages, oldest first, with your feedback on each",
         params: idParams,
@@ -140,6 +152,7 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: byId,
       schema: {
+        operationId: "rateMessage",
         tags,
         summary: "Rate an assistant reply (one rating per person and message; sending again replaces it)",
         params: messageParams,
@@ -158,6 +171,7 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: byId,
       schema: {
+        operationId: "deleteMessageRating",
         tags,
         summary: "Withdraw your rating of a reply",
         params: messageParams,

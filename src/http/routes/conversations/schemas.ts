@@ -1,30 +1,34 @@
 import { z } from "zod";
 import { MAX_PAGE_SIZE } from "../../../lib/pagination.js";
 import { cursorPageOf, jsonObjectInput, pageOf, timestamp } from "../../schemas/common.js";
+import { named } from "../../schemas/named.js";
 
 export const conversationChannel = z.enum(["web", "whatsapp", "telegram", "slack", "email", "api"]);
 export const conversationStatus = z.enum(["active", "closed", "escalated", "awaiting_approval"]);
 
-export const conversation = z.object({
-  id: z.uuid(),
-  departmentId: z.uuid().nullable().describe("The agent's department; null for an org-wide agent"),
-  userId: z.uuid().describe("The owner"),
-  namespaceId: z.uuid().nullable(),
-  agentId: z.uuid().nullable(),
-  agentVersionId: z.uuid().nullable().describe("The agent version the conversation is pinned to"),
-  agentName: z.string().nullable(),
-  agentVersion: z.number().int().nullable(),
-  channel: conversationChannel,
-  externalId: z.string().nullable(),
-  status: conversationStatus,
-  title: z.string().nullable(),
-  messageCount: z.number().int(),
-  metadata: z.record(z.string(), z.unknown()),
-  lastMessageAt: timestamp.nullable(),
-  closedAt: timestamp.nullable(),
-  createdAt: timestamp,
-  updatedAt: timestamp,
-});
+export const conversation = named(
+  z.object({
+    id: z.uuid(),
+    departmentId: z.uuid().nullable().describe("The agent's department; null for an org-wide agent"),
+    userId: z.uuid().describe("The owner"),
+    namespaceId: z.uuid().nullable(),
+    agentId: z.uuid().nullable(),
+    agentVersionId: z.uuid().nullable().describe("The agent version the conversation is pinned to"),
+    agentName: z.string().nullable(),
+    agentVersion: z.number().int().nullable(),
+    channel: conversationChannel,
+    externalId: z.string().nullable(),
+    status: conversationStatus,
+    title: z.string().nullable(),
+    messageCount: z.number().int(),
+    metadata: z.record(z.string(), z.unknown()),
+    lastMessageAt: timestamp.nullable(),
+    closedAt: timestamp.nullable(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  }),
+  "Conversation",
+);
 
 const title = z.string().trim().min(1).max(200);
 

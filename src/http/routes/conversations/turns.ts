@@ -46,6 +46,12 @@ const streamQuery = z.object({
   lastEventId: z.string().max(100).optional(),
 });
 
+/** The Server-Sent Events of a turn, for the OpenAPI document (`config.eventStream`). */
+const TURN_EVENTS =
+  "With `Accept: text/event-stream`: events `turn-start`, `token`, `tool-call`, `tool-result`, `citations`, " +
+  "then `done` or `error`; each `data:` is the event as JSON (its `type` is the event name) and each `id:` " +
+  "is `<taskId>:<n>`, to resume with Last-Event-ID. Comment lines are heartbeats.";
+
 /** SSE ids are `<taskId>:<n>`, so one id says which turn and where in it. */
 export function eventId(taskId: string, event: NumberedTurnEvent): string {
   return `${taskId}:${event.id}`;
@@ -64,8 +70,14 @@ export const turnRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/conversations/:id/messages",
     {
-      config: { permission: "chat:use", resource: "conversation" },
+      config: {
+        permission: "chat:use",
+        resource: "conversation",
+        errors: ["LIMIT_EXCEEDED", "UNAVAILABLE"],
+        eventStream: TURN_EVENTS,
+      },
       schema: {
+        operationId: "sendMessage",
         tags,
         summary:
           "Ask the conversation's assistant (JSON, or Server-Sent Events with Accept: text/event-stream)",
@@ -139,8 +151,9 @@ export const turnRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     "/conversations/:id/stream",
     {
-      config: { permission: "chat:use", resource: "conversation" },
+      config: { permission: "chat:use", resource: "conversation", eventStream: TURN_EVENTS },
       schema: {
+        operationId: "resumeTurnStream",
         tags,
         summary: "Resume the events of the conversation's running (or just finished) answer",
         description:
@@ -181,6 +194,7 @@ export const turnRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "chat:use", resource: "conversation" },
       schema: {
+        operationId: "stopTurn",
         tags,
         summary: "Stop the answer the conversation's assistant is writing",
         description:
@@ -198,6 +212,7 @@ export const turnRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "chat:use", resource: "conversation" },
       schema: {
+        operationId: "listConversationRuns",
         tags,
         summary: "Runs (model calls with cost and latency) of a conversation, newest first",
         params: idParams,

@@ -10,19 +10,23 @@ import {
   resourceName,
   timestamp,
 } from "../../schemas/common.js";
+import { named } from "../../schemas/named.js";
 
-const department = z.object({
-  id: z.uuid(),
-  name: z.string(),
-  slug: z.string(),
-  color: z.string().nullable(),
-  description: z.string().nullable(),
-  settings: z.record(z.string(), z.unknown()),
-  isArchived: z.boolean(),
-  archivedAt: timestamp.nullable(),
-  createdAt: timestamp,
-  updatedAt: timestamp,
-});
+const department = named(
+  z.object({
+    id: z.uuid(),
+    name: z.string(),
+    slug: z.string(),
+    color: z.string().nullable(),
+    description: z.string().nullable(),
+    settings: z.record(z.string(), z.unknown()),
+    isArchived: z.boolean(),
+    archivedAt: timestamp.nullable(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  }),
+  "Department",
+);
 
 const slug = z
   .string()
@@ -57,6 +61,7 @@ export const departmentRoutes: FastifyPluginAsyncZod = async (app) => {
     "/departments",
     {
       schema: {
+        operationId: "listDepartments",
         tags,
         summary: "Departments the caller can see",
         querystring: listQuery,
@@ -74,6 +79,7 @@ export const departmentRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "departments:manage" },
       schema: {
+        operationId: "createDepartment",
         tags,
         summary: "Create a department",
         body: createBody,
@@ -89,6 +95,7 @@ export const departmentRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { resource: "department" },
       schema: {
+        operationId: "getDepartment",
         tags,
         summary: "One department",
         params: idParams,
@@ -103,6 +110,7 @@ export const departmentRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "departments:manage", resource: "department" },
       schema: {
+        operationId: "updateDepartment",
         tags,
         summary: "Change a department",
         params: idParams,
@@ -118,6 +126,7 @@ export const departmentRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "departments:manage", resource: "department" },
       schema: {
+        operationId: "archiveDepartment",
         tags,
         summary: "Archive (read-only, hidden from pickers, data kept)",
         params: idParams,
@@ -132,6 +141,7 @@ export const departmentRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "departments:manage", resource: "department" },
       schema: {
+        operationId: "unarchiveDepartment",
         tags,
         summary: "Bring an archived department back",
         params: idParams,

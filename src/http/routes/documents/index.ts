@@ -90,10 +90,11 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/knowledge-bases/:id/documents",
     {
-      config: { permission: "kb:write", resource: "knowledge_base" },
+      config: { permission: "kb:write", resource: "knowledge_base", errors: ["LIMIT_EXCEEDED"] },
       // base64 is 4/3 of the bytes; multipart streams are limited by the multipart plugin instead.
       bodyLimit: Math.ceil(limit * 1.4) + 65_536,
       schema: {
+        operationId: "uploadDocument",
         tags,
         summary:
           "Upload a file (multipart field `file`, or JSON with base64); it is ingested in the background",
@@ -114,9 +115,10 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/knowledge-bases/:id/documents/text",
     {
-      config: { permission: "kb:write", resource: "knowledge_base" },
+      config: { permission: "kb:write", resource: "knowledge_base", errors: ["LIMIT_EXCEEDED"] },
       bodyLimit: 8 * 1024 * 1024,
       schema: {
+        operationId: "createTextDocument",
         tags,
         summary: "Add a freeform text (title and body)",
         params: idParams,
@@ -133,9 +135,10 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/knowledge-bases/:id/documents/table",
     {
-      config: { permission: "kb:write", resource: "knowledge_base" },
+      config: { permission: "kb:write", resource: "knowledge_base", errors: ["LIMIT_EXCEEDED"] },
       bodyLimit: 32 * 1024 * 1024,
       schema: {
+        operationId: "createTableDocument",
         tags,
         summary: "Add a table (JSON rows or CSV text), chunked by row groups with the header repeated",
         params: idParams,
@@ -154,6 +157,7 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "kb:read", resource: "knowledge_base" },
       schema: {
+        operationId: "listDocuments",
         tags,
         summary: "Documents of a knowledge base with their status, progress and error",
         params: idParams,
@@ -172,6 +176,7 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "kb:read", resource: "document" },
       schema: {
+        operationId: "getDocument",
         tags,
         summary: "One document with its pipeline progress",
         params: idParams,
@@ -186,6 +191,7 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "kb:read", resource: "document" },
       schema: {
+        operationId: "listDocumentChunks",
         tags,
         summary: "A document's chunks in reading order, with their synthetic questions",
         params: idParams,
@@ -201,6 +207,7 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "kb:write", resource: "document" },
       schema: {
+        operationId: "reingestDocument",
         tags,
         summary: "Run the pipeline again (unchanged content ends ready with the same chunks)",
         params: idParams,
@@ -215,6 +222,7 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "kb:write", resource: "document" },
       schema: {
+        operationId: "deleteDocument",
         tags,
         summary: "Delete a document and its chunks",
         params: idParams,

@@ -2,25 +2,32 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { contextOf } from "../../auth.js";
 import { authErrors, idParams, jsonObjectInput, pageOf, pageQuery, timestamp } from "../../schemas/common.js";
+import { named } from "../../schemas/named.js";
 
-const example = z.object({
-  id: z.uuid(),
-  namespaceId: z.uuid(),
-  intent: z.string(),
-  phrase: z.string(),
-  metadata: z.record(z.string(), z.unknown()),
-  embeddingModel: z.string().nullable(),
-  createdAt: timestamp,
-  updatedAt: timestamp,
-});
+const example = named(
+  z.object({
+    id: z.uuid(),
+    namespaceId: z.uuid(),
+    intent: z.string(),
+    phrase: z.string(),
+    metadata: z.record(z.string(), z.unknown()),
+    embeddingModel: z.string().nullable(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  }),
+  "IntentExample",
+);
 
-const summary = z.object({
-  namespaceId: z.uuid(),
-  threshold: z.number(),
-  version: z.number().int(),
-  examples: z.number().int(),
-  intents: z.array(z.object({ intent: z.string(), examples: z.number().int() })),
-});
+const summary = named(
+  z.object({
+    namespaceId: z.uuid(),
+    threshold: z.number(),
+    version: z.number().int(),
+    examples: z.number().int(),
+    intents: z.array(z.object({ intent: z.string(), examples: z.number().int() })),
+  }),
+  "IntentSummary",
+);
 
 const score = z.object({ intent: z.string(), confidence: z.number() });
 const classification = z.object({
@@ -71,6 +78,7 @@ export const intentRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { resource: "namespace" },
       schema: {
+        operationId: "listIntents",
         tags,
         summary: "A namespace's intents with their numbers of examples, and its threshold",
         params: idParams,
@@ -85,6 +93,7 @@ export const intentRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: manage,
       schema: {
+        operationId: "updateIntentSettings",
         tags,
         summary: 'Set the confidence below which the namespace\'s intent is "unknown"',
         params: idParams,
@@ -100,6 +109,7 @@ export const intentRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: manage,
       schema: {
+        operationId: "deleteIntent",
         tags,
         summary: "Delete an intent: every example of it",
         params: intentParams,
@@ -112,8 +122,9 @@ export const intentRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/namespaces/:id/intents/classify",
     {
-      config: { resource: "namespace" },
+      config: { resource: "namespace", errors: ["UNAVAILABLE"] },
       schema: {
+        operationId: "classifyIntent",
         tags,
         summary: "Classify a phrase as the chat turn does (optionally at another threshold)",
         params: idParams,
@@ -130,6 +141,7 @@ export const intentRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { resource: "namespace" },
       schema: {
+        operationId: "listIntentExamples",
         tags,
         summary: "A namespace's example phrases, newest first (filter by intent or text)",
         params: idParams,
@@ -146,8 +158,9 @@ export const intentRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/namespaces/:id/intent-examples",
     {
-      config: manage,
+      config: { ...manage, errors: ["UNAVAILABLE"] },
       schema: {
+        operationId: "createIntentExample",
         tags,
         summary: "Add an example phrase of an intent",
         params: idParams,
@@ -162,9 +175,10 @@ export const intentRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/namespaces/:id/intent-examples/import",
     {
-      config: manage,
+      config: { ...manage, errors: ["UNAVAILABLE"] },
       bodyLimit: 8 * 1024 * 1024,
       schema: {
+        operationId: "importIntentExamples",
         tags,
         summary:
           "Import examples from JSON rows or CSV (header phrase|text, intent|category); all or nothing",
@@ -181,6 +195,7 @@ export const intentRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { resource: "intent_example" },
       schema: {
+        operationId: "getIntentExample",
         tags,
         summary: "One example phrase",
         params: idParams,
@@ -193,8 +208,9 @@ export const intentRoutes: FastifyPluginAsyncZod = async (app) => {
   app.patch(
     "/intent-examples/:id",
     {
-      config: { permission: "agents:manage", resource: "intent_example" },
+      config: { permission: "agents:manage", resource: "intent_example", errors: ["UNAVAILABLE"] },
       schema: {
+        operationId: "updateIntentExample",
         tags,
         summary: "Change an example's intent, phrase or metadata",
         params: idParams,
@@ -210,6 +226,7 @@ export const intentRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "agents:manage", resource: "intent_example" },
       schema: {
+        operationId: "deleteIntentExample",
         tags,
         summary: "Delete an example phrase",
         params: idParams,

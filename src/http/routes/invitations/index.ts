@@ -2,26 +2,30 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { contextOf, requestMeta } from "../../auth.js";
 import { authErrors, idParams, pageOf, pageQuery, timestamp } from "../../schemas/common.js";
+import { named } from "../../schemas/named.js";
 import { tokenPair } from "../auth/index.js";
 import { email, newPassword, personName, roleSlug, user } from "../users/schemas.js";
 
 const status = z.enum(["pending", "accepted", "revoked", "expired"]);
 
-const invitation = z.object({
-  id: z.uuid(),
-  email: z.string(),
-  role: z.string(),
-  roleId: z.uuid().nullable(),
-  departmentId: z.uuid().nullable(),
-  invitedById: z.uuid().nullable(),
-  acceptedUserId: z.uuid().nullable(),
-  status,
-  expiresAt: timestamp,
-  acceptedAt: timestamp.nullable(),
-  revokedAt: timestamp.nullable(),
-  createdAt: timestamp,
-  updatedAt: timestamp,
-});
+const invitation = named(
+  z.object({
+    id: z.uuid(),
+    email: z.string(),
+    role: z.string(),
+    roleId: z.uuid().nullable(),
+    departmentId: z.uuid().nullable(),
+    invitedById: z.uuid().nullable(),
+    acceptedUserId: z.uuid().nullable(),
+    status,
+    expiresAt: timestamp,
+    acceptedAt: timestamp.nullable(),
+    revokedAt: timestamp.nullable(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  }),
+  "Invitation",
+);
 
 const createBody = z.object({
   email,
@@ -49,6 +53,7 @@ export const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "users:manage" },
       schema: {
+        operationId: "createInvitation",
         tags,
         summary: "Invite someone into a department with a role",
         body: createBody,
@@ -64,6 +69,7 @@ export const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "users:manage" },
       schema: {
+        operationId: "listInvitations",
         tags,
         summary: "Invitations into the departments the caller can see",
         querystring: pageQuery.extend({ status: status.optional(), email: email.optional() }),
@@ -81,6 +87,7 @@ export const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "users:manage", resource: "invitation" },
       schema: {
+        operationId: "getInvitation",
         tags,
         summary: "One invitation",
         params: idParams,
@@ -95,6 +102,7 @@ export const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "users:manage", resource: "invitation" },
       schema: {
+        operationId: "revokeInvitation",
         tags,
         summary: "Revoke an invitation (its link stops working)",
         params: idParams,
@@ -107,8 +115,13 @@ export const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/invitations/accept",
     {
-      config: { auth: "public", rateLimit },
+      config: {
+        auth: "public",
+        rateLimit,
+        errors: ["UNAUTHORIZED", "NOT_FOUND", "CONFLICT", "PRECONDITION_FAILED"],
+      },
       schema: {
+        operationId: "acceptInvitation",
         tags,
         summary: "Accept an invitation: creates (or moves) your account and signs you in",
         body: z.object({ token: z.string().min(10).max(512), name: personName, password: newPassword }),

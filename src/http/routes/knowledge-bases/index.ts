@@ -23,6 +23,7 @@ export const knowledgeBaseRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "kb:read" },
       schema: {
+        operationId: "listKnowledgeBases",
         tags,
         summary: "Knowledge bases of the departments the caller can see",
         querystring: listQuery,
@@ -40,6 +41,7 @@ export const knowledgeBaseRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "kb:write" },
       schema: {
+        operationId: "createKnowledgeBase",
         tags,
         summary: "Create a knowledge base in a department",
         body: createKnowledgeBaseBody,
@@ -55,6 +57,7 @@ export const knowledgeBaseRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "kb:read", resource: "knowledge_base" },
       schema: {
+        operationId: "getKnowledgeBase",
         tags,
         summary: "One knowledge base",
         params: idParams,
@@ -69,6 +72,7 @@ export const knowledgeBaseRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "kb:write", resource: "knowledge_base" },
       schema: {
+        operationId: "updateKnowledgeBase",
         tags,
         summary: "Change a knowledge base (a new embedding model re-embeds it in the background)",
         params: idParams,
@@ -84,6 +88,7 @@ export const knowledgeBaseRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "kb:write", resource: "knowledge_base" },
       schema: {
+        operationId: "deleteKnowledgeBase",
         tags,
         summary: "Delete a knowledge base with its documents, chunks and web sources",
         params: idParams,

@@ -30,6 +30,7 @@ export const namespaceRoutes: FastifyPluginAsyncZod = async (app) => {
     "/namespaces",
     {
       schema: {
+        operationId: "listNamespaces",
         tags,
         summary: "Department assistants (namespaces) of the departments the caller can see",
         querystring: listQuery,
@@ -47,6 +48,7 @@ export const namespaceRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "agents:manage" },
       schema: {
+        operationId: "createNamespace",
         tags,
         summary: "Create a department assistant (namespace)",
         body: createNamespaceBody,
@@ -62,6 +64,7 @@ export const namespaceRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { resource: "namespace" },
       schema: {
+        operationId: "getNamespace",
         tags,
         summary: "One namespace",
         params: idParams,
@@ -76,6 +79,7 @@ export const namespaceRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: manage,
       schema: {
+        operationId: "updateNamespace",
         tags,
         summary: "Change a namespace (config.defaultAgentId: the agent its conversations use)",
         params: idParams,
@@ -91,6 +95,7 @@ export const namespaceRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: manage,
       schema: {
+        operationId: "deleteNamespace",
         tags,
         summary: "Delete a namespace and its plugins",
         params: idParams,
@@ -108,6 +113,7 @@ export const namespaceRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { resource: "namespace" },
       schema: {
+        operationId: "listNamespacePlugins",
         tags,
         summary: "Plugins configured on a namespace, and the plugins available",
         params: idParams,
@@ -122,6 +128,7 @@ export const namespaceRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: manage,
       schema: {
+        operationId: "setNamespacePlugin",
         tags,
         summary: "Enable or configure a plugin (slack, telegram, whatsapp, email, calendar, webhook)",
         params: pluginParams,
@@ -138,6 +145,7 @@ export const namespaceRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: manage,
       schema: {
+        operationId: "deleteNamespacePlugin",
         tags,
         summary: "Remove a plugin from a namespace",
         params: pluginParams,

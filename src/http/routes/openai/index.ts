@@ -8,6 +8,10 @@ import { completionChunks } from "./chunks.js";
 import { chatCompletion, chatCompletionBody, modelList, OPENAI_ERROR_TYPES } from "./schemas.js";
 
 const tags = ["openai"];
+/** The streamed answer of `stream: true`, for the OpenAPI document (`config.eventStream`). */
+const COMPLETION_CHUNKS =
+  "With `stream: true`: `data:` lines each holding a `chat.completion.chunk` object as JSON, ending with " +
+  "`data: [DONE]`.";
 const CONVERSATION_HEADER = "x-atrium-conversation-id";
 
 /** Adds OpenAI's `type` to the error envelope, so OpenAI clients show the right kind of failure. */
@@ -35,8 +39,13 @@ export const openaiRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/v1/chat/completions",
     {
-      config: { permission: "chat:use" },
+      config: {
+        permission: "chat:use",
+        errors: ["LIMIT_EXCEEDED", "UNAVAILABLE"],
+        eventStream: COMPLETION_CHUNKS,
+      },
       schema: {
+        operationId: "createChatCompletion",
         tags,
         summary: "OpenAI-compatible chat completion with an agent (`model` = agent name)",
         description:
@@ -133,6 +142,7 @@ export const openaiRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "chat:use" },
       schema: {
+        operationId: "listModels",
         tags,
         summary: "OpenAI-compatible list of the agents the caller can talk to",
         response: { 200: modelList, ...authErrors },

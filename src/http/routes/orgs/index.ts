@@ -9,20 +9,24 @@ import {
   resourceName,
   timestamp,
 } from "../../schemas/common.js";
+import { named } from "../../schemas/named.js";
 import { tokenPair } from "../auth/index.js";
 import { email, newPassword, personName, user } from "../users/schemas.js";
 
-const organization = z.object({
-  id: z.uuid(),
-  name: z.string(),
-  slug: z.string(),
-  settings: z.record(z.string(), z.unknown()),
-  monthlyBudgetUsd: z.number().nullable(),
-  monthlyTokenBudget: z.number().int().nullable(),
-  isActive: z.boolean(),
-  createdAt: timestamp,
-  updatedAt: timestamp,
-});
+const organization = named(
+  z.object({
+    id: z.uuid(),
+    name: z.string(),
+    slug: z.string(),
+    settings: z.record(z.string(), z.unknown()),
+    monthlyBudgetUsd: z.number().nullable(),
+    monthlyTokenBudget: z.number().int().nullable(),
+    isActive: z.boolean(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  }),
+  "Organization",
+);
 
 const orgName = resourceName;
 const slug = z
@@ -69,8 +73,9 @@ export const orgRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/orgs",
     {
-      config: { auth: "public", rateLimit },
+      config: { auth: "public", rateLimit, errors: ["CONFLICT", "PRECONDITION_FAILED"] },
       schema: {
+        operationId: "createOrg",
         tags,
         summary: "Sign up: a new organisation with you as its administrator, signed in",
         body: signUpBody,
@@ -84,7 +89,12 @@ export const orgRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     "/org",
     {
-      schema: { tags, summary: "The caller's organisation", response: { 200: organization, ...authErrors } },
+      schema: {
+        operationId: "getOrg",
+        tags,
+        summary: "The caller's organisation",
+        response: { 200: organization, ...authErrors },
+      },
     },
     async (request) => service().get(contextOf(request)),
   );
@@ -94,6 +104,7 @@ export const orgRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "org:admin" },
       schema: {
+        operationId: "updateOrg",
         tags,
         summary: "Change the organisation's name, settings or budgets",
         body: updateBody,
@@ -108,6 +119,7 @@ export const orgRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "users:manage" },
       schema: {
+        operationId: "listOrgMembers",
         tags,
         summary: "Members of the organisation in the departments the caller can see",
         querystring: pageQuery.extend({ search: z.string().trim().max(200).optional() }),

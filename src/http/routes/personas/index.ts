@@ -19,6 +19,7 @@ export const personaRoutes: FastifyPluginAsyncZod = async (app) => {
     "/personas",
     {
       schema: {
+        operationId: "listPersonas",
         tags,
         summary: "Personas of the organisation and of the departments the caller can see",
         querystring: listQuery,
@@ -36,6 +37,7 @@ export const personaRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "agents:manage" },
       schema: {
+        operationId: "createPersona",
         tags,
         summary: "Create a persona (without a department: organisation-wide)",
         body: createPersonaBody,
@@ -50,7 +52,13 @@ export const personaRoutes: FastifyPluginAsyncZod = async (app) => {
     "/personas/:id",
     {
       config: { resource: "persona" },
-      schema: { tags, summary: "One persona", params: idParams, response: { 200: persona, ...authErrors } },
+      schema: {
+        operationId: "getPersona",
+        tags,
+        summary: "One persona",
+        params: idParams,
+        response: { 200: persona, ...authErrors },
+      },
     },
     async (request) => service().get(contextOf(request), request.params.id),
   );
@@ -60,6 +68,7 @@ export const personaRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "agents:manage", resource: "persona" },
       schema: {
+        operationId: "updatePersona",
         tags,
         summary: "Change a persona (published agent versions keep the text they were published with)",
         params: idParams,
@@ -75,6 +84,7 @@ export const personaRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "agents:manage", resource: "persona" },
       schema: {
+        operationId: "deletePersona",
         tags,
         summary: "Delete a persona; namespaces and agents using it go on without one",
         params: idParams,

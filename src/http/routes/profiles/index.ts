@@ -2,19 +2,23 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { contextOf } from "../../auth.js";
 import { authErrors, idParams, timestamp } from "../../schemas/common.js";
+import { named } from "../../schemas/named.js";
 
-const profile = z.object({
-  userId: z.string(),
-  departmentId: z.string().nullable(),
-  summary: z.string(),
-  currentProjects: z.array(z.string()),
-  preferences: z.record(z.string(), z.unknown()),
-  frequentIntents: z.array(z.object({ intent: z.string(), count: z.number() })),
-  accessLevel: z.string().nullable(),
-  profileVersion: z.number().int(),
-  lastExtractedAt: timestamp.nullable(),
-  updatedAt: timestamp,
-});
+const profile = named(
+  z.object({
+    userId: z.string(),
+    departmentId: z.string().nullable(),
+    summary: z.string(),
+    currentProjects: z.array(z.string()),
+    preferences: z.record(z.string(), z.unknown()),
+    frequentIntents: z.array(z.object({ intent: z.string(), count: z.number() })),
+    accessLevel: z.string().nullable(),
+    profileVersion: z.number().int(),
+    lastExtractedAt: timestamp.nullable(),
+    updatedAt: timestamp,
+  }),
+  "MemoryProfile",
+);
 
 const tags = ["memory"];
 
@@ -25,6 +29,7 @@ export const profileRoutes: FastifyPluginAsyncZod = async (app) => {
     "/me/profile",
     {
       schema: {
+        operationId: "getMyProfile",
         tags,
         summary: "What the assistants remember about you (built from your conversations)",
         response: { 200: profile, ...authErrors },
@@ -37,6 +42,7 @@ export const profileRoutes: FastifyPluginAsyncZod = async (app) => {
     "/me/profile",
     {
       schema: {
+        operationId: "deleteMyProfile",
         tags,
         summary: "Erase your memory profile; conversations before now are never used for it again",
         response: { 204: z.null(), ...authErrors },
@@ -53,6 +59,7 @@ export const profileRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "users:manage", resource: "employee_profile" },
       schema: {
+        operationId: "getUserProfile",
         tags,
         summary: "A user's memory profile (users you manage)",
         params: idParams,

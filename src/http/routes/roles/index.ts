@@ -2,20 +2,24 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { contextOf } from "../../auth.js";
 import { authErrors, idParams, resourceName, timestamp } from "../../schemas/common.js";
+import { named } from "../../schemas/named.js";
 import { permission, roleSlug } from "../users/schemas.js";
 
-const role = z.object({
-  id: z.uuid(),
-  name: z.string(),
-  slug: z.string(),
-  description: z.string().nullable(),
-  isSystem: z.boolean(),
-  allDepartments: z.boolean(),
-  departmentIds: z.array(z.uuid()),
-  permissions: z.array(z.string()),
-  createdAt: timestamp,
-  updatedAt: timestamp,
-});
+const role = named(
+  z.object({
+    id: z.uuid(),
+    name: z.string(),
+    slug: z.string(),
+    description: z.string().nullable(),
+    isSystem: z.boolean(),
+    allDepartments: z.boolean(),
+    departmentIds: z.array(z.uuid()),
+    permissions: z.array(z.string()),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  }),
+  "Role",
+);
 
 const createBody = z.object({
   name: resourceName,
@@ -47,6 +51,7 @@ export const roleRoutes: FastifyPluginAsyncZod = async (app) => {
     "/permissions",
     {
       schema: {
+        operationId: "listPermissions",
         tags,
         summary: "The permission catalogue: every permission a role or API key can hold",
         response: {
@@ -62,6 +67,7 @@ export const roleRoutes: FastifyPluginAsyncZod = async (app) => {
     "/roles",
     {
       schema: {
+        operationId: "listRoles",
         tags,
         summary: "Roles of the organisation (built-in and custom)",
         response: { 200: z.object({ items: z.array(role) }), ...authErrors },
@@ -74,7 +80,13 @@ export const roleRoutes: FastifyPluginAsyncZod = async (app) => {
     "/roles/:id",
     {
       config: { resource: "role" },
-      schema: { tags, summary: "One role", params: idParams, response: { 200: role, ...authErrors } },
+      schema: {
+        operationId: "getRole",
+        tags,
+        summary: "One role",
+        params: idParams,
+        response: { 200: role, ...authErrors },
+      },
     },
     async (request) => service().get(contextOf(request), request.params.id),
   );
@@ -84,6 +96,7 @@ export const roleRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "roles:manage" },
       schema: {
+        operationId: "createRole",
         tags,
         summary: "Create a custom role",
         body: createBody,
@@ -99,6 +112,7 @@ export const roleRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "roles:manage", resource: "role" },
       schema: {
+        operationId: "updateRole",
         tags,
         summary: "Change a role (takes effect on its holders' next request)",
         params: idParams,
@@ -114,6 +128,7 @@ export const roleRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "roles:manage", resource: "role" },
       schema: {
+        operationId: "deleteRole",
         tags,
         summary: "Delete a custom role that nobody holds",
         params: idParams,

@@ -10,6 +10,7 @@ export const runRoutes: FastifyPluginAsyncZod = async (app) => {
       // No route permission: the person who asked may read their own trace without analytics:read.
       config: { resource: "run" },
       schema: {
+        operationId: "getRun",
         tags: ["chat"],
         summary: "The trace of one answer: task, tool calls, model run and retrieved passages",
         description:

@@ -11,8 +11,9 @@ export const searchRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/knowledge-bases/:id/search",
     {
-      config: { permission: "kb:read", resource: "knowledge_base" },
+      config: { permission: "kb:read", resource: "knowledge_base", errors: ["UNAVAILABLE"] },
       schema: {
+        operationId: "searchKnowledgeBase",
         tags,
         summary: "Search one knowledge base (hybrid, vector or full text) with citation labels",
         params: idParams,
@@ -26,8 +27,9 @@ export const searchRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/search",
     {
-      config: { permission: "kb:read" },
+      config: { permission: "kb:read", errors: ["UNAVAILABLE"] },
       schema: {
+        operationId: "search",
         tags,
         summary: "Search every knowledge base the caller can read (or the ones named)",
         body: searchAllBody,

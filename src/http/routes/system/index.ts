@@ -15,6 +15,7 @@ export const systemRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { auth: "public" },
       schema: {
+        operationId: "getHealth",
         tags: ["system"],
         summary: "Liveness and database check",
         response: { 200: healthSchema, 503: healthSchema },

@@ -24,6 +24,7 @@ export const toolRoutes: FastifyPluginAsyncZod = async (app) => {
     "/tools",
     {
       schema: {
+        operationId: "listTools",
         tags,
         summary:
           "Registered HTTP and MCP tools: org-wide ones and those of the departments the caller can see",
@@ -41,6 +42,7 @@ export const toolRoutes: FastifyPluginAsyncZod = async (app) => {
     "/tools/builtins",
     {
       schema: {
+        operationId: "listBuiltinTools",
         tags,
         summary: "Built-in tools every agent may enable by name",
         response: { 200: z.object({ items: z.array(builtinTool) }), ...authErrors },
@@ -53,6 +55,7 @@ export const toolRoutes: FastifyPluginAsyncZod = async (app) => {
     "/tools/mcp-servers",
     {
       schema: {
+        operationId: "listMcpStdioServers",
         tags,
         summary:
           "MCP servers the operator allows to run as local processes (MCP_STDIO_SERVERS): pick one by name as config.server of a stdio tool",
@@ -67,6 +70,7 @@ export const toolRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "agents:manage" },
       schema: {
+        operationId: "createTool",
         tags,
         summary:
           "Register an HTTP endpoint or an MCP server as a tool (secrets are stored encrypted, never shown)",
@@ -82,7 +86,13 @@ export const toolRoutes: FastifyPluginAsyncZod = async (app) => {
     "/tools/:id",
     {
       config: { resource: "tool" },
-      schema: { tags, summary: "One tool", params: idParams, response: { 200: tool, ...authErrors } },
+      schema: {
+        operationId: "getTool",
+        tags,
+        summary: "One tool",
+        params: idParams,
+        response: { 200: tool, ...authErrors },
+      },
     },
     async (request) => service().get(contextOf(request), request.params.id),
   );
@@ -92,6 +102,7 @@ export const toolRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "agents:manage", resource: "tool" },
       schema: {
+        operationId: "updateTool",
         tags,
         summary:
           "Change a tool (a new config replaces the old; unsent secrets are kept while url, allowedHosts and headers stay the same, null removes one; a tool holding secrets someone else set needs them or org:admin)",
@@ -108,6 +119,7 @@ export const toolRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "agents:manage", resource: "tool" },
       schema: {
+        operationId: "deleteTool",
         tags,
         summary: "Delete a tool",
         params: idParams,

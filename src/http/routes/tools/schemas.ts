@@ -2,28 +2,32 @@ import { z } from "zod";
 import { httpToolConfigInput, mcpToolConfigInput } from "../../../services/tools/tool-config.js";
 import { TOOL_NAME_PATTERN } from "../../../services/tools/tool-names.js";
 import { jsonObjectInput, timestamp } from "../../schemas/common.js";
+import { named } from "../../schemas/named.js";
 
 const name = z.string().regex(TOOL_NAME_PATTERN, "1-64 letters, digits, _ or -");
 const description = z.string().max(2000);
 
-export const tool = z.object({
-  id: z.uuid(),
-  /** Null: an org-wide tool. */
-  departmentId: z.uuid().nullable(),
-  name: z.string(),
-  description: z.string(),
-  kind: z.enum(["http", "mcp"]),
-  inputSchema: z.record(z.string(), z.unknown()),
-  /** The configuration without secret values: `secretNames` / `envNames` list what is set. */
-  config: z.record(z.string(), z.unknown()),
-  requiresApproval: z.boolean(),
-  enabled: z.boolean(),
-  createdById: z.uuid().nullable(),
-  /** Who set the tool's secrets: only they or an org:admin may change the tool (null: no secrets). */
-  secretsSetById: z.uuid().nullable(),
-  createdAt: timestamp,
-  updatedAt: timestamp,
-});
+export const tool = named(
+  z.object({
+    id: z.uuid(),
+    /** Null: an org-wide tool. */
+    departmentId: z.uuid().nullable(),
+    name: z.string(),
+    description: z.string(),
+    kind: z.enum(["http", "mcp"]),
+    inputSchema: z.record(z.string(), z.unknown()),
+    /** The configuration without secret values: `secretNames` / `envNames` list what is set. */
+    config: z.record(z.string(), z.unknown()),
+    requiresApproval: z.boolean(),
+    enabled: z.boolean(),
+    createdById: z.uuid().nullable(),
+    /** Who set the tool's secrets: only they or an org:admin may change the tool (null: no secrets). */
+    secretsSetById: z.uuid().nullable(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  }),
+  "Tool",
+);
 
 export const builtinTool = z.object({
   name: z.string(),

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { contextOf } from "../../auth.js";
 import { authErrors, idParams } from "../../schemas/common.js";
+import { named } from "../../schemas/named.js";
 
 const day = z
   .string()
@@ -20,21 +21,24 @@ const metrics = {
   runs: z.number().int(),
 };
 
-const usageReport = z.object({
-  from: z.string(),
-  to: z.string(),
-  groupBy: z.enum(["department", "user", "day"]),
-  totals: z.object(metrics),
-  rows: z.array(
-    z.object({
-      id: z.string().nullable().describe("department or user id; null for runs without one"),
-      name: z.string().nullable().describe("department name, user name, or the day"),
-      email: z.string().nullable(),
-      ...metrics,
-      days: z.array(z.object({ day: z.string(), ...metrics })),
-    }),
-  ),
-});
+const usageReport = named(
+  z.object({
+    from: z.string(),
+    to: z.string(),
+    groupBy: z.enum(["department", "user", "day"]),
+    totals: z.object(metrics),
+    rows: z.array(
+      z.object({
+        id: z.string().nullable().describe("department or user id; null for runs without one"),
+        name: z.string().nullable().describe("department name, user name, or the day"),
+        email: z.string().nullable(),
+        ...metrics,
+        days: z.array(z.object({ day: z.string(), ...metrics })),
+      }),
+    ),
+  }),
+  "UsageReport",
+);
 
 const budgetLine = {
   budgetUsd: z.number().nullable().describe("null: no budget"),
@@ -47,14 +51,17 @@ const departmentBudget = z.object({
   isArchived: z.boolean(),
   ...budgetLine,
 });
-const budgetBody = z.object({
-  monthlyBudgetUsd: z
-    .number()
-    .min(0)
-    .max(999_999)
-    .nullable()
-    .describe("USD per calendar month (UTC); null removes it"),
-});
+const budgetBody = named(
+  z.object({
+    monthlyBudgetUsd: z
+      .number()
+      .min(0)
+      .max(999_999)
+      .nullable()
+      .describe("USD per calendar month (UTC); null removes it"),
+  }),
+  "Budget",
+);
 
 const tags = ["usage"];
 
@@ -66,6 +73,7 @@ export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "analytics:read" },
       schema: {
+        operationId: "getUsage",
         tags,
         summary: "Tokens, cost and runs per day, grouped by department, user or day (departments you reach)",
         querystring: period.extend({ groupBy: z.enum(["department", "user", "day"]).default("day") }),
@@ -79,6 +87,7 @@ export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
     "/me/usage",
     {
       schema: {
+        operationId: "getMyUsage",
         tags,
         summary: "Your own tokens, cost and runs per day",
         querystring: period,
@@ -93,6 +102,7 @@ export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "analytics:read" },
       schema: {
+        operationId: "listBudgets",
         tags,
         summary: "This month's budget, spend and remainder: the organisation and each department you reach",
         response: {
@@ -113,6 +123,7 @@ export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "org:admin" },
       schema: {
+        operationId: "setOrgBudget",
         tags,
         summary: "Set or remove the organisation's monthly budget",
         body: budgetBody,
@@ -129,6 +140,7 @@ export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
       // departments:manage or org:admin: the service checks either, so no single route permission.
       config: { resource: "department" },
       schema: {
+        operationId: "setDepartmentBudget",
         tags,
         summary: "Set or remove a department's monthly budget (departments:manage or org:admin)",
         params: idParams,

@@ -43,6 +43,7 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "users:manage" },
       schema: {
+        operationId: "listUsers",
         tags,
         summary: "Users in the departments the caller can see",
         querystring: listQuery,
@@ -60,6 +61,7 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { auth: "person" },
       schema: {
+        operationId: "updateMe",
         tags,
         summary: "Change your own name, phone or avatar",
         body: meBody,
@@ -74,6 +76,7 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { auth: "person", rateLimit },
       schema: {
+        operationId: "changeMyPassword",
         tags,
         summary: "Change your password; every other session and token ends, a fresh pair is returned",
         body: z.object({ currentPassword: z.string().min(1).max(1024), newPassword }),
@@ -88,6 +91,7 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { resource: "user" },
       schema: {
+        operationId: "getUser",
         tags,
         summary: "One user (your own record, or any you manage)",
         params: idParams,
@@ -102,6 +106,7 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: managed,
       schema: {
+        operationId: "updateUser",
         tags,
         summary: "Change a user's profile, role, permissions or department overrides",
         params: idParams,
@@ -117,6 +122,7 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: managed,
       schema: {
+        operationId: "deactivateUser",
         tags,
         summary: "Deactivate: sign-in refused, sessions and tokens end",
         params: idParams,
@@ -131,6 +137,7 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: managed,
       schema: {
+        operationId: "unlockUser",
         tags,
         summary: "Lift a sign-in lock after too many failed password attempts (and forget the failures)",
         params: idParams,
@@ -145,6 +152,7 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: managed,
       schema: {
+        operationId: "reactivateUser",
         tags,
         summary: "Let a deactivated user sign in again",
         params: idParams,
@@ -159,6 +167,7 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: managed,
       schema: {
+        operationId: "transferUser",
         tags,
         summary: "Move a user to another department (their current access tokens end)",
         params: idParams,

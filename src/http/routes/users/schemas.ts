@@ -1,29 +1,33 @@
 import { z } from "zod";
 import { ALL_PERMISSIONS, type Permission } from "../../../core/permissions.js";
 import { timestamp } from "../../schemas/common.js";
+import { named } from "../../schemas/named.js";
 
 /** A user as the API shows it: never the password hash, token version or OAuth ids. */
-export const user = z.object({
-  id: z.uuid(),
-  orgId: z.uuid(),
-  email: z.string(),
-  name: z.string().nullable(),
-  phone: z.string().nullable(),
-  avatarUrl: z.string().nullable(),
-  role: z.enum(["admin", "approver", "dept_head", "employee"]),
-  roleId: z.uuid().nullable(),
-  departmentId: z.uuid().nullable(),
-  extraPermissions: z.array(z.string()),
-  revokedPermissions: z.array(z.string()),
-  extraDepartmentIds: z.array(z.uuid()),
-  revokedDepartmentIds: z.array(z.uuid()),
-  provider: z.string(),
-  isActive: z.boolean(),
-  deactivatedAt: timestamp.nullable(),
-  lastLoginAt: timestamp.nullable(),
-  createdAt: timestamp,
-  updatedAt: timestamp,
-});
+export const user = named(
+  z.object({
+    id: z.uuid(),
+    orgId: z.uuid(),
+    email: z.string(),
+    name: z.string().nullable(),
+    phone: z.string().nullable(),
+    avatarUrl: z.string().nullable(),
+    role: z.enum(["admin", "approver", "dept_head", "employee"]),
+    roleId: z.uuid().nullable(),
+    departmentId: z.uuid().nullable(),
+    extraPermissions: z.array(z.string()),
+    revokedPermissions: z.array(z.string()),
+    extraDepartmentIds: z.array(z.uuid()),
+    revokedDepartmentIds: z.array(z.uuid()),
+    provider: z.string(),
+    isActive: z.boolean(),
+    deactivatedAt: timestamp.nullable(),
+    lastLoginAt: timestamp.nullable(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  }),
+  "User",
+);
 
 export const permission = z.enum(ALL_PERMISSIONS as [Permission, ...Permission[]]);
 

@@ -24,6 +24,7 @@ export const webSourceRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "kb:write", resource: "knowledge_base" },
       schema: {
+        operationId: "createWebSource",
         tags,
         summary: "Add a web page or site; it is crawled at once and then on its schedule",
         params: idParams,
@@ -40,6 +41,7 @@ export const webSourceRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "kb:read", resource: "knowledge_base" },
       schema: {
+        operationId: "listWebSources",
         tags,
         summary: "Web sources of a knowledge base",
         params: idParams,
@@ -55,6 +57,7 @@ export const webSourceRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "kb:read", resource: "web_source" },
       schema: {
+        operationId: "getWebSource",
         tags,
         summary: "One web source and its last crawl",
         params: idParams,
@@ -69,6 +72,7 @@ export const webSourceRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "kb:write", resource: "web_source" },
       schema: {
+        operationId: "crawlWebSource",
         tags,
         summary: "Re-crawl now (only pages whose content changed are ingested again)",
         params: idParams,
@@ -84,6 +88,7 @@ export const webSourceRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "kb:write", resource: "web_source" },
       schema: {
+        operationId: "deleteWebSource",
         tags,
         summary: "Delete a web source and the documents it created",
         params: idParams,

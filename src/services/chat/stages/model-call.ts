@@ -2,16 +2,8 @@ import { type ModelMessage, stepCountIs, streamText, type Tool } from "ai";
 import { AppError } from "../../../lib/errors.js";
 import type { ToolSet } from "../../tools/runtime-tool.js";
 import { aiToolsFor } from "../ai-tools.js";
-import type { TurnAgent } from "../pinned-agent.js";
+import { modelRequest } from "../model-request.js";
 import type { TurnStage, TurnState } from "../turn-state.js";
-
-/** What the agent version asks of the model provider; unset fields take the configured defaults. */
-export function modelRequest(agent: TurnAgent): { provider?: string; model?: string } {
-  return {
-    ...(agent.provider ? { provider: agent.provider } : {}),
-    ...(agent.model ? { model: agent.model } : {}),
-  };
-}
 
 async function resolveTools(state: TurnState): Promise<ToolSet | undefined> {
   const { deps, agent } = state;

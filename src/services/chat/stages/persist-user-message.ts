@@ -1,8 +1,8 @@
 import { newId } from "../../../lib/ids.js";
 import { auditRow } from "../../audit/record-audit.js";
 import { titleFromFirstMessage } from "../../conversations/title.js";
+import { modelRequest } from "../model-request.js";
 import type { TurnStage, TurnState } from "../turn-state.js";
-import { modelRequest } from "./model-call.js";
 
 /** The task's adapter; a provider that cannot be resolved fails in the model stage, where it is recorded. */
 function adapterTypeOf(state: TurnState): "extractive" | "ai-sdk" {

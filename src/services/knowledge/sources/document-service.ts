@@ -1,47 +1,15 @@
 import { assertDepartmentVisible, requirePermission } from "../../../core/access.js";
-import type { Queryable } from "../../../db/client.js";
 import { withTransaction } from "../../../db/transaction.js";
-import type { JobQueue } from "../../../jobs/queue.js";
 import { AppError } from "../../../lib/errors.js";
 import type { PageQuery } from "../../../lib/pagination.js";
-import type { BlobStorage } from "../../../providers/storage/index.js";
 import type { DocumentFilter, DocumentRow } from "../../../repositories/document.repository.js";
-import type { Repositories } from "../../../repositories/index.js";
 import { recordAudit } from "../../audit/record-audit.js";
 import type { ServiceContext } from "../../context.js";
 import { assertWritable, loadKnowledgeBase } from "../bases/index.js";
+import { type DocumentDeps, type DocumentView, enqueueIngest, toDocumentView } from "./document-records.js";
 import { createDocumentSources } from "./document-sources.js";
 
-export interface DocumentDeps {
-  repositories: Repositories;
-  queue: JobQueue;
-  storage: BlobStorage;
-  uploadMaxBytes: number;
-}
-
-/** A document as the API shows it: the row without its bulky source or its pipeline bookkeeping. */
-export type DocumentView = Omit<DocumentRow, "content" | "tableData" | "sourceHash" | "ingestedRevision">;
-
-export function toDocumentView(row: DocumentRow): DocumentView {
-  const {
-    content: _content,
-    tableData: _table,
-    sourceHash: _hash,
-    ingestedRevision: _ingested,
-    ...rest
-  } = row;
-  return rest;
-}
-
-/** Queues the pipeline for a document revision inside the caller's transaction. */
-export function enqueueIngest(queue: JobQueue, tx: Queryable, doc: DocumentRow, revision: number) {
-  return queue.enqueue(
-    tx,
-    "document.ingest",
-    { documentId: doc.id, orgId: doc.orgId, revision },
-    { dedupeKey: `document.ingest:${doc.id}:${revision}` },
-  );
-}
+export { type DocumentDeps, type DocumentView, enqueueIngest, toDocumentView } from "./document-records.js";
 
 export function createDocumentService(deps: DocumentDeps) {
   const r = deps.repositories;

@@ -8,8 +8,7 @@ import type { DocumentRow } from "../../../repositories/document.repository.js";
 import { recordAudit } from "../../audit/record-audit.js";
 import type { ServiceContext } from "../../context.js";
 import { loadKnowledgeBase } from "../bases/index.js";
-import type { DocumentDeps } from "./document-service.js";
-import { enqueueIngest, toDocumentView } from "./document-service.js";
+import { type DocumentDeps, enqueueIngest, toDocumentView } from "./document-records.js";
 import { extractDocument, isExtractionError } from "./extract/index.js";
 
 /** Upload types Atrium reads (extension → document type); anything else is refused at the door. */

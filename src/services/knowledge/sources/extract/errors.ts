@@ -36,6 +36,11 @@ export class ExtractionError extends Error {
     return this.code === "TIMEOUT";
   }
 
+  /** For the job runner (src/jobs/runner.ts), which retries only errors that are not permanent. */
+  get permanent(): boolean {
+    return !this.retryable;
+  }
+
   /** The platform-wide error for transports that report an extraction failure directly (e.g. a sync API). */
   toAppError(): AppError {
     const code: ErrorCode =
