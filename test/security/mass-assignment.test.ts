@@ -76,6 +76,10 @@ const uuidOf = (value: unknown): value is string =>
 /** Every property name a JSON-schema body may carry (unions and intersections included). */
 function declaredProperties(schema: unknown, into = new Set<string>()): Set<string> {
   if (!schema || typeof schema !== "object") return into;
+  const ref = (schema as { $ref?: unknown }).$ref;
+  // Bodies are named components (ADR 0009): follow "#/components/schemas/<Name>".
+  if (typeof ref === "string")
+    return declaredProperties(spec.components?.schemas?.[ref.split("/").at(-1)!], into);
   const s = schema as Record<string, unknown>;
   for (const key of Object.keys((s.properties as object | undefined) ?? {})) into.add(key);
   for (const branch of ["anyOf", "oneOf", "allOf"]) {
@@ -86,6 +90,7 @@ function declaredProperties(schema: unknown, into = new Set<string>()): Set<stri
 
 const spec = app.swagger() as unknown as {
   paths: Record<string, Record<string, { requestBody?: { content?: Record<string, { schema?: unknown }> } }>>;
+  components?: { schemas?: Record<string, unknown> };
 };
 function bodyFields(route: RouteEntry): Set<string> {
   const operation = spec.paths[route.url.replace(/:(\w+)/g, "{$1}")]?.[route.method.toLowerCase()];
