@@ -44,6 +44,21 @@ import { registerWebApp } from "./web-app.js";
 
 export const BODY_LIMIT_BYTES = 1_048_576;
 
+/** What a browser on an allowed origin may send (preflight): every verb the API routes answer. */
+export const CORS_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"];
+/** Request headers the API reads; anything else a preflight asks for is not allowed. */
+export const CORS_ALLOWED_HEADERS = [
+  "accept",
+  "authorization",
+  "content-type",
+  "if-none-match",
+  "last-event-id",
+  "x-api-key",
+  "x-request-id",
+];
+/** Response headers a cross-origin page may read. */
+export const CORS_EXPOSED_HEADERS = ["etag", "x-request-id"];
+
 declare module "fastify" {
   interface FastifyInstance {
     container: Container;
@@ -100,7 +115,13 @@ export async function buildApp(container: Container) {
     done();
   });
 
-  await app.register(cors, { origin: container.config.http.corsOrigins, credentials: true });
+  await app.register(cors, {
+    origin: container.config.http.corsOrigins,
+    credentials: true,
+    methods: CORS_METHODS,
+    allowedHeaders: CORS_ALLOWED_HEADERS,
+    exposedHeaders: CORS_EXPOSED_HEADERS,
+  });
   await app.register(rateLimit, { global: false });
   await app.register(multipart, {
     limits: { fileSize: container.config.knowledge.uploadMaxBytes, files: 1, fields: 10, parts: 12 },
