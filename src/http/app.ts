@@ -7,6 +7,7 @@ import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyContextConfig } from "fastify";
 import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import type { Container } from "../app/container.js";
+import { serializers } from "../lib/logger.js";
 import { ATRIUM_VERSION } from "../lib/version.js";
 import { authPlugin } from "./auth.js";
 import { errorHandler, frameworkErrorHandler, notFoundHandler } from "./error-handler.js";
@@ -77,7 +78,8 @@ export interface RouteEntry {
 
 export async function buildApp(container: Container) {
   const app = Fastify({
-    loggerInstance: container.logger,
+    // The request serialiser drops query values (OAuth codes, tokens) whatever logger was injected.
+    loggerInstance: container.logger.child({}, { serializers }),
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: (req) => {
       const given = req.headers["x-request-id"];
