@@ -182,6 +182,49 @@ describe("attack: hostile uploads", () => {
     });
   });
 
+  describe("JSON uploads whose content is not base64", () => {
+    const text = "The travel policy: economy class under six hours.";
+    const encoded = Buffer.from(text).toString("base64");
+    const rawUpload = (filename: string, contentBase64: string) =>
+      call(t, "POST", `/knowledge-bases/${kb}/documents`, {
+        token: tenant.token,
+        body: { filename, contentBase64 },
+      });
+    const invalid: Array<[string, string]> = [
+      ["plain text", "this is not base64 at all!"],
+      ["a character outside the alphabet", `${encoded.slice(0, 8)}*${encoded.slice(9)}`],
+      ["a data: URL instead of bare base64", `data:text/plain;base64,${encoded}`],
+      ["the URL-safe alphabet", Buffer.from([0xfb, 0xff, 0xfe, 0x00]).toString("base64url")],
+      ["missing padding", encoded.replace(/=+$/, "").slice(0, -1)],
+      ["padding in the middle", `${encoded.slice(0, 4)}==${encoded.slice(4)}`],
+      ["only padding", "===="],
+      ["spaces inside", `${encoded.slice(0, 8)} ${encoded.slice(8)}`],
+    ];
+
+    it.each(invalid)("%s is refused with 400 and nothing is stored", async (_label, content) => {
+      const before = storedFiles().length;
+      const documentsBefore = (
+        await call(t, "GET", `/knowledge-bases/${kb}/documents`, { token: tenant.token })
+      ).body.total;
+      const res = await rawUpload("garbled.txt", content);
+      expect(res.status, JSON.stringify(res.body)).toBe(400);
+      expect(res.body.error.code).toBe("VALIDATION");
+      expect(JSON.stringify(res.body.error)).toMatch(/base64/i);
+      expect(storedFiles().length).toBe(before);
+      const after = await call(t, "GET", `/knowledge-bases/${kb}/documents`, { token: tenant.token });
+      expect(after.body.total).toBe(documentsBefore);
+    });
+
+    it("control: base64 wrapped at 76 columns (as `base64` prints it) is accepted and decoded", async () => {
+      const long = `${text} `.repeat(10);
+      const wrapped = Buffer.from(long).toString("base64").replace(/.{76}/g, "$&\n");
+      const res = await rawUpload("wrapped.txt", wrapped);
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      const row = await t.context.container.repositories.documents.findById(res.body.document.id);
+      expect(readFileSync(resolve(storageRoot(), row!.storageKey!), "utf8")).toBe(long);
+    });
+  });
+
   describe("bodies over the limits", () => {
     it("a multipart file over UPLOAD_MAX_BYTES is refused and leaves no document and no stored file", async () => {
       const before = storedFiles().length;
