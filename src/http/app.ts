@@ -10,7 +10,7 @@ import type { Container } from "../app/container.js";
 import { serializers } from "../lib/logger.js";
 import { ATRIUM_VERSION } from "../lib/version.js";
 import { authPlugin } from "./auth.js";
-import { errorHandler, frameworkErrorHandler, notFoundHandler } from "./error-handler.js";
+import { clientErrorHandler, errorHandler, frameworkErrorHandler, notFoundHandler } from "./error-handler.js";
 import { registerJsonParser } from "./json-body.js";
 import { responseSerializerCompiler } from "./response-encoder.js";
 import { agentRoutes } from "./routes/agents/index.js";
@@ -87,6 +87,7 @@ export async function buildApp(container: Container) {
     },
     requestIdHeader: false,
     frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
     trustProxy: container.config.http.trustProxy,
   }).withTypeProvider<ZodTypeProvider>();
 

@@ -232,9 +232,9 @@ describe("attack: hostile uploads", () => {
         await call(t, "GET", `/knowledge-bases/${kb}/documents`, { token: tenant.token })
       ).body.total;
       const res = await upload(t, tenant.token, kb, "huge.txt", Buffer.alloc(LIMIT + 1, 97));
-      // LIMIT_EXCEEDED is 429 in the closed set; a 413 would suit a body better (see docs/security.md).
-      expect([413, 429]).toContain(res.status);
-      expect(res.body.error.code).toBe("LIMIT_EXCEEDED");
+      // 413 PAYLOAD_TOO_LARGE: not worth retrying as is (it answered 429 LIMIT_EXCEEDED before).
+      expect(res.status).toBe(413);
+      expect(res.body.error.code).toBe("PAYLOAD_TOO_LARGE");
       expect(storedFiles().length).toBe(before);
       const after = await call(t, "GET", `/knowledge-bases/${kb}/documents`, { token: tenant.token });
       expect(after.body.total).toBe(documentsBefore);
@@ -242,9 +242,11 @@ describe("attack: hostile uploads", () => {
 
     it("a base64 upload over the limit is refused, below or above the request body limit", async () => {
       const justOver = await uploadJson("over.txt", Buffer.alloc(LIMIT + 1, 97));
-      expect([400, 413]).toContain(justOver.status);
+      expect(justOver.status).toBe(413);
+      expect(justOver.body.error.code).toBe("PAYLOAD_TOO_LARGE");
       const farOver = await uploadJson("far-over.txt", Buffer.alloc(LIMIT * 2, 97));
       expect(farOver.status).toBe(413);
+      expect(farOver.body.error.code).toBe("PAYLOAD_TOO_LARGE");
     });
 
     it("a JSON body over the API's 1 MiB limit is 413 on an ordinary route", async () => {
@@ -255,6 +257,7 @@ describe("attack: hostile uploads", () => {
         payload: JSON.stringify({ name: "Big", slug: "big", description: "x".repeat(1_100_000) }),
       });
       expect(res.statusCode).toBe(413);
+      expect(res.json().error.code).toBe("PAYLOAD_TOO_LARGE");
     });
   });
 

@@ -77,7 +77,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -96,7 +96,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -115,7 +115,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -134,7 +134,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -153,7 +153,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -172,7 +172,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -191,7 +191,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -277,7 +277,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -296,7 +296,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -315,7 +315,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -334,7 +334,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -353,7 +353,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -372,7 +372,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -391,7 +391,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -472,7 +472,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -491,7 +491,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -510,7 +510,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -529,7 +529,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -548,7 +548,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -567,7 +567,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -586,7 +586,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -677,7 +677,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -696,7 +696,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -715,7 +715,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -734,7 +734,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -753,7 +753,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -772,7 +772,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -791,7 +791,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -870,7 +870,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -889,7 +889,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -908,7 +908,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -927,7 +927,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -946,7 +946,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -965,7 +965,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -984,7 +984,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -1067,7 +1067,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -1086,7 +1086,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -1105,7 +1105,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -1124,7 +1124,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -1143,7 +1143,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -1162,7 +1162,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -1181,7 +1181,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -1264,7 +1264,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -1283,7 +1283,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -1302,7 +1302,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -1321,7 +1321,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -1340,7 +1340,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -1359,7 +1359,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -1378,7 +1378,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -1467,7 +1467,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -1486,7 +1486,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -1505,7 +1505,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -1524,7 +1524,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -1543,7 +1543,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -1562,7 +1562,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -1581,7 +1581,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -1670,7 +1670,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -1689,7 +1689,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -1708,7 +1708,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -1727,7 +1727,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -1746,7 +1746,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -1765,7 +1765,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -1784,7 +1784,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -1867,7 +1867,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -1886,7 +1886,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -1905,7 +1905,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -1924,7 +1924,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -1943,7 +1943,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -1962,7 +1962,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -1981,7 +1981,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -2066,7 +2066,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -2085,7 +2085,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -2104,7 +2104,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -2123,7 +2123,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -2142,7 +2142,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -2161,7 +2161,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -2180,7 +2180,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -2254,7 +2254,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -2273,7 +2273,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -2292,7 +2292,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -2311,7 +2311,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -2330,7 +2330,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -2349,7 +2349,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -2368,7 +2368,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -2443,7 +2443,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -2462,7 +2462,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -2481,7 +2481,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -2500,7 +2500,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -2519,7 +2519,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -2538,7 +2538,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -2557,7 +2557,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -2621,7 +2621,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -2640,7 +2640,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -2659,7 +2659,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -2678,7 +2678,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -2697,7 +2697,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -2716,7 +2716,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -2735,7 +2735,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -2821,7 +2821,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -2840,7 +2840,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -2859,7 +2859,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -2878,7 +2878,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -2897,7 +2897,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -2916,7 +2916,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -2935,7 +2935,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3008,7 +3008,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3027,7 +3027,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3046,7 +3046,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3065,7 +3065,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3084,7 +3084,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3103,7 +3103,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3122,7 +3122,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3180,7 +3180,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3199,7 +3199,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3218,7 +3218,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3237,7 +3237,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3256,7 +3256,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3275,7 +3275,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3294,7 +3294,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3352,7 +3352,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3371,7 +3371,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3390,7 +3390,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3409,7 +3409,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3428,7 +3428,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3447,7 +3447,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3466,7 +3466,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3534,7 +3534,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3553,7 +3553,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3572,7 +3572,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3591,7 +3591,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3610,7 +3610,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3629,7 +3629,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3648,7 +3648,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3731,7 +3731,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3750,7 +3750,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3769,7 +3769,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3788,7 +3788,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3807,7 +3807,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3826,7 +3826,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3845,7 +3845,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3864,7 +3864,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3923,7 +3923,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3942,7 +3942,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3961,7 +3961,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3980,7 +3980,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -3999,7 +3999,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4018,7 +4018,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4037,7 +4037,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4056,7 +4056,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4125,7 +4125,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4144,7 +4144,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4163,7 +4163,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4182,7 +4182,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4201,7 +4201,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4220,7 +4220,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4239,7 +4239,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4304,7 +4304,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4323,7 +4323,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4342,7 +4342,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4361,7 +4361,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4380,7 +4380,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4399,7 +4399,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4418,7 +4418,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4534,7 +4534,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4553,7 +4553,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4572,7 +4572,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4591,7 +4591,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4610,7 +4610,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4629,7 +4629,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4648,7 +4648,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4718,7 +4718,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4737,7 +4737,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4756,7 +4756,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4775,7 +4775,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4794,7 +4794,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4813,7 +4813,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4832,7 +4832,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4870,7 +4870,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4889,7 +4889,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4908,7 +4908,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4927,7 +4927,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4946,7 +4946,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4965,7 +4965,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -4984,7 +4984,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5044,7 +5044,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5063,7 +5063,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5082,7 +5082,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5101,7 +5101,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5120,7 +5120,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5139,7 +5139,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5158,7 +5158,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5228,7 +5228,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5247,7 +5247,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5266,7 +5266,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5285,7 +5285,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5304,7 +5304,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5323,7 +5323,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5342,7 +5342,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5411,7 +5411,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5430,7 +5430,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5449,7 +5449,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5468,7 +5468,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5487,7 +5487,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5506,7 +5506,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5525,7 +5525,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5670,7 +5670,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5689,7 +5689,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5708,7 +5708,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5727,7 +5727,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5746,7 +5746,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5765,7 +5765,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5784,7 +5784,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5879,7 +5879,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5898,7 +5898,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5917,7 +5917,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5936,7 +5936,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5955,7 +5955,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5974,7 +5974,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -5993,7 +5993,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6080,7 +6080,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6099,7 +6099,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6118,7 +6118,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6137,7 +6137,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6156,7 +6156,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6175,7 +6175,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6194,7 +6194,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6236,7 +6236,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6255,7 +6255,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6274,7 +6274,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6293,7 +6293,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6312,7 +6312,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6331,7 +6331,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6350,7 +6350,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6435,7 +6435,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6454,7 +6454,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6473,7 +6473,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6492,7 +6492,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6511,7 +6511,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6530,7 +6530,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6549,7 +6549,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6634,7 +6634,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6653,7 +6653,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6672,7 +6672,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6691,7 +6691,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6710,7 +6710,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6729,7 +6729,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6748,7 +6748,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6838,7 +6838,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6857,7 +6857,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6876,7 +6876,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6895,7 +6895,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6914,7 +6914,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6933,7 +6933,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -6952,7 +6952,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -7035,7 +7035,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -7054,7 +7054,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -7073,7 +7073,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -7092,7 +7092,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -7111,7 +7111,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -7130,7 +7130,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -7149,7 +7149,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -7168,7 +7168,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -7239,7 +7239,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -7258,7 +7258,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -7277,7 +7277,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -7296,7 +7296,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -7315,7 +7315,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -7334,7 +7334,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -7353,7 +7353,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -7394,7 +7394,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -7413,7 +7413,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -7432,7 +7432,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -7451,7 +7451,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -7470,7 +7470,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -7489,7 +7489,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -7508,7 +7508,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -7596,7 +7596,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -7615,7 +7615,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -7634,7 +7634,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -7653,7 +7653,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -7672,7 +7672,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -7691,7 +7691,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -7710,7 +7710,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -7797,7 +7797,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -7816,7 +7816,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -7835,7 +7835,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -7854,7 +7854,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -7873,7 +7873,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -7892,7 +7892,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -7911,7 +7911,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -7975,7 +7975,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -7994,7 +7994,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -8013,7 +8013,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -8032,7 +8032,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -8051,7 +8051,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -8070,7 +8070,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -8089,7 +8089,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -8148,7 +8148,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -8167,7 +8167,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -8186,7 +8186,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -8205,7 +8205,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -8224,7 +8224,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -8243,7 +8243,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -8262,7 +8262,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -8344,7 +8344,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -8363,7 +8363,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -8382,7 +8382,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -8401,7 +8401,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -8420,7 +8420,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -8439,7 +8439,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -8458,7 +8458,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -8527,7 +8527,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -8546,7 +8546,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -8565,7 +8565,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -8584,7 +8584,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -8603,7 +8603,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -8622,7 +8622,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -8641,7 +8641,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -8712,7 +8712,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -8731,7 +8731,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -8750,7 +8750,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -8769,7 +8769,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -8788,7 +8788,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -8807,7 +8807,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -8826,7 +8826,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -8901,7 +8901,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -8920,7 +8920,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -8939,7 +8939,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -8958,7 +8958,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -8977,7 +8977,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -8996,7 +8996,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -9015,7 +9015,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -9084,7 +9084,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -9103,7 +9103,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -9122,7 +9122,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -9141,7 +9141,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -9160,7 +9160,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -9179,7 +9179,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -9198,7 +9198,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -9270,7 +9270,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -9289,7 +9289,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -9308,7 +9308,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -9327,7 +9327,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -9346,7 +9346,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -9365,7 +9365,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -9384,7 +9384,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -9458,7 +9458,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -9477,7 +9477,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -9496,7 +9496,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -9515,7 +9515,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -9534,7 +9534,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -9553,7 +9553,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -9572,7 +9572,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -9662,7 +9662,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -9681,7 +9681,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -9700,7 +9700,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -9719,7 +9719,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -9738,7 +9738,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -9757,7 +9757,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -9776,7 +9776,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -9818,7 +9818,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -9837,7 +9837,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -9856,7 +9856,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -9875,7 +9875,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -9894,7 +9894,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -9913,7 +9913,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -9932,7 +9932,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -10006,7 +10006,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -10025,7 +10025,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -10044,7 +10044,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -10063,7 +10063,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -10082,7 +10082,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -10101,7 +10101,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -10120,7 +10120,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -10214,7 +10214,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -10233,7 +10233,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -10252,7 +10252,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -10271,7 +10271,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -10290,7 +10290,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -10309,7 +10309,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -10328,7 +10328,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -10463,7 +10463,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -10482,7 +10482,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -10501,7 +10501,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -10520,7 +10520,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -10539,7 +10539,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -10558,7 +10558,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -10577,7 +10577,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -10619,7 +10619,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -10638,7 +10638,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -10657,7 +10657,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -10676,7 +10676,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -10695,7 +10695,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -10714,7 +10714,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -10733,7 +10733,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -10802,7 +10802,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -10821,7 +10821,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -10840,7 +10840,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -10859,7 +10859,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -10878,7 +10878,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -10897,7 +10897,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -10916,7 +10916,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -10995,7 +10995,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -11014,7 +11014,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -11033,7 +11033,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -11052,7 +11052,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -11071,7 +11071,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -11090,7 +11090,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -11109,7 +11109,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -11190,7 +11190,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -11209,7 +11209,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -11228,7 +11228,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -11247,7 +11247,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -11266,7 +11266,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -11285,7 +11285,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -11304,7 +11304,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -11378,7 +11378,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -11397,7 +11397,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -11416,7 +11416,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -11435,7 +11435,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -11454,7 +11454,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -11473,7 +11473,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -11492,7 +11492,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -11555,7 +11555,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -11574,7 +11574,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -11593,7 +11593,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -11612,7 +11612,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -11631,7 +11631,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -11650,7 +11650,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -11669,7 +11669,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -11766,7 +11766,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -11785,7 +11785,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -11804,7 +11804,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -11823,7 +11823,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -11842,7 +11842,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -11861,7 +11861,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -11880,7 +11880,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -11970,7 +11970,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -11989,7 +11989,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -12008,7 +12008,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -12027,7 +12027,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -12046,7 +12046,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -12065,7 +12065,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -12084,7 +12084,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -12171,7 +12171,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -12190,7 +12190,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -12209,7 +12209,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -12228,7 +12228,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -12247,7 +12247,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -12266,7 +12266,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -12285,7 +12285,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -12365,7 +12365,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -12384,7 +12384,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -12403,7 +12403,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -12422,7 +12422,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -12441,7 +12441,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -12460,7 +12460,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -12479,7 +12479,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -12521,7 +12521,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -12540,7 +12540,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -12559,7 +12559,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -12578,7 +12578,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -12597,7 +12597,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -12616,7 +12616,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -12635,7 +12635,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -12723,7 +12723,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -12742,7 +12742,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -12761,7 +12761,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -12780,7 +12780,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -12799,7 +12799,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -12818,7 +12818,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -12837,7 +12837,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -12933,7 +12933,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -12952,7 +12952,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -12971,7 +12971,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -12990,7 +12990,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -13009,7 +13009,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -13028,7 +13028,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -13047,7 +13047,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -13073,11 +13073,13 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description The file's bytes in standard, padded base64 (line breaks allowed) */
                         contentBase64: string;
                         filename: string;
                         mimeType?: string;
                     } | null;
                     "multipart/form-data": {
+                        /** @description The file's bytes in standard, padded base64 (line breaks allowed) */
                         contentBase64: string;
                         filename: string;
                         mimeType?: string;
@@ -13188,7 +13190,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -13207,7 +13209,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -13226,7 +13228,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -13245,7 +13247,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -13264,7 +13266,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -13283,7 +13285,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -13302,7 +13304,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -13455,7 +13457,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -13474,7 +13476,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -13493,7 +13495,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -13512,7 +13514,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -13531,7 +13533,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -13550,7 +13552,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -13569,7 +13571,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -13718,7 +13720,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -13737,7 +13739,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -13756,7 +13758,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -13775,7 +13777,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -13794,7 +13796,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -13813,7 +13815,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -13832,7 +13834,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -13925,7 +13927,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -13944,7 +13946,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -13963,7 +13965,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -13982,7 +13984,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -14001,7 +14003,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -14020,7 +14022,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -14039,7 +14041,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -14130,7 +14132,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -14149,7 +14151,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -14168,7 +14170,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -14187,7 +14189,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -14206,7 +14208,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -14225,7 +14227,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -14244,7 +14246,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -14330,7 +14332,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -14349,7 +14351,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -14368,7 +14370,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -14387,7 +14389,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -14406,7 +14408,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -14425,7 +14427,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -14444,7 +14446,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -14514,7 +14516,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -14533,7 +14535,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -14552,7 +14554,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -14571,7 +14573,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -14590,7 +14592,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -14609,7 +14611,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -14628,7 +14630,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -14668,7 +14670,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -14687,7 +14689,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -14706,7 +14708,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -14725,7 +14727,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -14744,7 +14746,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -14763,7 +14765,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -14782,7 +14784,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -14871,7 +14873,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -14890,7 +14892,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -14909,7 +14911,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -14928,7 +14930,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -14947,7 +14949,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -14966,7 +14968,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -14985,7 +14987,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -15071,7 +15073,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -15090,7 +15092,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -15109,7 +15111,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -15128,7 +15130,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -15147,7 +15149,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -15166,7 +15168,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -15185,7 +15187,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -15262,7 +15264,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -15281,7 +15283,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -15300,7 +15302,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -15319,7 +15321,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -15338,7 +15340,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -15357,7 +15359,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -15376,7 +15378,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -15450,7 +15452,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -15469,7 +15471,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -15488,7 +15490,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -15507,7 +15509,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -15526,7 +15528,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -15545,7 +15547,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -15564,7 +15566,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -15606,7 +15608,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -15625,7 +15627,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -15644,7 +15646,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -15663,7 +15665,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -15682,7 +15684,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -15701,7 +15703,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -15720,7 +15722,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -15798,7 +15800,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -15817,7 +15819,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -15836,7 +15838,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -15855,7 +15857,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -15874,7 +15876,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -15893,7 +15895,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -15912,7 +15914,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -15989,7 +15991,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -16008,7 +16010,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -16027,7 +16029,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -16046,7 +16048,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -16065,7 +16067,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -16084,7 +16086,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -16103,7 +16105,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -16171,7 +16173,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -16190,7 +16192,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -16209,7 +16211,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -16228,7 +16230,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -16247,7 +16249,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -16266,7 +16268,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -16285,7 +16287,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -16362,7 +16364,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -16381,7 +16383,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -16400,7 +16402,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -16419,7 +16421,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -16438,7 +16440,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -16457,7 +16459,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -16476,7 +16478,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -16541,7 +16543,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -16560,7 +16562,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -16579,7 +16581,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -16598,7 +16600,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -16617,7 +16619,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -16636,7 +16638,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -16655,7 +16657,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -16718,7 +16720,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -16737,7 +16739,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -16756,7 +16758,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -16775,7 +16777,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -16794,7 +16796,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -16813,7 +16815,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -16832,7 +16834,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -16889,7 +16891,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -16908,7 +16910,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -16927,7 +16929,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -16946,7 +16948,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -16965,7 +16967,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -16984,7 +16986,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -17003,7 +17005,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -17074,7 +17076,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -17093,7 +17095,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -17112,7 +17114,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -17131,7 +17133,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -17150,7 +17152,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -17169,7 +17171,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -17188,7 +17190,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -17263,7 +17265,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -17282,7 +17284,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -17301,7 +17303,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -17320,7 +17322,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -17339,7 +17341,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -17358,7 +17360,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -17377,7 +17379,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -17459,7 +17461,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -17478,7 +17480,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -17497,7 +17499,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -17516,7 +17518,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -17535,7 +17537,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -17554,7 +17556,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -17573,7 +17575,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -17615,7 +17617,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -17634,7 +17636,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -17653,7 +17655,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -17672,7 +17674,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -17691,7 +17693,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -17710,7 +17712,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -17729,7 +17731,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -17796,7 +17798,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -17815,7 +17817,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -17834,7 +17836,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -17853,7 +17855,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -17872,7 +17874,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -17891,7 +17893,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -17910,7 +17912,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -17981,7 +17983,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -18000,7 +18002,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -18019,7 +18021,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -18038,7 +18040,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -18057,7 +18059,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -18076,7 +18078,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -18095,7 +18097,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -18187,7 +18189,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -18206,7 +18208,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -18225,7 +18227,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -18244,7 +18246,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -18263,7 +18265,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -18282,7 +18284,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -18301,7 +18303,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -18426,7 +18428,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -18445,7 +18447,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -18464,7 +18466,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -18483,7 +18485,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -18502,7 +18504,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -18521,7 +18523,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -18540,7 +18542,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -18599,7 +18601,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -18618,7 +18620,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -18637,7 +18639,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -18656,7 +18658,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -18675,7 +18677,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -18694,7 +18696,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -18713,7 +18715,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -18796,7 +18798,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -18815,7 +18817,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -18834,7 +18836,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -18853,7 +18855,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -18872,7 +18874,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -18891,7 +18893,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -18910,7 +18912,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -18983,7 +18985,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -19002,7 +19004,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -19021,7 +19023,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -19040,7 +19042,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -19059,7 +19061,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -19078,7 +19080,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -19097,7 +19099,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -19169,7 +19171,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -19188,7 +19190,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -19207,7 +19209,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -19226,7 +19228,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -19245,7 +19247,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -19264,7 +19266,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -19283,7 +19285,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -19325,7 +19327,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -19344,7 +19346,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -19363,7 +19365,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -19382,7 +19384,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -19401,7 +19403,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -19420,7 +19422,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -19439,7 +19441,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -19514,7 +19516,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -19533,7 +19535,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -19552,7 +19554,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -19571,7 +19573,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -19590,7 +19592,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -19609,7 +19611,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -19628,7 +19630,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -19693,7 +19695,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -19712,7 +19714,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -19731,7 +19733,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -19750,7 +19752,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -19769,7 +19771,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -19788,7 +19790,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -19807,7 +19809,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -19875,7 +19877,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -19894,7 +19896,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -19913,7 +19915,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -19932,7 +19934,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -19951,7 +19953,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -19970,7 +19972,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -19989,7 +19991,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -20058,7 +20060,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -20077,7 +20079,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -20096,7 +20098,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -20115,7 +20117,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -20134,7 +20136,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -20153,7 +20155,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -20172,7 +20174,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -20214,7 +20216,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -20233,7 +20235,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -20252,7 +20254,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -20271,7 +20273,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -20290,7 +20292,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -20309,7 +20311,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -20328,7 +20330,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -20397,7 +20399,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -20416,7 +20418,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -20435,7 +20437,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -20454,7 +20456,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -20473,7 +20475,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -20492,7 +20494,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -20511,7 +20513,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -20643,7 +20645,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -20662,7 +20664,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -20681,7 +20683,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -20700,7 +20702,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -20719,7 +20721,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -20738,7 +20740,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -20757,7 +20759,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -20851,7 +20853,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -20870,7 +20872,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -20889,7 +20891,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -20908,7 +20910,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -20927,7 +20929,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -20946,7 +20948,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -20965,7 +20967,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -21052,7 +21054,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -21071,7 +21073,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -21090,7 +21092,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -21109,7 +21111,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -21128,7 +21130,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -21147,7 +21149,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -21166,7 +21168,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -21307,7 +21309,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -21326,7 +21328,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -21345,7 +21347,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -21364,7 +21366,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -21383,7 +21385,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -21402,7 +21404,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -21421,7 +21423,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -21498,7 +21500,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -21517,7 +21519,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -21536,7 +21538,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -21555,7 +21557,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -21574,7 +21576,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -21593,7 +21595,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -21612,7 +21614,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -21654,7 +21656,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -21673,7 +21675,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -21692,7 +21694,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -21711,7 +21713,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -21730,7 +21732,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -21749,7 +21751,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -21768,7 +21770,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -21897,7 +21899,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -21916,7 +21918,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -21935,7 +21937,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -21954,7 +21956,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -21973,7 +21975,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -21992,7 +21994,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -22011,7 +22013,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -22071,7 +22073,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -22090,7 +22092,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -22109,7 +22111,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -22128,7 +22130,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -22147,7 +22149,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -22166,7 +22168,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -22185,7 +22187,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -22453,7 +22455,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -22472,7 +22474,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -22491,7 +22493,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -22510,7 +22512,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -22529,7 +22531,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -22548,7 +22550,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -22567,7 +22569,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -22659,7 +22661,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -22678,7 +22680,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -22697,7 +22699,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -22716,7 +22718,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -22735,7 +22737,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -22754,7 +22756,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -22773,7 +22775,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -22855,7 +22857,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -22874,7 +22876,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -22893,7 +22895,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -22912,7 +22914,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -22931,7 +22933,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -22950,7 +22952,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -22969,7 +22971,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -23057,7 +23059,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -23076,7 +23078,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -23095,7 +23097,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -23114,7 +23116,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -23133,7 +23135,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -23152,7 +23154,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -23171,7 +23173,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -23249,7 +23251,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -23268,7 +23270,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -23287,7 +23289,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -23306,7 +23308,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -23325,7 +23327,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -23344,7 +23346,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -23363,7 +23365,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -23435,7 +23437,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -23454,7 +23456,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -23473,7 +23475,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -23492,7 +23494,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -23511,7 +23513,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -23530,7 +23532,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -23549,7 +23551,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -23633,7 +23635,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -23652,7 +23654,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -23671,7 +23673,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -23690,7 +23692,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -23709,7 +23711,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -23728,7 +23730,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -23747,7 +23749,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -23836,7 +23838,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -23855,7 +23857,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -23874,7 +23876,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -23893,7 +23895,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -23912,7 +23914,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -23931,7 +23933,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -23950,7 +23952,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -24035,7 +24037,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -24054,7 +24056,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -24073,7 +24075,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -24092,7 +24094,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -24111,7 +24113,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -24130,7 +24132,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -24149,7 +24151,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -24241,7 +24243,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -24260,7 +24262,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -24279,7 +24281,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -24298,7 +24300,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -24317,7 +24319,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -24336,7 +24338,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -24355,7 +24357,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -24420,7 +24422,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -24439,7 +24441,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -24458,7 +24460,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -24477,7 +24479,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -24496,7 +24498,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -24515,7 +24517,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -24534,7 +24536,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -24657,7 +24659,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -24676,7 +24678,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -24695,7 +24697,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -24714,7 +24716,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -24733,7 +24735,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -24752,7 +24754,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -24771,7 +24773,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -24790,7 +24792,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -24853,7 +24855,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -24872,7 +24874,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -24891,7 +24893,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -24910,7 +24912,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -24929,7 +24931,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -24948,7 +24950,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -24967,7 +24969,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -25051,7 +25053,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -25070,7 +25072,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -25089,7 +25091,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -25108,7 +25110,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -25127,7 +25129,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -25146,7 +25148,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -25165,7 +25167,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -25207,7 +25209,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -25226,7 +25228,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -25245,7 +25247,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -25264,7 +25266,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -25283,7 +25285,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -25302,7 +25304,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -25321,7 +25323,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -25381,7 +25383,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -25400,7 +25402,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -25419,7 +25421,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -25438,7 +25440,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -25457,7 +25459,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -25476,7 +25478,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };
@@ -25495,7 +25497,7 @@ export interface paths {
                         "application/json": {
                             error: {
                                 /** @enum {string} */
-                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                                 details?: {
                                     [key: string]: unknown;
                                 };

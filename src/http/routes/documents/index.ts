@@ -75,7 +75,7 @@ const statusOf = (result: { created: boolean }) => (result.created ? 201 : 200);
 function multipartError(error: unknown, limit: number): AppError {
   if (isAppError(error)) return error;
   if ((error as { code?: string }).code === "FST_REQ_FILE_TOO_LARGE") {
-    return new AppError("LIMIT_EXCEEDED", `The file is larger than the ${limit} byte upload limit`);
+    return new AppError("PAYLOAD_TOO_LARGE", `The file is larger than the ${limit} byte upload limit`);
   }
   const message = error instanceof Error ? error.message : "unreadable";
   return new AppError("VALIDATION", `The multipart body could not be read: ${message.slice(0, 200)}`);
