@@ -17235,6 +17235,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             available: {
+                                /** @description Settings that are credentials (dotted paths, `*` for any key): sealed, shown back as "[set]" */
+                                credentials: string[];
                                 description: string;
                                 id: string;
                             }[];
