@@ -3677,7 +3677,7 @@ export interface paths {
         };
         /**
          * Where the provider sends the browser back; answers with a token pair
-         * @description A sign-in started with `returnTo` (the web application) answers with a redirect to that page and the session cookie instead; its failures redirect to /sign-in?error=<message>.
+         * @description Only the browser that started the sign-in may finish it: the start sets an HttpOnly cookie (`atrium_oauth`, or `atrium_oauth_api` without `returnTo`) whose value the signed state carries, and a callback without it is a 401. A sign-in started with `returnTo` (the web application) answers with a redirect to that page and the session cookie instead; its failures redirect to /sign-in?error=<message>.
          */
         get: {
             parameters: {
