@@ -10,7 +10,13 @@ import type { Container } from "../app/container.js";
 import { serializers } from "../lib/logger.js";
 import { ATRIUM_VERSION } from "../lib/version.js";
 import { authPlugin } from "./auth.js";
-import { clientErrorHandler, errorHandler, frameworkErrorHandler, notFoundHandler } from "./error-handler.js";
+import {
+  clientErrorHandler,
+  errorHandler,
+  frameworkErrorHandler,
+  notFoundHandler,
+  shuttingDown,
+} from "./error-handler.js";
 import { registerJsonParser } from "./json-body.js";
 import { responseSerializerCompiler } from "./response-encoder.js";
 import { agentRoutes } from "./routes/agents/index.js";
@@ -88,6 +94,9 @@ export async function buildApp(container: Container) {
     requestIdHeader: false,
     frameworkErrors: frameworkErrorHandler,
     clientErrorHandler,
+    // While shutting down, requests still arriving on open connections get the envelope (below), not
+    // Fastify's own 503 body.
+    return503OnClosing: false,
     trustProxy: container.config.http.trustProxy,
   }).withTypeProvider<ZodTypeProvider>();
 
@@ -113,8 +122,17 @@ export async function buildApp(container: Container) {
       });
     }
   });
+  let closing = false;
+  app.addHook("preClose", (done) => {
+    closing = true;
+    done();
+  });
   app.addHook("onRequest", (request, reply, done) => {
     reply.headers(SECURITY_HEADERS).header("x-request-id", request.id);
+    if (closing) {
+      shuttingDown(request, reply); // answers here: the route never runs
+      return;
+    }
     done();
   });
 

@@ -121,6 +121,19 @@ export function clientErrorHandler(
   socket.destroy(error);
 }
 
+/** A request that arrives on an open connection while the server shuts down: retry elsewhere. */
+export function shuttingDown(request: FastifyRequest, reply: FastifyReply) {
+  return (
+    reply
+      .status(503)
+      .header("connection", "close")
+      .type("application/json; charset=utf-8")
+      // The route's own 503 schema (GET /health has one) does not describe the envelope.
+      .serializer((payload: unknown) => JSON.stringify(payload))
+      .send(envelope(request, "UNAVAILABLE", "The server is shutting down; retry in a moment"))
+  );
+}
+
 export function notFoundHandler(request: FastifyRequest, reply: FastifyReply) {
   return reply
     .status(404)

@@ -123,3 +123,40 @@ describe("attack: errors outside the API's envelope", () => {
     expectEnvelope(res.status, res.body, res.headers, "PAYLOAD_TOO_LARGE");
   });
 });
+
+describe("attack: errors outside the API's envelope while the server shuts down", () => {
+  const t = useTestApp({ env: { AUTH_RATE_LIMIT_PER_MINUTE: "1000" } });
+
+  it("503: a request arriving on an open connection during shutdown", async () => {
+    await t.app.listen({ port: 0, host: "127.0.0.1" });
+    const port = (t.app.server.address() as { port: number }).port;
+    const socket = connect(port, "127.0.0.1");
+    await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
+    const chunks: Buffer[] = [];
+    socket.on("data", (chunk) => chunks.push(chunk));
+    socket.on("error", () => undefined);
+    const ended = new Promise<void>((resolve) => socket.once("close", () => resolve()));
+    // A first request is under way (its body not all sent) when the shutdown starts…
+    const body = JSON.stringify({ email: "a@b.example", password: "not-the-password" });
+    socket.write(
+      `POST /auth/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 5)}`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const closed = t.app.close();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // …then it ends, and a second request follows on the same connection.
+    socket.write(`${body.slice(5)}GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n`);
+    await ended;
+    await closed;
+    const text = Buffer.concat(chunks).toString("utf8");
+    const answers = text.split(/(?=HTTP\/1\.1 )/).filter(Boolean);
+    expect(answers.length, text).toBe(2);
+    const last = answers[1]!;
+    const [head = "", rest = ""] = last.split("\r\n\r\n");
+    expect(head).toMatch(/^HTTP\/1\.1 503/);
+    const length = Number(/content-length: (\d+)/i.exec(head)?.[1]);
+    const parsed = JSON.parse(rest.slice(0, length)) as Envelope;
+    expect(parsed.error.code).toBe("UNAVAILABLE");
+    expect(parsed.error.requestId).toBe(/x-request-id: (\S+)/i.exec(head)?.[1]);
+  });
+});
