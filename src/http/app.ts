@@ -7,8 +7,15 @@ import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyContextConfig } from "fastify";
 import { validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import type { Container } from "../app/container.js";
+import { serializers } from "../lib/logger.js";
 import { authPlugin } from "./auth.js";
-import { errorHandler, frameworkErrorHandler, notFoundHandler } from "./error-handler.js";
+import {
+  clientErrorHandler,
+  errorHandler,
+  frameworkErrorHandler,
+  notFoundHandler,
+  shuttingDown,
+} from "./error-handler.js";
 import { registerJsonParser } from "./json-body.js";
 import { apiContract } from "./openapi.js";
 import { responseSerializerCompiler } from "./response-encoder.js";
@@ -44,6 +51,21 @@ import { registerWebApp } from "./web-app.js";
 
 export const BODY_LIMIT_BYTES = 1_048_576;
 
+/** What a browser on an allowed origin may send (preflight): every verb the API routes answer. */
+export const CORS_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"];
+/** Request headers the API reads; anything else a preflight asks for is not allowed. */
+export const CORS_ALLOWED_HEADERS = [
+  "accept",
+  "authorization",
+  "content-type",
+  "if-none-match",
+  "last-event-id",
+  "x-api-key",
+  "x-request-id",
+];
+/** Response headers a cross-origin page may read. */
+export const CORS_EXPOSED_HEADERS = ["etag", "x-request-id"];
+
 declare module "fastify" {
   interface FastifyInstance {
     container: Container;
@@ -64,7 +86,8 @@ export interface RouteEntry {
 
 export async function buildApp(container: Container) {
   const app = Fastify({
-    loggerInstance: container.logger,
+    // The request serialiser drops query values (OAuth codes, tokens) whatever logger was injected.
+    loggerInstance: container.logger.child({}, { serializers }),
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: (req) => {
       const given = req.headers["x-request-id"];
@@ -72,6 +95,10 @@ export async function buildApp(container: Container) {
     },
     requestIdHeader: false,
     frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
+    // While shutting down, requests still arriving on open connections get the envelope (below), not
+    // Fastify's own 503 body.
+    return503OnClosing: false,
     trustProxy: container.config.http.trustProxy,
   }).withTypeProvider<ZodTypeProvider>();
 
@@ -101,12 +128,27 @@ export async function buildApp(container: Container) {
   // After the route table's hook, which records the operationId a route set itself.
   const contract = apiContract();
   app.addHook("onRoute", contract.onRoute);
+  let closing = false;
+  app.addHook("preClose", (done) => {
+    closing = true;
+    done();
+  });
   app.addHook("onRequest", (request, reply, done) => {
     reply.headers(SECURITY_HEADERS).header("x-request-id", request.id);
+    if (closing) {
+      shuttingDown(request, reply); // answers here: the route never runs
+      return;
+    }
     done();
   });
 
-  await app.register(cors, { origin: container.config.http.corsOrigins, credentials: true });
+  await app.register(cors, {
+    origin: container.config.http.corsOrigins,
+    credentials: true,
+    methods: CORS_METHODS,
+    allowedHeaders: CORS_ALLOWED_HEADERS,
+    exposedHeaders: CORS_EXPOSED_HEADERS,
+  });
   await app.register(rateLimit, { global: false });
   await app.register(multipart, {
     limits: { fileSize: container.config.knowledge.uploadMaxBytes, files: 1, fields: 10, parts: 12 },

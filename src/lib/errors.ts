@@ -5,7 +5,14 @@ export const errorCodes = {
   UNAUTHORIZED: 401,
   CONFLICT: 409,
   VALIDATION: 400,
+  /** The client waited too long to send its request (the HTTP server's own timeout). */
+  REQUEST_TIMEOUT: 408,
+  /** A body (or an uploaded file) over its limit: not worth retrying as is, unlike LIMIT_EXCEEDED. */
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   LIMIT_EXCEEDED: 429,
+  /** The request's headers exceed the HTTP server's limit. */
+  HEADERS_TOO_LARGE: 431,
   PRECONDITION_FAILED: 412,
   UNAVAILABLE: 503,
   INTERNAL: 500,

@@ -108,14 +108,18 @@ export class UsageRepository {
     return rows.map((r) => ({ ...r, key: null, label: null, email: null }));
   }
 
-  /** Cost per department (null = org-wide agents) over a period, for the budgets overview. */
+  /**
+   * Cost per department charged (null = charged to no department) over a period, for the budgets
+   * overview: a run counts against `billed_department_id`, or `department_id` on rows older than it.
+   */
   async costByDepartment(orgId: string, start: Date, end: Date): Promise<Map<string | null, number>> {
+    const billed = sql<string | null>`coalesce(${agentRuns.billedDepartmentId}, ${agentRuns.departmentId})`;
     const rows = await guarded(() =>
       this.db
-        .select({ departmentId: agentRuns.departmentId, costUsd: metrics.costUsd })
+        .select({ departmentId: billed, costUsd: metrics.costUsd })
         .from(agentRuns)
         .where(and(eq(agentRuns.orgId, orgId), gte(agentRuns.createdAt, start), lt(agentRuns.createdAt, end)))
-        .groupBy(agentRuns.departmentId),
+        .groupBy(billed),
     );
     return new Map(rows.map((r) => [r.departmentId, r.costUsd]));
   }
@@ -135,7 +139,9 @@ export class UsageRepository {
         left join departments d on d.id = ${departmentId} and d.org_id = o.id
         cross join lateral (
           select coalesce(sum(r.cost_usd), 0) as org_spent,
-                 coalesce(sum(r.cost_usd) filter (where r.department_id = ${departmentId}), 0) as department_spent
+                 coalesce(sum(r.cost_usd) filter (
+                   where coalesce(r.billed_department_id, r.department_id) = ${departmentId}
+                 ), 0) as department_spent
           from agent_runs r
           where r.org_id = o.id and r.created_at >= ${start.toISOString()} and r.created_at < ${end.toISOString()}
         ) s

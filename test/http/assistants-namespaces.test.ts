@@ -126,26 +126,32 @@ describe("personas and namespaces", () => {
         config: { channel: "#front", botToken: "xoxb-very-secret" },
       },
     );
-    // Settings left out keep the stored ones; a forged sealed value is sealed like any other.
+    // Settings left out keep the stored ones; a forged sealed value is refused (a credential is a
+    // string), and so is a setting the plugin does not declare.
     await ok(t, "PUT", `/namespaces/${ns.id}/plugins/slack`, tenant.token, { enabled: true });
-    const forged = await call(t, "PUT", `/namespaces/${ns.id}/plugins/slack`, {
-      token: tenant.token,
-      body: { config: { channel: "#front", botToken: "[set]", apiKey: { sealed: "v1.x.y.z" } } },
-    });
-    expect(forged.status).toBe(200);
+    for (const config of [
+      { channel: "#front", botToken: "[set]", signingSecret: { sealed: "v1.x.y.z" } },
+      { channel: "#front", botToken: "[set]", apiKey: "k" },
+    ]) {
+      const forged = await call(t, "PUT", `/namespaces/${ns.id}/plugins/slack`, {
+        token: tenant.token,
+        body: { config },
+      });
+      expect(forged.status, JSON.stringify(config)).toBe(400);
+    }
     expect(await t.context.container.services.namespaces.plugins.configFor(adminCtx, ns.id, "slack")).toEqual(
       {
         enabled: true,
-        config: { channel: "#front", botToken: "xoxb-very-secret", apiKey: { sealed: "v1.x.y.z" } },
+        config: { channel: "#front", botToken: "xoxb-very-secret" },
       },
     );
     const noStored = await call(t, "PUT", `/namespaces/${ns.id}/plugins/slack`, {
       token: tenant.token,
-      body: { config: { webhookSecret: "[set]" } },
+      body: { config: { signingSecret: "[set]" } },
     });
     expect(noStored.status).toBe(400);
     expect(noStored.body.error).toMatchObject({ code: "VALIDATION" });
-    expect(noStored.body.error.message).toContain("config.webhookSecret");
+    expect(noStored.body.error.message).toContain("config.signingSecret");
     expect(
       (await call(t, "PUT", `/namespaces/${ns.id}/plugins/fax`, { token: tenant.token, body: {} })).status,
     ).toBe(400);

@@ -42,6 +42,9 @@ export class SwitchableBudget implements BudgetGuard {
   async assertWithinBudget(): Promise<void> {
     if (this.refuse) throw new AppError("LIMIT_EXCEEDED", "The department's monthly budget is spent");
   }
+  async spentDepartments(): Promise<Set<string>> {
+    return new Set();
+  }
 }
 
 export function useChatApp(env: Record<string, string> = {}) {

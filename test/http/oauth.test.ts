@@ -45,10 +45,15 @@ describe("OAuth sign-in against a local provider", () => {
   const t = useTestApp({ env, infra: { mailer: new FakeMailer() } });
   const repos = () => t.context.container.repositories;
 
+  /** The browser's binding cookie, as the start set it (every sign-in is bound to its browser). */
+  let browser: string | undefined;
+
   async function start(provider: "github" | "google", query = "") {
     const res = await t.app.inject({ method: "GET", url: `/auth/oauth/${provider}/start${query}` });
     expect(res.statusCode).toBe(302);
     const location = new URL(String(res.headers.location));
+    browser = /atrium_oauth_api=([^;]*)/.exec(String(res.headers["set-cookie"]))?.[1];
+    expect(browser, "the start binds the sign-in to the browser").toBeTruthy();
     return {
       location,
       state: location.searchParams.get("state")!,
@@ -56,8 +61,13 @@ describe("OAuth sign-in against a local provider", () => {
     };
   }
 
-  const callback = (provider: string, query: Record<string, string>) =>
-    t.app.inject({ method: "GET", url: `/auth/oauth/${provider}/callback?${new URLSearchParams(query)}` });
+  /** The provider sends the browser back: the same browser, so with the cookie the start set. */
+  const callback = (provider: string, query: Record<string, string>, cookie = browser) =>
+    t.app.inject({
+      method: "GET",
+      url: `/auth/oauth/${provider}/callback?${new URLSearchParams(query)}`,
+      ...(cookie ? { headers: { cookie: `atrium_oauth_api=${cookie}` } } : {}),
+    });
 
   /** The whole flow: start, the provider's consent (a code from the fake), and the callback. */
   async function signIn(provider: "github" | "google", account: GithubAccount | GoogleAccount) {
@@ -191,6 +201,7 @@ describe("OAuth sign-in against a local provider", () => {
 
   it("maps provider failures to clean 401/503 answers, never a 500", async () => {
     const { state, redirectUri } = await start("github");
+    const githubBrowser = browser;
     const bad = await callback("github", { code: "never-issued", state });
     expect(bad.statusCode).toBe(401);
     expect(bad.json().error.message).toMatch(/bad_verification_code/);
@@ -206,14 +217,14 @@ describe("OAuth sign-in against a local provider", () => {
       fake.tokenFailure = failure;
       try {
         const code = fake.grant("github", redirectUri, github("admin@demo.atrium.local"));
-        const res = await callback("github", { code, state });
+        const res = await callback("github", { code, state }, githubBrowser);
         expect(res.statusCode, failure).toBe(503);
         expect(res.json().error).toMatchObject({ code: "UNAVAILABLE" });
       } finally {
         fake.tokenFailure = undefined;
       }
     }
-    const missing = await callback("github", { state });
+    const missing = await callback("github", { state }, githubBrowser);
     expect(missing.statusCode).toBe(400);
     const noState = await t.app.inject({ method: "GET", url: "/auth/oauth/github/callback?code=x" });
     expect(noState.statusCode).toBe(400);

@@ -81,7 +81,7 @@ describe("request limits", () => {
     });
     expect(res.statusCode).toBe(413);
     expect(res.json().error).toMatchObject({
-      code: "LIMIT_EXCEEDED",
+      code: "PAYLOAD_TOO_LARGE",
       requestId: res.headers["x-request-id"],
     });
   });

@@ -45,7 +45,7 @@ describe("LocalDirectoryStorage", () => {
     await storage.put("a/file.bin", Buffer.from("previous"));
     const tooBig = Readable.from([Buffer.alloc(600), Buffer.alloc(600)]);
     await expect(storage.put("a/file.bin", tooBig, { maxBytes: 1000 })).rejects.toMatchObject({
-      code: "LIMIT_EXCEEDED",
+      code: "PAYLOAD_TOO_LARGE",
     });
     const broken = new Readable({
       read() {

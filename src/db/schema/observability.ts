@@ -63,6 +63,12 @@ export const agentRuns = pgTable(
       .notNull()
       .references(() => organizations.id, { onDelete: "cascade" }),
     departmentId: uuid().references(() => departments.id, { onDelete: "set null" }),
+    /**
+     * The department the run is charged to (whose budget it spends): the conversation's department,
+     * or for an org-wide assistant the department of the person asking. Null on rows written before
+     * it existed, which are charged to `department_id`.
+     */
+    billedDepartmentId: uuid().references(() => departments.id, { onDelete: "set null" }),
     traceId: text().notNull(),
     agentTaskId: uuid().references(() => agentTasks.id, { onDelete: "set null" }),
     conversationId: uuid().references(() => conversations.id, { onDelete: "set null" }),

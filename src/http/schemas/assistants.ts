@@ -97,7 +97,17 @@ export const plugin = z.object({
 
 export const pluginList = z.object({
   items: z.array(plugin),
-  available: z.array(z.object({ id: z.string(), description: z.string() })),
+  available: z.array(
+    z.object({
+      id: z.string(),
+      description: z.string(),
+      credentials: z
+        .array(z.string())
+        .describe(
+          'Settings that are credentials (dotted paths, `*` for any key): sealed, shown back as "[set]"',
+        ),
+    }),
+  ),
 });
 
 export const putPluginBody = z.object({

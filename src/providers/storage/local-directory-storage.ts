@@ -111,7 +111,7 @@ export class LocalDirectoryStorage implements BlobStorage {
 }
 
 function tooLarge(maxBytes: number): AppError {
-  return new AppError("LIMIT_EXCEEDED", `The file is larger than ${maxBytes} bytes`, { maxBytes });
+  return new AppError("PAYLOAD_TOO_LARGE", `The file is larger than ${maxBytes} bytes`, { maxBytes });
 }
 
 function translate(error: unknown, key: string): unknown {

@@ -68,11 +68,16 @@ export async function agentViews(
 
 /**
  * An org-wide agent may retrieve from bases of several departments; a caller who does not reach all of
- * them sees the agent but not the ids of bases in departments hidden from them.
+ * them sees the agent but not the ids of bases in departments hidden from them — in its draft and in
+ * every published version (`snapshots` are drafts or versions: a department and the bases they use).
  */
-async function hiddenKnowledgeBases(r: Repositories, ctx: ServiceContext, agents: AgentRow[]) {
+export async function hiddenKnowledgeBases(
+  r: Repositories,
+  ctx: ServiceContext,
+  snapshots: Array<Pick<AgentRow, "departmentId" | "ragEnabled">>,
+) {
   if (hasAllDepartments(ctx.access)) return new Set<string>();
-  const ids = [...new Set(agents.filter((a) => a.departmentId === null).flatMap((a) => a.ragEnabled))];
+  const ids = [...new Set(snapshots.filter((a) => a.departmentId === null).flatMap((a) => a.ragEnabled))];
   if (ids.length === 0) return new Set<string>();
   const bases = await r.knowledgeBases.findByIds(ids, ctx.db);
   const visible = new Set(

@@ -1,6 +1,7 @@
 import { withTransaction } from "../../db/transaction.js";
 import { AppError } from "../../lib/errors.js";
 import type { PageQuery } from "../../lib/pagination.js";
+import type { AgentVersionRow } from "../../repositories/agent.repository.js";
 import type { Repositories } from "../../repositories/index.js";
 import { recordAudit } from "../audit/record-audit.js";
 import type { ServiceContext } from "../context.js";
@@ -8,6 +9,7 @@ import {
   type AgentView,
   agentViews,
   currentSnapshot,
+  hiddenKnowledgeBases,
   loadAgent,
   loadWritableAgent,
 } from "./agent-loading.js";
@@ -21,6 +23,13 @@ import {
 
 /** Publishing (draft → immutable version) and reading the versions of an agent. */
 export function createAgentVersions(r: Repositories) {
+  /** Versions as the caller may see them: bases of departments hidden from them left out (as drafts). */
+  async function visibleVersionViews(ctx: ServiceContext, versions: AgentVersionRow[]) {
+    const views = versions.map(versionView);
+    const hidden = await hiddenKnowledgeBases(r, ctx, views);
+    return views.map((view) => ({ ...view, ragEnabled: view.ragEnabled.filter((kb) => !hidden.has(kb)) }));
+  }
+
   return {
     /**
      * Snapshots the draft as version n+1 and makes it current. Refused with CONFLICT when nothing
@@ -70,14 +79,14 @@ export function createAgentVersions(r: Repositories) {
     async listVersions(ctx: ServiceContext, id: string, page: PageQuery) {
       const agent = await loadAgent(r, ctx, id);
       const result = await r.agentVersions.pageFor(agent.id, page, ctx.db);
-      return { ...result, items: result.items.map(versionView) };
+      return { ...result, items: await visibleVersionViews(ctx, result.items) };
     },
 
     async getVersion(ctx: ServiceContext, id: string, number: number): Promise<AgentVersionView> {
       const agent = await loadAgent(r, ctx, id);
       const version = await r.agentVersions.findByNumber(agent.id, number, ctx.db);
       if (!version) throw AppError.notFound("Agent version", String(number));
-      return versionView(version);
+      return (await visibleVersionViews(ctx, [version]))[0]!;
     },
   };
 }

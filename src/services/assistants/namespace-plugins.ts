@@ -8,12 +8,14 @@ import type { ServiceContext } from "../context.js";
 import { assertScopeWritable } from "./assistant-access.js";
 import {
   assertPluginId,
-  isCredentialKey,
-  keepCredential,
+  credentialPaths,
   maskPluginConfig,
+  NAMESPACE_PLUGIN_IDS,
   NAMESPACE_PLUGINS,
+  type NamespacePluginId,
+  nextPluginConfig,
   openPluginConfig,
-  sealCredential,
+  resealPluginConfig,
 } from "./plugins.js";
 
 export interface PluginInput {
@@ -25,34 +27,21 @@ export type PluginView = Omit<NamespacePluginRow, "orgId">;
 
 const view = ({ orgId: _orgId, ...plugin }: NamespacePluginRow): PluginView => ({
   ...plugin,
-  config: maskPluginConfig(plugin.config),
+  config: maskPluginConfig(plugin.pluginId as NamespacePluginId, plugin.config),
 });
 
-/**
- * The settings to store: the client's, with every credential sealed. A credential shown back as
- * "[set]" and sent again unchanged keeps its stored value; a client cannot send a sealed value itself.
- */
-function nextConfig(key: EncryptionKey, stored: Record<string, unknown>, next: Record<string, unknown>) {
-  return Object.fromEntries(
-    Object.entries(next).map(([name, value]) => {
-      if (!isCredentialKey(name)) return [name, value];
-      if (value !== "[set]") return [name, sealCredential(key, value)];
-      if (Object.hasOwn(stored, name)) return [name, keepCredential(key, stored[name])];
-      throw new AppError(
-        "VALIDATION",
-        `config.${name}: "[set]" keeps a stored credential, and none is stored`,
-        {
-          field: `config.${name}`,
-        },
-      );
-    }),
-  );
-}
+/** What a client may enable, with the settings that are credentials (shown back as "[set]"). */
+const AVAILABLE = NAMESPACE_PLUGIN_IDS.map((id) => ({
+  id,
+  description: NAMESPACE_PLUGINS[id].description,
+  credentials: credentialPaths(NAMESPACE_PLUGINS[id].config),
+}));
 
 /**
- * The plugins (integrations) enabled on a namespace; ids come from the code registry. Credentials
- * (keys named like secret, token, password, key, credential) are stored sealed with `secretKey` and
- * shown back as "[set]"; `configFor` opens them for the channel adapter that needs them.
+ * The plugins (integrations) enabled on a namespace; ids and settings schemas come from the code
+ * registry (`plugins.ts`). Credentials — the fields each plugin's schema declares as such, at any
+ * depth — are stored sealed with `secretKey` and shown back as "[set]"; `configFor` opens them for the
+ * channel adapter that needs them.
  */
 export function createNamespacePlugins(
   r: Repositories,
@@ -69,8 +58,7 @@ export function createNamespacePlugins(
     async list(ctx: ServiceContext, namespaceId: string) {
       const ns = await load(ctx, namespaceId);
       const items = (await r.namespacePlugins.listFor(ns.id, ctx.db)).map(view);
-      const available = Object.entries(NAMESPACE_PLUGINS).map(([id, description]) => ({ id, description }));
-      return { items, available };
+      return { items, available: AVAILABLE };
     },
 
     /** Enables (or reconfigures) a plugin; `enabled: false` keeps its settings but switches it off. */
@@ -80,7 +68,9 @@ export function createNamespacePlugins(
         const existing = await r.namespacePlugins.findFor(ns.id, id, tx);
         const stored = existing?.config ?? {};
         // No config in the request keeps the stored settings (sealing any written before sealing was).
-        const config = nextConfig(secretKey, stored, input.config ?? maskPluginConfig(stored));
+        const config = input.config
+          ? nextPluginConfig(secretKey, id, stored, input.config)
+          : resealPluginConfig(secretKey, id, stored);
         const enabled = input.enabled ?? true;
         const plugin = existing
           ? await r.namespacePlugins.update(existing.id, { config, enabled }, tx)
@@ -107,9 +97,10 @@ export function createNamespacePlugins(
     /** A plugin's settings with its credentials in clear: for channel adapters, never sent to a client. */
     async configFor(ctx: ServiceContext, namespaceId: string, pluginId: string) {
       const ns = await load(ctx, namespaceId);
-      const plugin = await r.namespacePlugins.findFor(ns.id, assertPluginId(pluginId), ctx.db);
+      const id = assertPluginId(pluginId);
+      const plugin = await r.namespacePlugins.findFor(ns.id, id, ctx.db);
       if (!plugin) throw new AppError("NOT_FOUND", `Plugin ${pluginId} is not configured on this namespace`);
-      return { enabled: plugin.enabled, config: openPluginConfig(secretKey, plugin.config) };
+      return { enabled: plugin.enabled, config: openPluginConfig(secretKey, id, plugin.config) };
     },
 
     async remove(ctx: ServiceContext, namespaceId: string, pluginId: string): Promise<void> {

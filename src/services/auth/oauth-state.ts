@@ -1,11 +1,11 @@
 import { jwtVerify, SignJWT } from "jose";
 import { AppError } from "../../lib/errors.js";
-import { randomToken } from "../../lib/secrets.js";
 
 export type OAuthProviderName = "github" | "google";
 
 export interface OAuthState {
   provider: OAuthProviderName;
+  /** The value the starting browser holds in its binding cookie; the callback must present it. */
   nonce: string;
   /** Slug of the organisation the sign-in is for, when the client named one. */
   organization?: string | undefined;
@@ -24,20 +24,27 @@ export const OAUTH_STATE_TTL_SECONDS = 600;
 const invalidState = () =>
   new AppError("UNAUTHORIZED", "The sign-in attempt is not valid or has expired; start again");
 
-/** The OAuth `state`: a short-lived HS256 JWT binding provider, nonce and organisation. */
+/** How a sign-in is bound to the browser that starts it, and where the web application returns. */
+export interface OAuthBinding {
+  /** Also set in the starting browser's cookie; a callback without it is refused. */
+  nonce: string;
+  returnTo?: string | undefined;
+}
+
+/** The OAuth `state`: a short-lived HS256 JWT binding provider, browser nonce and organisation. */
 export function createOAuthStates(secret: string, ttlSeconds = OAUTH_STATE_TTL_SECONDS) {
   const key = new TextEncoder().encode(secret);
   return {
     async sign(
       provider: OAuthProviderName,
-      organization?: string,
-      web?: { returnTo: string; nonce: string },
+      organization: string | undefined,
+      binding: OAuthBinding,
     ): Promise<string> {
       return new SignJWT({
         p: provider,
-        n: web?.nonce ?? randomToken(16),
+        n: binding.nonce,
         ...(organization ? { o: organization } : {}),
-        ...(web ? { r: web.returnTo } : {}),
+        ...(binding.returnTo ? { r: binding.returnTo } : {}),
       })
         .setProtectedHeader({ alg: "HS256", typ: "JWT" })
         .setIssuer(ISSUER)

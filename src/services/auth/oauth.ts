@@ -2,6 +2,7 @@ import type { Config } from "../../config/env.js";
 import type { Db } from "../../db/client.js";
 import { withTransaction } from "../../db/transaction.js";
 import { AppError } from "../../lib/errors.js";
+import { safeEqual } from "../../lib/secrets.js";
 import type { Repositories } from "../../repositories/index.js";
 import type { OrganizationRow } from "../../repositories/org.repository.js";
 import type { UserRow } from "../../repositories/user.repository.js";
@@ -9,7 +10,12 @@ import { recordAudit } from "../audit/record-audit.js";
 import type { RequestMeta } from "../context.js";
 import { createMember } from "../identity/membership.js";
 import { createOAuthClient, type OAuthClient, type OAuthProfile } from "./oauth-providers.js";
-import { createOAuthStates, type OAuthProviderName, type OAuthState } from "./oauth-state.js";
+import {
+  createOAuthStates,
+  type OAuthBinding,
+  type OAuthProviderName,
+  type OAuthState,
+} from "./oauth-state.js";
 import type { SessionService, TokenPair } from "./session-service.js";
 
 export type OAuthOutcome = "existing" | "linked" | "created";
@@ -171,34 +177,45 @@ export function createOAuthService(deps: {
     },
 
     /**
-     * Where to send the browser: the provider's consent page, carrying a signed `state`. With `web`,
-     * the state also carries the page to return to and a nonce the caller binds to the browser.
+     * Where to send the browser: the provider's consent page, carrying a signed `state` with the
+     * binding's nonce (which the caller also sets in the browser's cookie) and, for the web
+     * application, the page to return to.
      */
     async start(
       provider: OAuthProviderName,
       input: { organization?: string | undefined },
-      web?: { returnTo: string; nonce: string },
+      binding: OAuthBinding,
     ): Promise<string> {
       const client = clientFor(provider);
       if (input.organization && !(await findOrganization(input.organization))) {
         throw new AppError("NOT_FOUND", `Organisation ${input.organization} was not found`);
       }
-      return client.authorizeUrl(redirectUri(provider), await states.sign(provider, input.organization, web));
+      return client.authorizeUrl(
+        redirectUri(provider),
+        await states.sign(provider, input.organization, binding),
+      );
     },
 
     /**
-     * The provider sent the browser back: check state, trade the code, sign the account in.
-     * `checkState` sees the verified state first (the web flow checks its browser binding there).
+     * The provider sent the browser back: check state and its binding to this browser, trade the
+     * code, sign the account in. `browserNonce` reads, for the verified state, the nonce the browser
+     * holds (the cookie set at the start — every flow, web or not); without it the sign-in is refused.
      */
     async callback(
       provider: OAuthProviderName,
       input: { code?: string | undefined; state: string; error?: string | undefined },
       meta: RequestMeta,
-      checkState?: (state: OAuthState) => void,
+      browserNonce: (state: OAuthState) => string | undefined,
     ): Promise<TokenPair & { account: OAuthOutcome; returnTo: string | undefined }> {
       const client = clientFor(provider);
       const state = await states.verify(input.state, provider);
-      checkState?.(state);
+      const nonce = browserNonce(state);
+      if (nonce === undefined || !safeEqual(nonce, state.nonce)) {
+        throw new AppError(
+          "UNAUTHORIZED",
+          "This sign-in was started in another browser (or its cookie is gone); start again",
+        );
+      }
       if (input.error) throw new AppError("UNAUTHORIZED", `${client.label} sign-in was cancelled or refused`);
       if (!input.code) throw new AppError("VALIDATION", "The sign-in code is missing", { field: "code" });
       const profile = await client.profile(input.code, redirectUri(provider));

@@ -42,7 +42,10 @@ export interface SendOptions {
   onEvent?: ((event: NumberedTurnEvent) => void) | undefined;
 }
 
-const noBudget: BudgetGuard = { assertWithinBudget: async () => undefined };
+const noBudget: BudgetGuard = {
+  assertWithinBudget: async () => undefined,
+  spentDepartments: async () => new Set(),
+};
 const noMemory: MemoryReader = { forPrompt: async () => null, scheduleExtraction: async () => undefined };
 
 export type ChatDeps = Omit<TurnDeps, "traces" | "budget" | "memory"> & {
@@ -113,6 +116,8 @@ export function createChatService(input: ChatDeps) {
         history: [],
         memory: null,
         knowledgeBaseIds: [],
+        billedDepartmentId: null,
+        budgetExcludedDepartmentIds: [],
         system: "",
         step: 0,
         rawText: "",

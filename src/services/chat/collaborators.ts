@@ -7,6 +7,11 @@ import type { ServiceContext } from "../context.js";
 export interface BudgetGuard {
   /** Throws AppError LIMIT_EXCEEDED when the department's or the organisation's monthly budget is spent. */
   assertWithinBudget(ctx: ServiceContext, departmentId: string | null): Promise<void>;
+  /**
+   * Which of these departments have spent their own monthly budget (the organisation's is checked by
+   * `assertWithinBudget`): a turn does not read their knowledge until the budget allows it again.
+   */
+  spentDepartments(ctx: ServiceContext, departmentIds: readonly string[]): Promise<Set<string>>;
 }
 
 export interface MemoryReader {

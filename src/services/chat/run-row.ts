@@ -25,6 +25,7 @@ export function runRow(
   return {
     orgId: ctx.orgId,
     departmentId: state.conversation!.departmentId,
+    billedDepartmentId: state.billedDepartmentId,
     traceId: state.traceId,
     agentTaskId: state.taskId!,
     conversationId: state.conversationId,
@@ -43,7 +44,14 @@ export function runRow(
       state.firstTokenAt && state.modelStartedAt ? state.firstTokenAt - state.modelStartedAt : null,
     status: outcome.status,
     error: outcome.error ?? null,
-    metadata: { requestId: ctx.meta.requestId, stages: endedStages(state), ...outcome.metadata },
+    metadata: {
+      requestId: ctx.meta.requestId,
+      stages: endedStages(state),
+      ...(state.budgetExcludedDepartmentIds.length > 0
+        ? { budgetExcludedDepartmentIds: state.budgetExcludedDepartmentIds }
+        : {}),
+      ...outcome.metadata,
+    },
     startedAt: new Date(state.startedAt),
     finishedAt: outcome.finishedAt,
   };

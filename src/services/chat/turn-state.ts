@@ -81,8 +81,15 @@ export interface TurnState {
   /** Earlier messages sent with the question, oldest first. */
   history: ModelMessage[];
   memory: string | null;
-  /** Knowledge bases the turn searched: the version's, intersected with what the caller can read. */
+  /**
+   * Knowledge bases the turn searched: the version's, intersected with what the caller can read,
+   * without those of departments whose budget is spent.
+   */
   knowledgeBaseIds: string[];
+  /** The department the turn is charged to (see the budget stage); null: the organisation only. */
+  billedDepartmentId: string | null;
+  /** Departments whose knowledge the turn left out because their budget is spent. */
+  budgetExcludedDepartmentIds: string[];
   system: string;
   modelSpec?: ModelSpec;
   /** The model step running now (0-based), for tool-call rows. */

@@ -83,6 +83,17 @@ export function createBudgetGuard(deps: BudgetGuardDeps): BudgetGuardService {
       }
     },
 
+    async spentDepartments(ctx: ServiceContext, departmentIds: readonly string[]): Promise<Set<string>> {
+      const month = monthOf(now());
+      const spent = new Set<string>();
+      for (const departmentId of new Set(departmentIds)) {
+        const check = await read(ctx.orgId, departmentId, month);
+        const budget = budgetFromSettings(check.departmentBudget);
+        if (budget !== null && check.departmentSpentUsd >= budget) spent.add(departmentId);
+      }
+      return spent;
+    },
+
     invalidate(orgId: string): void {
       for (const key of cache.keys()) if (key.startsWith(`${orgId}:`)) cache.delete(key);
     },

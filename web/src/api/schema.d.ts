@@ -271,7 +271,7 @@ export interface paths {
         };
         /**
          * Where the provider sends the browser back; answers with a token pair
-         * @description A sign-in started with `returnTo` (the web application) answers with a redirect to that page and the session cookie instead; its failures redirect to /sign-in?error=<message>.
+         * @description Only the browser that started the sign-in may finish it: the start sets an HttpOnly cookie (`atrium_oauth`, or `atrium_oauth_api` without `returnTo`) whose value the signed state carries, and a callback without it is a 401. A sign-in started with `returnTo` (the web application) answers with a redirect to that page and the session cookie instead; its failures redirect to /sign-in?error=<message>.
          */
         get: operations["finishOAuth"];
         put?: never;
@@ -2166,7 +2166,7 @@ export interface components {
         ErrorEnvelope: {
             error: {
                 /** @enum {string} */
-                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                 details?: {
                     [key: string]: unknown;
                 };
@@ -2642,6 +2642,8 @@ export interface components {
         };
         ListNamespacePluginsResponse: {
             available: {
+                /** @description Settings that are credentials (dotted paths, `*` for any key): sealed, shown back as "[set]" */
+                credentials: string[];
                 description: string;
                 id: string;
             }[];
@@ -2758,7 +2760,7 @@ export interface components {
         OpenAIErrorEnvelope: {
             error: {
                 /** @enum {string} */
-                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "LIMIT_EXCEEDED" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
+                code: "NOT_FOUND" | "FORBIDDEN" | "UNAUTHORIZED" | "CONFLICT" | "VALIDATION" | "REQUEST_TIMEOUT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "LIMIT_EXCEEDED" | "HEADERS_TOO_LARGE" | "PRECONDITION_FAILED" | "UNAVAILABLE" | "INTERNAL";
                 details?: {
                     [key: string]: unknown;
                 };
@@ -3167,6 +3169,7 @@ export interface components {
             roleId?: string;
         };
         UploadDocumentInput: {
+            /** @description The file's bytes in standard, padded base64 (line breaks allowed) */
             contentBase64: string;
             filename: string;
             mimeType?: string;

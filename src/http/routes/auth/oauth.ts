@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { AppError, isAppError } from "../../../lib/errors.js";
+import { isAppError } from "../../../lib/errors.js";
 import { randomToken } from "../../../lib/secrets.js";
 import { requestMeta } from "../../auth.js";
 import { clearOAuthCookie, readOAuthCookie, setOAuthCookie } from "../../cookies/oauth-cookie.js";
@@ -81,12 +81,11 @@ export const oauthRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const { returnTo, ...input } = request.query;
-      let web: { returnTo: string; nonce: string } | undefined;
-      if (returnTo) {
-        web = { returnTo, nonce: randomToken(16) };
-        setOAuthCookie(request, reply, web.nonce);
-      }
-      return reply.redirect(await service().start(request.params.provider, input, web), 302);
+      // Every sign-in is bound to this browser: the state carries a nonce this cookie holds too.
+      const nonce = randomToken(16);
+      const location = await service().start(request.params.provider, input, { nonce, returnTo });
+      setOAuthCookie(request, reply, nonce, returnTo !== undefined);
+      return reply.redirect(location, 302);
     },
   );
 
@@ -103,6 +102,9 @@ export const oauthRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: "Where the provider sends the browser back; answers with a token pair",
         description:
+          "Only the browser that started the sign-in may finish it: the start sets an HttpOnly cookie " +
+          "(`atrium_oauth`, or `atrium_oauth_api` without `returnTo`) whose value the signed state " +
+          "carries, and a callback without it is a 401. " +
           "A sign-in started with `returnTo` (the web application) answers with a redirect to that page " +
           "and the session cookie instead; its failures redirect to /sign-in?error=<message>.",
         params,
@@ -116,27 +118,28 @@ export const oauthRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const nonce = readOAuthCookie(request);
+      const webNonce = readOAuthCookie(request, true);
+      let web: boolean | undefined;
       try {
         const result = await service().callback(
           request.params.provider,
           request.query,
           requestMeta(request),
           (state) => {
-            if (state.returnTo !== undefined && state.nonce !== nonce) {
-              throw new AppError("UNAUTHORIZED", "This sign-in was started in another browser; start again");
-            }
+            web = state.returnTo !== undefined;
+            return readOAuthCookie(request, web);
           },
         );
         const { returnTo, account, ...pair } = result;
+        clearOAuthCookie(request, reply, returnTo !== undefined);
         if (returnTo === undefined) return { ...pair, account };
-        clearOAuthCookie(request, reply);
         sendRefreshCookie(request, reply, pair);
         return reply.redirect(returnTo, 302);
       } catch (error) {
-        // A browser in the middle of a web sign-in reads the reason on the sign-in page, not as JSON.
-        if (nonce === undefined || !isAppError(error)) throw error;
-        clearOAuthCookie(request, reply);
+        // A browser in the middle of a web sign-in (or one whose state no longer verifies) reads the
+        // reason on the sign-in page, not as JSON; an API sign-in keeps its JSON error.
+        if (webNonce === undefined || web === false || !isAppError(error)) throw error;
+        clearOAuthCookie(request, reply, true);
         return reply.redirect(`/sign-in?error=${encodeURIComponent(error.message)}`, 302);
       }
     },

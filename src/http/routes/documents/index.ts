@@ -7,11 +7,30 @@ import { contextOf } from "../../auth.js";
 import { authErrors, idParams, pageOf, pageQuery } from "../../schemas/common.js";
 import { createdDocument, documentSchema } from "../knowledge-bases/schemas.js";
 
+/**
+ * Strict base64 (RFC 4648 §4: the standard alphabet, padded), optionally wrapped in lines as the
+ * `base64` tool prints it. Node's decoder skips anything it does not understand, so garbage, a data:
+ * URL or the URL-safe alphabet would otherwise decode silently into a different file. The check is
+ * that the text (line breaks removed) is exactly what encoding its decoded bytes gives back.
+ */
+export function decodeStrictBase64(text: string): Buffer | undefined {
+  const bare = text.replace(/\r?\n/g, "");
+  if (bare.length === 0 || bare.length % 4 !== 0) return undefined;
+  const data = Buffer.from(bare, "base64");
+  return data.length > 0 && data.toString("base64") === bare ? data : undefined;
+}
+
 /** JSON alternative to multipart for clients that cannot send forms: the file as base64. */
 const jsonUpload = z.object({
   filename: z.string().trim().min(1).max(255),
   mimeType: z.string().max(200).optional(),
-  contentBase64: z.string().min(1),
+  contentBase64: z
+    .string()
+    .min(1)
+    .describe("The file's bytes in standard, padded base64 (line breaks allowed)")
+    .refine((text) => decodeStrictBase64(text) !== undefined, {
+      message: "must be standard, padded base64 (A-Z a-z 0-9 + /, = at the end; no data: prefix)",
+    }),
 });
 
 const textBody = z.object({
@@ -56,7 +75,7 @@ const statusOf = (result: { created: boolean }) => (result.created ? 201 : 200);
 function multipartError(error: unknown, limit: number): AppError {
   if (isAppError(error)) return error;
   if ((error as { code?: string }).code === "FST_REQ_FILE_TOO_LARGE") {
-    return new AppError("LIMIT_EXCEEDED", `The file is larger than the ${limit} byte upload limit`);
+    return new AppError("PAYLOAD_TOO_LARGE", `The file is larger than the ${limit} byte upload limit`);
   }
   const message = error instanceof Error ? error.message : "unreadable";
   return new AppError("VALIDATION", `The multipart body could not be read: ${message.slice(0, 200)}`);
@@ -76,11 +95,9 @@ async function uploadOf(request: FastifyRequest, limit: number): Promise<UploadI
   }
   const parsed = jsonUpload.safeParse(request.body);
   if (!parsed.success) throw new AppError("VALIDATION", "Send a multipart file or {filename, contentBase64}");
-  return {
-    filename: parsed.data.filename,
-    mimeType: parsed.data.mimeType,
-    data: Buffer.from(parsed.data.contentBase64, "base64"),
-  };
+  const data = decodeStrictBase64(parsed.data.contentBase64);
+  if (!data) throw new AppError("VALIDATION", "contentBase64 is not valid base64");
+  return { filename: parsed.data.filename, mimeType: parsed.data.mimeType, data };
 }
 
 export const documentRoutes: FastifyPluginAsyncZod = async (app) => {

@@ -3,8 +3,10 @@ import type { TurnStage } from "../turn-state.js";
 
 /**
  * Hybrid search over the agent version's knowledge bases that the caller can read (a department-
- * limited API key or a transferred user sees less than the agent may). Results are registered in the
- * turn's citation registry, so their labels are the ones the answer may cite.
+ * limited API key or a transferred user sees less than the agent may), leaving out the bases of
+ * departments whose monthly budget is spent: a department's knowledge is not served once its budget
+ * is (an organisation-wide assistant would otherwise keep answering from it). Results are registered
+ * in the turn's citation registry, so their labels are the ones the answer may cite.
  */
 export const retrievalStage: TurnStage = {
   name: "retrieval",
@@ -13,9 +15,18 @@ export const retrievalStage: TurnStage = {
     const agent = state.agent!;
     const limit = deps.chat.retrievalLimit;
     if (agent.ragEnabled.length === 0 || !hasPermission(ctx.access, "kb:read")) return;
+    const bases = await deps.repositories.knowledgeBases.findByIds([...agent.ragEnabled], ctx.db);
+    const departmentOf = new Map(bases.map((kb) => [kb.id, kb.departmentId]));
+    const departments = [...new Set(bases.flatMap((kb) => (kb.departmentId ? [kb.departmentId] : [])))];
+    const spent = departments.length > 0 ? await deps.budget.spentDepartments(ctx, departments) : new Set();
+    state.budgetExcludedDepartmentIds = [...spent] as string[];
+    const candidateIds = agent.ragEnabled.filter((id) => {
+      const departmentId = departmentOf.get(id);
+      return !(departmentId && spent.has(departmentId));
+    });
     const { knowledgeBaseIds, answer } = await deps.search.searchReadable(ctx, {
       query: state.input.text,
-      candidateIds: agent.ragEnabled,
+      candidateIds,
       limit,
     });
     state.knowledgeBaseIds = knowledgeBaseIds;

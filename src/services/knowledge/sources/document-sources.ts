@@ -162,7 +162,10 @@ export function createDocumentSources(deps: DocumentDeps) {
       }
       if (input.data.length === 0) throw new AppError("VALIDATION", "The file is empty");
       if (input.data.length > deps.uploadMaxBytes) {
-        throw new AppError("VALIDATION", `The file is larger than the ${deps.uploadMaxBytes} byte limit`);
+        throw new AppError(
+          "PAYLOAD_TOO_LARGE",
+          `The file is larger than the ${deps.uploadMaxBytes} byte limit`,
+        );
       }
       const hash = sha256(input.data);
       const store = async (id: string) => {

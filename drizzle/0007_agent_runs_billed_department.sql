@@ -1,0 +1,2 @@
+ALTER TABLE "agent_runs" ADD COLUMN "billed_department_id" uuid;--> statement-breakpoint
+ALTER TABLE "agent_runs" ADD CONSTRAINT "agent_runs_billed_department_id_departments_id_fk" FOREIGN KEY ("billed_department_id") REFERENCES "public"."departments"("id") ON DELETE set null ON UPDATE no action;
