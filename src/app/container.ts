@@ -43,6 +43,7 @@ import type { FetchLike } from "../services/knowledge/index.js";
 import { createKnowledgeServices } from "../services/knowledge/index.js";
 import { createMemoryServices } from "../services/memory/index.js";
 import { createOrgService } from "../services/orgs/org-service.js";
+import { createPiiService } from "../services/pii/index.js";
 import { createRoleService } from "../services/roles/role-service.js";
 import { createSeedService } from "../services/seed/seed-demo.js";
 import { createSystemService } from "../services/system/health.js";
@@ -158,7 +159,8 @@ function createServices(deps: {
     mcpStdioServers: config.tools.mcpStdioServers,
   });
   const assistants = createAssistantServices(repositories, authSecret);
-  const conversations = createConversationsService(repositories);
+  const pii = createPiiService({ repositories, authSecret });
+  const conversations = createConversationsService(repositories, pii);
   const chat = createChatService({
     db: deps.database.db,
     repositories,
@@ -168,6 +170,7 @@ function createServices(deps: {
     budget: deps.infra.budgetGuard ?? usage.budgetGuard,
     memory,
     chat: config.chat,
+    pii,
     relay: deps.turnRelay,
     traceExporter: deps.traceExporter,
   });
@@ -207,6 +210,7 @@ function createServices(deps: {
     system: createSystemService(deps),
     ...assistants,
     conversations,
+    pii,
     ...knowledge,
     ...usage,
     memory,

@@ -12,6 +12,7 @@ export const PERMISSIONS = {
   "analytics:read": "Read usage, cost and run traces",
   "audit:read": "Read the audit log",
   "org:admin": "Administer the organisation (settings, budgets, API keys)",
+  "pii:reveal": "See the personal data behind a conversation's placeholders (every view is audited)",
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -36,7 +37,8 @@ export const BUILT_IN_ROLES: ReadonlyArray<{
     name: "Administrator",
     description: "Everything, in every department",
     allDepartments: true,
-    permissions: ALL_PERMISSIONS,
+    // Revealing masked personal data is granted to a person explicitly, never with a role (ADR 0007).
+    permissions: ALL_PERMISSIONS.filter((p) => p !== "pii:reveal"),
   },
   {
     slug: "dept_head",

@@ -22,6 +22,7 @@ import { TableRepository } from "./table-repository.js";
 import { ToolRepository } from "./tool.repository.js";
 import { UserRepository } from "./user.repository.js";
 import { WebSourceRepository } from "./web-source.repository.js";
+import { PiiRedactionMapRepository } from "./pii.repository.js";
 
 /**
  * One repository per table. Tables with domain queries get their own class; the rest share
@@ -57,7 +58,7 @@ export function createRepositories(db: Queryable, cache: Cache, ttlSeconds: numb
     // conversations
     conversations: new ConversationRepository(db, cache, ttlSeconds, messages),
     messages,
-    piiRedactionMaps: plain(s.piiRedactionMaps),
+    piiRedactionMaps: new PiiRedactionMapRepository(db, s.piiRedactionMaps),
     feedback: new FeedbackRepository(db, s.feedback),
     // governance
     approvals: plain(s.approvals),

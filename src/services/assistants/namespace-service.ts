@@ -10,6 +10,7 @@ import type { ServiceContext } from "../context.js";
 import { assertScopeWritable, loadVisible, requireAssistantRead } from "./assistant-access.js";
 import { createNamespacePlugins } from "./namespace-plugins.js";
 import { usablePersona } from "./references.js";
+import { assertValidRules, type PiiPolicy, type PiiRules } from "../pii/settings.js";
 
 export interface NamespaceInput {
   departmentId: string;
@@ -23,6 +24,10 @@ export interface NamespaceInput {
   /** Free-form settings; `defaultAgentId` names the agent conversations addressed to the namespace use. */
   config?: Record<string, unknown> | undefined;
   isActive?: boolean | undefined;
+  /** PII handling in the namespace's turns (ADR 0007); `mask` when not given. */
+  piiPolicy?: PiiPolicy | undefined;
+  /** The namespace's own PII patterns and dictionaries. */
+  piiRules?: PiiRules | undefined;
 }
 
 export type NamespacePatch = Partial<Omit<NamespaceInput, "departmentId">>;
@@ -33,6 +38,7 @@ export function createNamespaceService(r: Repositories, pluginSecretKey: Encrypt
 
   /** References must stay inside the namespace's department (or be organisation-wide personas). */
   async function checkReferences(ctx: ServiceContext, departmentId: string, input: NamespacePatch) {
+    if (input.piiRules) assertValidRules(input.piiRules);
     if (input.personaId) await usablePersona(r, ctx, input.personaId, departmentId);
     const agentId = input.config?.defaultAgentId;
     if (agentId === undefined || agentId === null) return;

@@ -48,8 +48,11 @@ export function aiToolsFor(
     tool({
       description: runtime.description,
       inputSchema: jsonSchema(runtime.inputSchema as Parameters<typeof jsonSchema>[0]),
-      execute: async (input: unknown) => {
+      execute: async (modelInput: unknown) => {
         const started = Date.now();
+        // Under PII masking a tool (an outside HTTP or MCP service) gets placeholders, never the
+        // values; what it returns is masked before the model or the trace sees it.
+        const input = state.pii ? state.pii.maskValue(modelInput) : modelInput;
         const timing = (status: "ok" | "error" | "timeout") =>
           state.toolCalls.push({
             name: runtime.name,
@@ -68,7 +71,8 @@ export function aiToolsFor(
           inputData: traceable(input),
         });
         try {
-          const output = await runtime.execute(validateToolInput(runtime.inputSchema, input), run);
+          const result = await runtime.execute(validateToolInput(runtime.inputSchema, input), run);
+          const output = state.pii ? state.pii.maskValue(result) : result;
           await deps.repositories.agentToolCalls.update(row.id, {
             status: "ok",
             outputData: traceable(output),

@@ -8,6 +8,7 @@ import { memoryStage } from "./stages/memory.js";
 import { modelCallStage } from "./stages/model-call.js";
 import { persistAnswerStage } from "./stages/persist-answer.js";
 import { persistUserMessageStage } from "./stages/persist-user-message.js";
+import { piiMaskStage, piiRehydrateStage, piiScreenStage } from "./stages/pii.js";
 import { promptStage } from "./stages/prompt.js";
 import { retrievalStage } from "./stages/retrieval.js";
 import { scheduleMemoryStage } from "./stages/schedule-memory.js";
@@ -63,14 +64,17 @@ export function concurrently(name: string, ...branches: readonly TurnStage[][]):
  */
 export const TURN_STAGES: readonly TurnStage[] = [
   loadConversationStage,
+  piiScreenStage,
   concurrently(
     "prepare",
     [budgetStage, persistUserMessageStage, historyStage, memoryStage],
     [retrievalStage],
   ),
   promptStage,
+  piiMaskStage,
   modelCallStage,
   checkCitationsStage,
+  piiRehydrateStage,
   // Scheduling the memory extraction needs only the stored question: it overlaps the answer's write.
   concurrently("finish", [persistAnswerStage], [scheduleMemoryStage]),
 ];

@@ -8,6 +8,7 @@ import type { MessageRow } from "../../repositories/message.repository.js";
 import type { RunTraceRepository } from "../../repositories/run-trace.repository.js";
 import type { ServiceContext } from "../context.js";
 import type { CitationRegistry, CitedPassage, SearchService } from "../knowledge/index.js";
+import type { PiiService, PiiTurn } from "../pii/index.js";
 import type { ToolResolver } from "../tools/runtime-tool.js";
 import type { BudgetGuard, MemoryReader } from "./collaborators.js";
 import type { TurnAgent } from "./pinned-agent.js";
@@ -25,6 +26,8 @@ export interface TurnDeps {
   budget: BudgetGuard;
   memory: MemoryReader;
   chat: Config["chat"];
+  /** PII masking (ADR 0007); without it turns are not masked. */
+  pii?: PiiService | undefined;
 }
 
 /** What the caller asks: the question, and for API clients that keep their own history, that history. */
@@ -74,6 +77,12 @@ export interface TurnState {
 
   conversation?: ConversationRow;
   agent?: TurnAgent;
+  /** The turn's PII masking, when the policy is `mask` or `block` (set by `pii-screen`). */
+  pii?: PiiTurn | undefined;
+  /** The question as the model receives it (masked); `input.text` when nothing is masked. */
+  question?: string | undefined;
+  /** The answer as the person sees it (placeholders rehydrated); `answer.text` when nothing is masked. */
+  shownText?: string | undefined;
   /** Set when the conversation must be pinned to the agent's current version with this turn. */
   pinVersionId?: string | undefined;
   userMessage?: MessageRow;

@@ -56,7 +56,10 @@ export const persistAnswerStage: TurnStage = {
             durationMs,
             finishedAt,
             status: "ok",
-            metadata: { removedCitations: answer.removed },
+            metadata: {
+              removedCitations: answer.removed,
+              ...(state.pii ? { pii: state.pii.summary() } : {}),
+            },
           }),
         },
       ]),
@@ -106,7 +109,7 @@ export const persistAnswerStage: TurnStage = {
     state.emit({
       type: "done",
       messageId: state.assistantMessage!.id,
-      text: answer.text,
+      text: state.shownText ?? answer.text,
       citations: cited,
       removedCitations: answer.removed,
       usage: { ...state.usage, costUsd: state.costUsd },
