@@ -37,8 +37,7 @@ export const BUILT_IN_ROLES: ReadonlyArray<{
     name: "Administrator",
     description: "Everything, in every department",
     allDepartments: true,
-    // Revealing masked personal data is granted to a person explicitly, never with a role (ADR 0007).
-    permissions: ALL_PERMISSIONS.filter((p) => p !== "pii:reveal"),
+    permissions: ALL_PERMISSIONS,
   },
   {
     slug: "dept_head",

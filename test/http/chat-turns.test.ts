@@ -76,6 +76,7 @@ describe("chat turns", () => {
     // beside the budget check, the question's storage, history and memory).
     expect(trace.body.run.stages.map((s: { name: string }) => s.name)).toEqual([
       "load-conversation",
+      "pii-screen",
       "prepare",
       "budget",
       "retrieval",
@@ -83,8 +84,10 @@ describe("chat turns", () => {
       "history",
       "memory",
       "prompt",
+      "pii-mask",
       "model-call",
       "check-citations",
+      "pii-rehydrate",
     ]);
     const stageMs = Object.fromEntries(
       (trace.body.run.stages as { name: string; ms: number }[]).map((s) => [s.name, s.ms]),
