@@ -139,6 +139,7 @@ function createServices(deps: {
     repositories,
     budgetCacheSeconds: config.budgets.cacheSeconds,
   });
+  const pii = createPiiService({ repositories, authSecret });
   const memory = createMemoryServices({
     db: deps.database.db,
     repositories,
@@ -148,6 +149,7 @@ function createServices(deps: {
     budget: usage.budgetGuard,
     maxMessages: config.memory.maxMessages,
     extractionDelaySeconds: config.memory.extractionDelaySeconds,
+    scrub: (orgId, texts) => pii.scrubTexts(orgId, texts),
   });
   const tools = createToolServices({
     repositories,
@@ -159,7 +161,6 @@ function createServices(deps: {
     mcpStdioServers: config.tools.mcpStdioServers,
   });
   const assistants = createAssistantServices(repositories, authSecret);
-  const pii = createPiiService({ repositories, authSecret });
   const conversations = createConversationsService(repositories, pii);
   const chat = createChatService({
     db: deps.database.db,

@@ -18,11 +18,11 @@ import { NamespacePluginRepository, NamespaceRepository } from "./namespace.repo
 import { OrganizationRepository, OrgMemberRepository } from "./org.repository.js";
 import { PasswordResetTokenRepository } from "./password-reset.repository.js";
 import { PersonaRepository } from "./persona.repository.js";
+import { PiiRedactionMapRepository } from "./pii.repository.js";
 import { TableRepository } from "./table-repository.js";
 import { ToolRepository } from "./tool.repository.js";
 import { UserRepository } from "./user.repository.js";
 import { WebSourceRepository } from "./web-source.repository.js";
-import { PiiRedactionMapRepository } from "./pii.repository.js";
 
 /**
  * One repository per table. Tables with domain queries get their own class; the rest share

@@ -38,7 +38,12 @@ describe("PII masking in chat turns", () => {
       .map((c) => JSON.stringify(c.prompt))
       .join("\n");
 
-  async function namespaceFor(token: string, departmentId: string, agentId: string, extra: Record<string, unknown> = {}) {
+  async function namespaceFor(
+    token: string,
+    departmentId: string,
+    agentId: string,
+    extra: Record<string, unknown> = {},
+  ) {
     const res = await call(t, "POST", "/namespaces", {
       token,
       body: {
@@ -106,7 +111,10 @@ describe("PII masking in chat turns", () => {
     expect(conversation.body.title).not.toContain(EMAIL);
 
     // The map: sealed values, one row per placeholder.
-    const rows = await db().select().from(piiRedactionMaps).where(eq(piiRedactionMaps.conversationId, conversationId));
+    const rows = await db()
+      .select()
+      .from(piiRedactionMaps)
+      .where(eq(piiRedactionMaps.conversationId, conversationId));
     expect(rows.map((r) => r.placeholder).sort()).toEqual(["<EMAIL_1>", "<PHONE_1>"]);
     for (const row of rows) {
       expect(row.encryptedValue).toMatch(/^v1\./);
@@ -116,7 +124,9 @@ describe("PII masking in chat turns", () => {
 
     // The run counts the invented placeholder; no value is in its metadata.
     const [run] = await db().select().from(agentRuns).where(eq(agentRuns.id, done.runId));
-    expect(run!.metadata).toMatchObject({ pii: { policy: "mask", unknownPlaceholders: 1, kinds: ["EMAIL", "PHONE"] } });
+    expect(run!.metadata).toMatchObject({
+      pii: { policy: "mask", unknownPlaceholders: 1, kinds: ["EMAIL", "PHONE"] },
+    });
     expect(JSON.stringify(run!.metadata)).not.toContain(EMAIL);
 
     // Reading the conversation shows the answer whole.
@@ -127,13 +137,21 @@ describe("PII masking in chat turns", () => {
     // the history the model gets is masked too.
     const next = t.models.scripted.calls.length;
     t.models.scripted.script({ text: "Noted <EMAIL_1> and <EMAIL_2>." });
-    const second = await ask(t, tenant.token, conversationId, `Also cc ${EMAIL.toUpperCase()} and bob@example.net`);
+    const second = await ask(
+      t,
+      tenant.token,
+      conversationId,
+      `Also cc ${EMAIL.toUpperCase()} and bob@example.net`,
+    );
     expect(second.status, JSON.stringify(second.body)).toBe(200);
     expect(second.body.message.text).toBe(`Noted ${EMAIL} and bob@example.net.`);
     const secondPrompt = promptsSince(next);
     expect(secondPrompt).not.toMatch(/ines\.garcia|INES\.GARCIA|bob@example/);
     expect(secondPrompt).toContain("<EMAIL_2>");
-    const after = await db().select().from(piiRedactionMaps).where(eq(piiRedactionMaps.conversationId, conversationId));
+    const after = await db()
+      .select()
+      .from(piiRedactionMaps)
+      .where(eq(piiRedactionMaps.conversationId, conversationId));
     expect(after.map((r) => r.placeholder).sort()).toEqual(["<EMAIL_1>", "<EMAIL_2>", "<PHONE_1>"]);
   });
 
@@ -166,7 +184,10 @@ describe("PII masking in chat turns", () => {
     );
     const res = await ask(t, tenant.token, conversationId, `Who handles ${EMAIL}?`);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    const received = api.seen.slice(seenBefore).map((s) => decodeURIComponent(s.url)).join("\n");
+    const received = api.seen
+      .slice(seenBefore)
+      .map((s) => decodeURIComponent(s.url))
+      .join("\n");
     expect(received).toContain("<EMAIL_1>");
     expect(received).not.toContain(EMAIL);
     // The tool's own address came back masked: the model never saw it, the person does.
@@ -228,7 +249,10 @@ describe("PII masking in chat turns", () => {
     expect(promptsSince(from)).toContain("<PROJECT_1>");
     expect(promptsSince(from)).not.toContain("EMP-123456");
 
-    const off = await call(t, "PATCH", `/namespaces/${ns.id}`, { token: tenant.token, body: { piiPolicy: "off" } });
+    const off = await call(t, "PATCH", `/namespaces/${ns.id}`, {
+      token: tenant.token,
+      body: { piiPolicy: "off" },
+    });
     expect(off.body.piiPolicy).toBe("off");
     from = t.models.scripted.calls.length;
     t.models.scripted.script({ text: "ok" });
@@ -253,19 +277,25 @@ describe("PII masking in chat turns", () => {
     expect((await ask(t, employee.token, conversationId, `My number is ${PHONE}`)).status).toBe(200);
 
     // The owner of the conversation has no pii:reveal; neither has an admin whose grant was revoked.
-    expect((await call(t, "GET", `/conversations/${conversationId}/pii-map`, { token: employee.token })).status).toBe(403);
+    expect(
+      (await call(t, "GET", `/conversations/${conversationId}/pii-map`, { token: employee.token })).status,
+    ).toBe(403);
     const otherAdmin = await addMember(t, tenant.token, tenant.generalId, "admin");
     const revoked = await call(t, "PATCH", `/users/${otherAdmin.id}`, {
       token: tenant.token,
       body: { revokedPermissions: ["pii:reveal"] },
     });
     expect(revoked.status, JSON.stringify(revoked.body)).toBe(200);
-    const refused = await call(t, "GET", `/conversations/${conversationId}/pii-map`, { token: otherAdmin.token });
+    const refused = await call(t, "GET", `/conversations/${conversationId}/pii-map`, {
+      token: otherAdmin.token,
+    });
     expect(refused.status).toBe(403);
 
     const map = await call(t, "GET", `/conversations/${conversationId}/pii-map`, { token: tenant.token });
     expect(map.status, JSON.stringify(map.body)).toBe(200);
-    expect(map.body.items).toEqual([expect.objectContaining({ placeholder: "<PHONE_1>", kind: "PHONE", value: PHONE })]);
+    expect(map.body.items).toEqual([
+      expect.objectContaining({ placeholder: "<PHONE_1>", kind: "PHONE", value: PHONE }),
+    ]);
     const views = await audits(t, tenant.orgId, "conversation.pii_map_viewed");
     expect(views).toHaveLength(1);
     expect(views[0]!).toMatchObject({ entityId: conversationId, userId: tenant.adminId });

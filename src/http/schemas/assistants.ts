@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { LLM_PROVIDERS } from "../../config/llm-providers.js";
-import { jsonObjectInput, resourceName, timestamp } from "./common.js";
 import { PII_POLICIES } from "../../services/pii/settings.js";
+import { jsonObjectInput, resourceName, timestamp } from "./common.js";
 import { named } from "./named.js";
 
 const name = resourceName;

@@ -7,10 +7,10 @@ import type { Repositories } from "../../repositories/index.js";
 import type { NamespaceFilter, NamespaceRow } from "../../repositories/namespace.repository.js";
 import { diff, recordAudit } from "../audit/record-audit.js";
 import type { ServiceContext } from "../context.js";
+import { assertValidRules, type PiiPolicy, type PiiRules } from "../pii/settings.js";
 import { assertScopeWritable, loadVisible, requireAssistantRead } from "./assistant-access.js";
 import { createNamespacePlugins } from "./namespace-plugins.js";
 import { usablePersona } from "./references.js";
-import { assertValidRules, type PiiPolicy, type PiiRules } from "../pii/settings.js";
 
 export interface NamespaceInput {
   departmentId: string;

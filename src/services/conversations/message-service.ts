@@ -60,7 +60,10 @@ export function createMessageService(r: Repositories, pii?: PiiService) {
         (conversation.departmentId === null || canSeeDepartment(ctx.access, conversation.departmentId));
       const views = page.items.map((m) => messageView(m, byMessage.get(m.id), canSeeHeld));
       // Answers are stored masked (ADR 0007); whoever may read the conversation reads them whole.
-      const show = pii && views.some((v) => v.role === "assistant") ? await pii.rehydratorFor(conversation.id, ctx.db) : undefined;
+      const show =
+        pii && views.some((v) => v.role === "assistant")
+          ? await pii.rehydratorFor(conversation.id, ctx.db)
+          : undefined;
       return {
         items: show ? views.map((v) => rehydrated(v, show)) : views,
         nextCursor: page.nextCursor,

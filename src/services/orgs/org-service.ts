@@ -9,9 +9,9 @@ import type { OrganizationRow } from "../../repositories/org.repository.js";
 import { diff, recordAudit } from "../audit/record-audit.js";
 import type { SessionService } from "../auth/session-service.js";
 import type { RequestMeta, ServiceContext } from "../context.js";
+import { assertValidOrgSettings } from "../pii/settings.js";
 import { presentUser } from "../users/load-user.js";
 import { createOrganization, freeSlug } from "./create-organization.js";
-import { assertValidOrgSettings } from "../pii/settings.js";
 
 export interface SignUpInput {
   organization: { name: string; slug?: string | undefined };

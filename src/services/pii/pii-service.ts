@@ -1,18 +1,18 @@
 import { createHmac } from "node:crypto";
 import { requirePermission } from "../../core/access.js";
 import type { Queryable } from "../../db/client.js";
+import type { piiRedactionMaps } from "../../db/schema/index.js";
 import { withTransaction } from "../../db/transaction.js";
 import { decryptSecret, deriveKey, encryptSecret } from "../../lib/encryption.js";
 import type { ConversationRow } from "../../repositories/conversation.repository.js";
 import type { Repositories } from "../../repositories/index.js";
 import type { NewRow } from "../../repositories/table-repository.js";
-import type { piiRedactionMaps } from "../../db/schema/index.js";
 import { recordAudit } from "../audit/record-audit.js";
 import type { ServiceContext } from "../context.js";
 import { loadConversation } from "../conversations/conversation-access.js";
 import { createDetector, type Detector } from "./detect.js";
-import { type PiiMapEntry, PlaceholderMap, normalizeValue, rehydrate } from "./placeholders.js";
 import { PiiTurn } from "./pii-turn.js";
+import { normalizeValue, type PiiMapEntry, PlaceholderMap, rehydrate } from "./placeholders.js";
 import { nationalIdsOf, orgPolicyOf, type PiiPolicy, type PiiRules } from "./settings.js";
 
 /** The key that seals PII map values; its own HKDF purpose, so no other use shares it. */
@@ -38,7 +38,9 @@ export function createPiiService(deps: { repositories: Repositories; authSecret:
   const detectors = new Map<string, { detector: Detector; expires: number }>();
 
   function valueHash(kind: string, value: string): string {
-    return createHmac("sha256", hashKey).update(`${kind}\u0000${normalizeValue(kind, value)}`).digest("base64url");
+    return createHmac("sha256", hashKey)
+      .update(`${kind}\u0000${normalizeValue(kind, value)}`)
+      .digest("base64url");
   }
 
   async function mapOf(conversationId: string, tx?: Queryable): Promise<PlaceholderMap> {
@@ -87,13 +89,31 @@ export function createPiiService(deps: { repositories: Repositories; authSecret:
 
   return {
     /**
+     * Texts with their personal data replaced by the kind (`[EMAIL]`, `[PERSON]`), for what is derived
+     * from many conversations and kept (employee memory): values found anywhere in the set are replaced
+     * everywhere in it. Unchanged when the organisation's policy is `off`.
+     */
+    async scrubTexts(orgId: string, texts: readonly string[]): Promise<string[]> {
+      const org = await r.organizations.findById(orgId);
+      const settings = (org?.settings ?? {}) as Record<string, unknown>;
+      if (orgPolicyOf(settings) === "off") return [...texts];
+      const detector = await detectorFor(orgId, settings, undefined, org?.updatedAt ?? new Date(0));
+      const turn = new PiiTurn("mask", detector, new PlaceholderMap());
+      // First pass: learn every value; second: replace them all (a name introduced once is known everywhere).
+      for (const text of texts) turn.mask(text);
+      return texts.map((text) => turn.mask(text).replace(/<([A-Z][A-Z0-9_]*)_\d+>/g, "[$1]"));
+    },
+
+    /**
      * The masking of a turn in this conversation: undefined when its policy is `off`. The policy is
      * the namespace's, or for a conversation without one the organisation's `settings.piiPolicy`.
      */
     async forTurn(ctx: ServiceContext, conversation: ConversationRow): Promise<PiiTurn | undefined> {
       const [org, namespace] = await Promise.all([
         r.organizations.findById(ctx.orgId, ctx.db),
-        conversation.namespaceId ? r.namespaces.findInOrg(ctx.orgId, conversation.namespaceId, ctx.db) : undefined,
+        conversation.namespaceId
+          ? r.namespaces.findInOrg(ctx.orgId, conversation.namespaceId, ctx.db)
+          : undefined,
       ]);
       const settings = (org?.settings ?? {}) as Record<string, unknown>;
       const policy: PiiPolicy = namespace ? namespace.piiPolicy : orgPolicyOf(settings);
@@ -135,7 +155,10 @@ export function createPiiService(deps: { repositories: Repositories; authSecret:
     },
 
     /** The conversation's map, for reading its stored answers back (placeholders → values). */
-    async rehydratorFor(conversationId: string, db?: Queryable): Promise<((text: string) => string) | undefined> {
+    async rehydratorFor(
+      conversationId: string,
+      db?: Queryable,
+    ): Promise<((text: string) => string) | undefined> {
       const map = await mapOf(conversationId, db);
       if (map.size === 0) return undefined;
       return (text) => rehydrate(text, map).text;

@@ -1,4 +1,5 @@
-import type { Detector } from "./detect.js";
+import { type Detector, resolveOverlaps } from "./detect.js";
+import { dictionaryMatcher } from "./detectors/dictionary.js";
 import {
   maskJson,
   maskText,
@@ -38,6 +39,7 @@ export class PiiTurn {
   /** Placeholders the model wrote that are not in the map (left as written). */
   unknownPlaceholders = 0;
   private persisted = 0;
+  private known: { size: number; find: Detector } | undefined;
 
   constructor(
     readonly policy: PiiPolicy,
@@ -45,9 +47,25 @@ export class PiiTurn {
     readonly map: PlaceholderMap,
   ) {}
 
+  /**
+   * The detectors plus the values the conversation already holds: once a value is known (say a name
+   * the person introduced with "my name is"), it is masked wherever it appears again, cue or not.
+   */
+  private detectWithKnown: Detector = (text) => {
+    if (this.map.size === 0) return this.detect(text);
+    if (this.known?.size !== this.map.size) {
+      const find = dictionaryMatcher(
+        this.map.entries().map((e) => ({ kind: e.kind, term: e.value })),
+        "conversation",
+      );
+      this.known = { size: this.map.size, find };
+    }
+    return resolveOverlaps([...this.detect(text), ...this.known.find(text)]);
+  };
+
   mask(text: string): string {
     if (!text) return text;
-    const result = maskText(text, this.detect, this.map);
+    const result = maskText(text, this.detectWithKnown, this.map);
     this.masked += result.count;
     for (const k of result.kinds) this.kinds.add(k);
     return result.text;
@@ -64,14 +82,9 @@ export class PiiTurn {
     return result.text;
   }
 
-  /** A rehydrator for streamed tokens; its count of invented placeholders is added by `endStream`. */
+  /** A rehydrator for streamed tokens (the stored answer's `shown` counts invented placeholders). */
   stream(): StreamingRehydrator {
     return new StreamingRehydrator(this.map);
-  }
-
-  endStream(stream: StreamingRehydrator): string {
-    const rest = stream.flush();
-    return rest;
   }
 
   /** Entries added since the last call (to be stored). */

@@ -19,7 +19,9 @@ export const ORG_POLICY_SETTING = "piiPolicy";
 
 function kindProblem(kind: string): string | undefined {
   if ((BUILT_IN_PII_KINDS as readonly string[]).includes(kind)) return undefined;
-  return CUSTOM_KIND_PATTERN.test(kind) ? undefined : "must be 2-40 capitals, digits or _ and start with a letter";
+  return CUSTOM_KIND_PATTERN.test(kind)
+    ? undefined
+    : "must be 2-40 capitals, digits or _ and start with a letter";
 }
 
 /** Refuses (VALIDATION, naming every problem) rules that would be stored without working. */
@@ -36,9 +38,13 @@ export function assertValidRules(rules: PiiRules): void {
     if (k) problems.push({ field: `piiRules.dictionaries[${i}].kind`, message: k });
   });
   if (problems.length > 0) {
-    throw new AppError("VALIDATION", `piiRules: ${problems.map((p) => `${p.field} ${p.message}`).join("; ")}`, {
-      problems,
-    });
+    throw new AppError(
+      "VALIDATION",
+      `piiRules: ${problems.map((p) => `${p.field} ${p.message}`).join("; ")}`,
+      {
+        problems,
+      },
+    );
   }
 }
 
@@ -51,16 +57,24 @@ export function assertValidOrgSettings(settings: Record<string, unknown>): void 
   if (ids !== undefined) {
     const known = Object.keys(NATIONAL_ID_CATALOGUE);
     if (!Array.isArray(ids) || ids.some((id) => typeof id !== "string" || !known.includes(id))) {
-      throw new AppError("VALIDATION", `settings.${ORG_NATIONAL_IDS_SETTING} must list ids of ${known.join(", ")}`, {
-        field: `settings.${ORG_NATIONAL_IDS_SETTING}`,
-      });
+      throw new AppError(
+        "VALIDATION",
+        `settings.${ORG_NATIONAL_IDS_SETTING} must list ids of ${known.join(", ")}`,
+        {
+          field: `settings.${ORG_NATIONAL_IDS_SETTING}`,
+        },
+      );
     }
   }
   const policy = settings[ORG_POLICY_SETTING];
   if (policy !== undefined && !(PII_POLICIES as readonly unknown[]).includes(policy)) {
-    throw new AppError("VALIDATION", `settings.${ORG_POLICY_SETTING} must be one of ${PII_POLICIES.join(", ")}`, {
-      field: `settings.${ORG_POLICY_SETTING}`,
-    });
+    throw new AppError(
+      "VALIDATION",
+      `settings.${ORG_POLICY_SETTING} must be one of ${PII_POLICIES.join(", ")}`,
+      {
+        field: `settings.${ORG_POLICY_SETTING}`,
+      },
+    );
   }
 }
 

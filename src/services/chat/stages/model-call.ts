@@ -43,7 +43,10 @@ export const modelCallStage: TurnStage = {
     const toolSet = await resolveTools(state);
     try {
       const tools: Record<string, Tool> = toolSet ? aiToolsFor(state, toolSet.tools, () => state.step) : {};
-      const messages: ModelMessage[] = [...state.history, { role: "user", content: state.question ?? state.input.text }];
+      const messages: ModelMessage[] = [
+        ...state.history,
+        { role: "user", content: state.question ?? state.input.text },
+      ];
       state.modelStartedAt = Date.now();
       const result = streamText({
         model,
