@@ -82,7 +82,7 @@ describe("PII detectors", () => {
       "NATIONAL_ID:111222333",
     ]);
     // A wrong check letter, a BSN without its cue, an impossible SSN.
-    expect(found("12345678A, 111222333, 000-12-3456")).toEqual([]);
+    expect(found("12345678A, 111222333, 000-12-3456").filter((f) => f.startsWith("NATIONAL_ID"))).toEqual([]);
     // Only the catalogue entries the organisation chose.
     expect(
       found(text, createDetector({ nationalIds: ["ES_DNI"] })).filter((f) => f.startsWith("NATIONAL_ID")),
