@@ -56,11 +56,10 @@ export function concurrently(name: string, ...branches: readonly TurnStage[][]):
  * retrieval, not retrieval plus those round trips. A refused budget still stops the turn before
  * anything is written or any model is called (the search it overlapped with is simply dropped).
  *
- * Governance stages slot in by name without touching the others: PII masking after
- * `persist-user-message` (the stored question stays the user's own words or is masked there; when
- * the embedder is an outside service, retrieval must then move after it), intent classification after
- * `history`, an approval hold between `check-citations` and `persist-answer`. See
- * docs/architecture.md ("A chat turn").
+ * Governance stages slot in by name without touching the others: PII masking (`pii-screen` before
+ * anything is written, `pii-mask` once the prompt is built, `pii-rehydrate` after the citation check;
+ * ADR 0007), intent classification after `history`, an approval hold between `check-citations` and
+ * `persist-answer`. See docs/architecture.md ("A chat turn").
  */
 export const TURN_STAGES: readonly TurnStage[] = [
   loadConversationStage,
