@@ -82,6 +82,8 @@ export const namespaces = pgTable(
       }>()
       .notNull()
       .default({}),
+    /** Store the person's question masked too (by default it is kept as written, their own words). */
+    piiMaskStoredQuestion: boolean().notNull().default(false),
     ...timestamps(),
   },
   (t) => [

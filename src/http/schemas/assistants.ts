@@ -62,6 +62,7 @@ export const namespace = named(
       patterns: z.array(z.object({ kind: z.string(), pattern: z.string(), ignoreCase: z.boolean().optional() })).optional(),
       dictionaries: z.array(z.object({ kind: z.string(), terms: z.array(z.string()) })).optional(),
     }),
+    piiMaskStoredQuestion: z.boolean(),
     createdAt: timestamp,
     updatedAt: timestamp,
   }),
@@ -122,6 +123,10 @@ export const createNamespaceBody = z.object({
     .optional()
     .describe("off, mask (placeholders before any model or tool; the default) or block (refuse the turn)"),
   piiRules: piiRulesInput.optional(),
+  piiMaskStoredQuestion: z
+    .boolean()
+    .optional()
+    .describe("store the person's question masked too (by default it is kept as written)"),
 });
 
 export const updateNamespaceBody = createNamespaceBody

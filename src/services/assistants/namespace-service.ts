@@ -28,6 +28,8 @@ export interface NamespaceInput {
   piiPolicy?: PiiPolicy | undefined;
   /** The namespace's own PII patterns and dictionaries. */
   piiRules?: PiiRules | undefined;
+  /** Store the person's question masked too. */
+  piiMaskStoredQuestion?: boolean | undefined;
 }
 
 export type NamespacePatch = Partial<Omit<NamespaceInput, "departmentId">>;

@@ -14,9 +14,8 @@ export interface FeedbackInput {
   comment?: string | null | undefined;
 }
 
-/** An answer stored with placeholders, as its reader sees it: every string of it rehydrated. */
+/** A message stored with placeholders, as its reader sees it: every string of it rehydrated. */
 function rehydrated(view: MessageView, show: (text: string) => string): MessageView {
-  if (view.role !== "assistant") return view;
   const deep = (value: unknown): unknown =>
     typeof value === "string"
       ? show(value)
@@ -59,11 +58,9 @@ export function createMessageService(r: Repositories, pii?: PiiService) {
         hasPermission(ctx.access, "approvals:decide") &&
         (conversation.departmentId === null || canSeeDepartment(ctx.access, conversation.departmentId));
       const views = page.items.map((m) => messageView(m, byMessage.get(m.id), canSeeHeld));
-      // Answers are stored masked (ADR 0007); whoever may read the conversation reads them whole.
-      const show =
-        pii && views.some((v) => v.role === "assistant")
-          ? await pii.rehydratorFor(conversation.id, ctx.db)
-          : undefined;
+      // Answers (and, if the namespace says so, questions) are stored masked (ADR 0007); whoever may
+      // read the conversation reads them whole.
+      const show = pii && views.length > 0 ? await pii.rehydratorFor(conversation.id, ctx.db) : undefined;
       return {
         items: show ? views.map((v) => rehydrated(v, show)) : views,
         nextCursor: page.nextCursor,

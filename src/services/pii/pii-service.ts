@@ -122,7 +122,7 @@ export function createPiiService(deps: { repositories: Repositories; authSecret:
         detectorFor(ctx.orgId, settings, namespace ?? undefined, org?.updatedAt ?? new Date(0)),
         mapOf(conversation.id, ctx.db),
       ]);
-      return new PiiTurn(policy, detector, map);
+      return new PiiTurn(policy, detector, map, namespace?.piiMaskStoredQuestion ?? false);
     },
 
     /** Rows sealing new entries of a conversation's map, for the statement that stores their message. */

@@ -45,6 +45,8 @@ export class PiiTurn {
     readonly policy: PiiPolicy,
     readonly detect: Detector,
     readonly map: PlaceholderMap,
+    /** Store the question masked too (the namespace's `piiMaskStoredQuestion`). */
+    readonly maskStoredQuestion = false,
   ) {}
 
   /**

@@ -35,8 +35,10 @@ export const persistUserMessageStage: TurnStage = {
     const conversation = state.conversation!;
     const agent = state.agent!;
     const text = state.input.text;
-    // Under PII masking the title and the task's input hold placeholders; only the message keeps the words.
+    // Under PII masking the title and the task's input hold placeholders; the message keeps the
+    // person's words unless the namespace stores questions masked too.
     const masked = state.question ?? text;
+    const stored = state.pii?.maskStoredQuestion ? masked : text;
     const messageId = newId();
     const taskId = newId();
     const patch: { title?: string; agentVersionId?: string } = {};
@@ -75,9 +77,9 @@ export const persistUserMessageStage: TurnStage = {
         orgId: ctx.orgId,
         conversationId: conversation.id,
         role: "user",
-        content: text,
-        textContent: text,
-        parts: [{ type: "text", text }],
+        content: stored,
+        textContent: stored,
+        parts: [{ type: "text", text: stored }],
         metadata: {},
       },
       { patch, companions: [task, audit, ...piiEntries(state, messageId)] },
