@@ -301,4 +301,27 @@ describe("PII masking in chat turns", () => {
     expect(views[0]!).toMatchObject({ entityId: conversationId, userId: tenant.adminId });
     expect(JSON.stringify(views[0]!.changes)).not.toContain("7946");
   });
+  it("masks the OpenAI-compatible API too: client history, system messages and the answer", async () => {
+    const tenant = await signUp(t);
+    const agentName = `Desk ${Math.random().toString(36).slice(2, 7)}`;
+    await createAgent(t, tenant.token, { departmentId: tenant.generalId, name: agentName });
+    const from = t.models.scripted.calls.length;
+    t.models.scripted.script({ text: "Sure, <PERSON_1>: I will mail <EMAIL_1>." });
+    const res = await call(t, "POST", "/v1/chat/completions", {
+      token: tenant.token,
+      body: {
+        model: agentName,
+        messages: [
+          { role: "system", content: `The caller may also be reached at ${PHONE}.` },
+          { role: "user", content: "Hi, my name is Xiomara Quispe." },
+          { role: "assistant", content: "Hello!" },
+          { role: "user", content: `Please mail ${EMAIL}` },
+        ],
+      },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.choices[0].message.content).toBe(`Sure, Xiomara Quispe: I will mail ${EMAIL}.`);
+    const sent = promptsSince(from);
+    for (const value of [EMAIL, "Xiomara", "7946"]) expect(sent).not.toContain(value);
+  });
 });
