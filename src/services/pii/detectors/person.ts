@@ -92,14 +92,14 @@ function endsWithHonorific(prefix: string): boolean {
 }
 
 const TRIGGER =
-  /(?:my name is|my name's|name:|i am|i'm|this is|me llamo|mi nombre es|soy|je m'appelle|je suis|mon nom est|ich heiße|ich heisse|mein name ist|ich bin|mijn naam is|ik ben|ik heet|mi chiamo|il mio nome è|sono|chamo-me|meu nome é|o meu nome é|ask|contact|cc|forward to|speak to|talk to|spoke with|spoke to|call|email|e-mail|colleague|manager|employee|customer|patient|applicant|candidate|tenant|manager is|boss is|mi jefe es|mi jefa es|jefe|jefa|gestor é o|gestora é a|chef ist|chefin ist|mon chef est|ma cheffe est|mijn manager is|il mio capo è|la mia responsabile è|cover for|on behalf of|dear|hi|hello|hola|bonjour|hallo|ciao|olá)\s+$/iu;
+  /(?:my name is|my name's|name:|i am|i'm|this is|me llamo|mi nombre es|soy|je m'appelle|je suis|mon nom est|ich heiße|ich heisse|mein name ist|ich bin|mijn naam is|ik ben|ik heet|mi chiamo|il mio nome è|sono|chamo-me|meu nome é|o meu nome é|ask|contact|cc|forward to|speak to|talk to|spoke with|spoke to|call|email|e-mail|colleague|manager|employee|customer|patient|applicant|candidate|tenant|manager is|boss is|mi jefe es|mi jefa es|jefe|jefa|gestor é o|gestora é a|chef ist|chefin ist|mon chef est|ma cheffe est|mijn manager is|il mio capo è|la mia responsabile è|cover for|on behalf of|from:|to:|cc:|bcc:|attn:|attention:|add|invite|welcome|thank|thanks to|dear|hi|hello|hola|bonjour|hallo|ciao|olá)\s+$/iu;
 
 /** Words after which a capitalised word is taken for a name even outside the lexicon (strong cues). */
 const STRONG_TRIGGER =
   /(?:my name is|my name's|name:|me llamo|mi nombre es|je m'appelle|mon nom est|ich heiße|ich heisse|mein name ist|mijn naam is|ik heet|mi chiamo|il mio nome è|chamo-me|meu nome é|o meu nome é)\s+$/iu;
 
 const SIGN_OFF =
-  /(?:regards|best regards|kind regards|best|thanks|thank you|cheers|sincerely|saludos|un saludo|atentamente|cordialement|bien à vous|merci|grüße|gruß|viele grüße|mit freundlichen grüßen|groeten|met vriendelijke groet|saluti|cordiali saluti|cumprimentos|obrigad[oa])\s*(?:,\s*\n?|!?\s*\n|\s-\s|\s?—\s*)\s*$/iu;
+  /(?:regards|best regards|kind regards|best|thanks|thank you|cheers|sincerely|saludos|un saludo|atentamente|cordialement|bien à vous|merci|grüße|gruß|viele grüße|mit freundlichen grüßen|groeten|met vriendelijke groet|saluti|cordiali saluti|cumprimentos|obrigad[oa])\s*(?:,\s*\n?|!?\s*\n|\s-\s|\s?—\s*)\s*(?:[—–-]\s*)?$/iu;
 
 interface Token {
   text: string;
