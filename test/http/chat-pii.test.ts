@@ -11,7 +11,6 @@ import {
   listen,
   parseSse,
   signUp,
-  startConversation,
   useChatApp,
 } from "./chat-helpers.js";
 import { audits } from "./identity-helpers.js";
