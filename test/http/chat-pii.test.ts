@@ -127,6 +127,8 @@ describe("PII masking in chat turns", () => {
       pii: { policy: "mask", unknownPlaceholders: 1, kinds: ["EMAIL", "PHONE"] },
     });
     expect(JSON.stringify(run!.metadata)).not.toContain(EMAIL);
+    const trace = await call(t, "GET", `/runs/${done.runId}`, { token: tenant.token });
+    expect(trace.body.run.pii).toMatchObject({ policy: "mask", unknownPlaceholders: 1, placeholders: 2 });
 
     // Reading the conversation shows the answer whole.
     const listed = await call(t, "GET", `/conversations/${conversationId}/messages`, { token: tenant.token });
