@@ -59,7 +59,9 @@ export const namespace = named(
     isActive: z.boolean(),
     piiPolicy: z.enum(PII_POLICIES),
     piiRules: z.object({
-      patterns: z.array(z.object({ kind: z.string(), pattern: z.string(), ignoreCase: z.boolean().optional() })).optional(),
+      patterns: z
+        .array(z.object({ kind: z.string(), pattern: z.string(), ignoreCase: z.boolean().optional() }))
+        .optional(),
       dictionaries: z.array(z.object({ kind: z.string(), terms: z.array(z.string()) })).optional(),
     }),
     piiMaskStoredQuestion: z.boolean(),

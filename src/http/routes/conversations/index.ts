@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { contextOf } from "../../auth.js";
 import { authErrors, cursorPageOf, cursorQuery, idParams, timestamp } from "../../schemas/common.js";
+import { named } from "../../schemas/named.js";
 import {
   conversation,
   conversationList,
@@ -16,17 +17,20 @@ import {
 
 const tags = ["conversations"];
 
-const piiMap = z.object({
-  items: z.array(
-    z.object({
-      placeholder: z.string(),
-      kind: z.string(),
-      value: z.string(),
-      messageId: z.uuid().nullable(),
-      createdAt: timestamp,
-    }),
-  ),
-});
+const piiMap = named(
+  z.object({
+    items: z.array(
+      z.object({
+        placeholder: z.string(),
+        kind: z.string(),
+        value: z.string(),
+        messageId: z.uuid().nullable(),
+        createdAt: timestamp,
+      }),
+    ),
+  }),
+  "ConversationPiiMap",
+);
 const byId = { permission: "chat:use", resource: "conversation" } as const;
 
 /** Conversation CRUD, search, history and feedback (turns are in turns.ts). */
@@ -201,6 +205,7 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "pii:reveal", resource: "conversation" },
       schema: {
+        operationId: "getConversationPiiMap",
         tags,
         summary: "The personal data behind a conversation's placeholders (pii:reveal; every view is audited)",
         params: idParams,
