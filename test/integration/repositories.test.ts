@@ -139,6 +139,10 @@ const cases: { [K in RepoKey]: CrudCase<K> } = {
     build: (w) => intentTrustValues(w.namespace),
     patch: { successfulCount: 5, isAutonomous: true, samplingRate: 0.5 },
   },
+  approvalPolicies: {
+    build: (w) => ({ orgId: w.org.id, namespaceId: w.namespace.id }),
+    patch: { dueMinutes: 30, onTimeout: "reject" },
+  },
   intentExamples: { build: (w) => intentExampleValues(w.namespace), patch: { phrase: "Day off please" } },
   intentExampleSets: {
     build: (w) => ({ orgId: w.org.id, namespaceId: w.namespace.id }),

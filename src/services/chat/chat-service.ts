@@ -4,6 +4,7 @@ import { AppError } from "../../lib/errors.js";
 import type { TurnRelay } from "../../providers/events/turn-relay.js";
 import type { TraceExporter } from "../../providers/telemetry/trace-exporter.js";
 import { RunTraceRepository } from "../../repositories/run-trace.repository.js";
+import { heldNotice, isWithheld } from "../approvals/turn-hold.js";
 import type { ServiceContext } from "../context.js";
 import { loadConversation } from "../conversations/conversation-access.js";
 import { CitationRegistry } from "../knowledge/index.js";
@@ -26,6 +27,8 @@ export type TurnOutcome =
       citations: CitationView[];
       removedCitations: number;
       usage: TurnUsage;
+      /** The reply waits for a person: `message.text` is the waiting notice, not the draft. */
+      held?: { approvalId: string; mode: "hold" | "handoff"; dueAt: Date } | undefined;
     }
   | {
       status: "failed" | "timeout";
@@ -41,6 +44,14 @@ export interface SendOptions {
   signal?: AbortSignal | undefined;
   onEvent?: ((event: NumberedTurnEvent) => void) | undefined;
 }
+
+/** Events that would show a held draft. */
+const DRAFT_EVENTS: ReadonlySet<TurnEvent["type"]> = new Set([
+  "token",
+  "tool-call",
+  "tool-result",
+  "citations",
+]);
 
 const noBudget: BudgetGuard = {
   assertWithinBudget: async () => undefined,
@@ -97,6 +108,8 @@ export function createChatService(input: ChatDeps) {
         signal: timers.signal,
         timers,
         emit: (event: TurnEvent) => {
+          // A held reply's draft (tokens, tool steps) never reaches the requester.
+          if (isWithheld(state.hold) && DRAFT_EVENTS.has(event.type)) return;
           if (event.type === "turn-start") {
             taskId = event.taskId;
             running.set(taskId, { conversationId, timers });
@@ -146,6 +159,20 @@ export function createChatService(input: ChatDeps) {
           };
         }
         const answer = state.assistantMessage!;
+        const hold = isWithheld(state.hold) ? state.hold! : undefined;
+        if (hold) {
+          return {
+            status: "done",
+            conversationId,
+            taskId: state.taskId!,
+            runId: state.runId!,
+            message: { id: answer.id, text: heldNotice(hold), createdAt: answer.createdAt },
+            citations: [],
+            removedCitations: 0,
+            usage: { ...state.usage, costUsd: state.costUsd },
+            held: { approvalId: hold.approvalId, mode: hold.mode as "hold" | "handoff", dueAt: hold.dueAt },
+          };
+        }
         return {
           status: "done",
           conversationId,
@@ -165,6 +192,19 @@ export function createChatService(input: ChatDeps) {
           hub.close(taskId);
         }
       }
+    },
+
+    /**
+     * Publishes events that no model turn produced (an approver's decided reply) on the
+     * conversation's stream as a turn of their own, here and through the relay on every replica:
+     * `GET /conversations/{id}/stream` then delivers them like a turn's.
+     */
+    publish(conversationId: string, taskId: string, events: readonly TurnEvent[]): void {
+      for (const event of events) {
+        const numbered = hub.publish(taskId, conversationId, event);
+        relay?.publish({ taskId, conversationId }, numbered, isFinalEvent(event));
+      }
+      if (!hub.isFinished(taskId)) hub.close(taskId);
     },
 
     /**

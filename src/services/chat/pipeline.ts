@@ -1,11 +1,14 @@
 import { isAppError } from "../../lib/errors.js";
 import { classifyFailure, recordFailure, type TurnFailure } from "./failure.js";
+import { approvalGateStage } from "./stages/approval-gate.js";
 import { budgetStage } from "./stages/budget.js";
 import { checkCitationsStage } from "./stages/check-citations.js";
+import { classifyIntentStage } from "./stages/classify-intent.js";
 import { historyStage } from "./stages/history.js";
 import { loadConversationStage } from "./stages/load-conversation.js";
 import { memoryStage } from "./stages/memory.js";
 import { modelCallStage } from "./stages/model-call.js";
+import { notifyApproversStage } from "./stages/notify-approvers.js";
 import { persistAnswerStage } from "./stages/persist-answer.js";
 import { persistUserMessageStage } from "./stages/persist-user-message.js";
 import { promptStage } from "./stages/prompt.js";
@@ -60,9 +63,16 @@ export function concurrently(name: string, ...branches: readonly TurnStage[][]):
  * the embedder is an outside service, retrieval must then move after it), intent classification after
  * `history`, an approval hold between `check-citations` and `persist-answer`. See
  * docs/architecture.md ("A chat turn").
+ *
+ * Approvals (ADR 0008): `classify-intent` runs before `prepare`, so an intent routed to another
+ * assistant is answered by it throughout (task, retrieval, prompt); `approval-gate` then decides
+ * whether the reply will be held, handed off or sampled, before any token streams; `persist-answer`
+ * stores a held draft with its approval row, and `notify-approvers` tells the approvers.
  */
 export const TURN_STAGES: readonly TurnStage[] = [
   loadConversationStage,
+  classifyIntentStage,
+  approvalGateStage,
   concurrently(
     "prepare",
     [budgetStage, persistUserMessageStage, historyStage, memoryStage],
@@ -72,7 +82,7 @@ export const TURN_STAGES: readonly TurnStage[] = [
   modelCallStage,
   checkCitationsStage,
   // Scheduling the memory extraction needs only the stored question: it overlaps the answer's write.
-  concurrently("finish", [persistAnswerStage], [scheduleMemoryStage]),
+  concurrently("finish", [persistAnswerStage, notifyApproversStage], [scheduleMemoryStage]),
 ];
 
 export type TurnResult = { ok: true } | { ok: false; failure: TurnFailure; messageId?: string | undefined };

@@ -1,0 +1,129 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { contextOf } from "../../auth.js";
+import { authErrors, cursorPageOf, cursorQuery, idParams, timestamp } from "../../schemas/common.js";
+import { SseWriter } from "../../sse.js";
+
+const notification = z.object({
+  id: z.uuid(),
+  type: z
+    .string()
+    .describe(
+      "approval.requested, approval.sampled, approval.decided, approval.escalated, handoff.requested",
+    ),
+  title: z.string(),
+  body: z.string().nullable(),
+  entityType: z.string().nullable(),
+  entityId: z.string().nullable(),
+  read: z.boolean(),
+  readAt: timestamp.nullable(),
+  createdAt: timestamp,
+});
+
+const listQuery = cursorQuery.extend({
+  unread: z
+    .enum(["true", "false"])
+    .optional()
+    .transform((v) => v === "true"),
+});
+
+const tags = ["notifications"];
+const own = { resource: "notification" } as const;
+
+/** A person's own notifications (every route answers for the caller only). */
+export const notificationRoutes: FastifyPluginAsyncZod = async (app) => {
+  const service = () => app.container.services.notifications;
+
+  app.get(
+    "/notifications",
+    {
+      schema: {
+        tags,
+        summary: "The caller's notifications, newest first",
+        querystring: listQuery,
+        response: { 200: cursorPageOf(notification), ...authErrors },
+      },
+    },
+    async (request) => {
+      const { cursor, limit, unread } = request.query;
+      return service().list(contextOf(request), { unread }, { cursor, limit });
+    },
+  );
+
+  app.get(
+    "/notifications/unread-count",
+    {
+      schema: {
+        tags,
+        summary: "How many of the caller's notifications are unread",
+        response: { 200: z.object({ unread: z.number().int() }), ...authErrors },
+      },
+    },
+    async (request) => service().unreadCount(contextOf(request)),
+  );
+
+  app.post(
+    "/notifications/read-all",
+    {
+      schema: {
+        tags,
+        summary: "Mark every notification of the caller read",
+        response: { 200: z.object({ marked: z.number().int() }), ...authErrors },
+      },
+    },
+    async (request) => service().markAllRead(contextOf(request)),
+  );
+
+  for (const [action, read] of [
+    ["read", true],
+    ["unread", false],
+  ] as const) {
+    app.post(
+      `/notifications/:id/${action}`,
+      {
+        config: own,
+        schema: {
+          tags,
+          summary: read ? "Mark a notification read" : "Mark a notification unread",
+          params: idParams,
+          response: { 200: notification, ...authErrors },
+        },
+      },
+      async (request) => service().setRead(contextOf(request), request.params.id, read),
+    );
+  }
+
+  app.get(
+    "/notifications/stream",
+    {
+      schema: {
+        tags,
+        summary: "The caller's new notifications, live (Server-Sent Events, `notification` events)",
+        description:
+          "The stream ends after `maxSeconds` (EventSource clients reconnect by themselves); the list holds " +
+          "everything a client missed meanwhile.",
+        querystring: z.object({ maxSeconds: z.coerce.number().int().min(0).max(3600).default(300) }),
+        response: { ...authErrors },
+      },
+    },
+    async (request, reply) => {
+      const ctx = contextOf(request);
+      const controller = new AbortController();
+      // Checks the caller (a person) before the stream opens: refusals stay plain JSON errors.
+      await service().unreadCount(ctx);
+      const sse = new SseWriter(reply);
+      const until = setTimeout(() => controller.abort(), request.query.maxSeconds * 1000);
+      controller.signal.addEventListener("abort", () => {
+        clearTimeout(until);
+        sse.end();
+      });
+      reply.raw.on("close", () => controller.abort());
+      service().subscribe(
+        ctx,
+        (view) => sse.send({ id: view.id, event: "notification", data: view }),
+        controller.signal,
+      );
+      return reply;
+    },
+  );
+};

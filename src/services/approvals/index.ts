@@ -1,0 +1,29 @@
+import type { Queryable } from "../../db/client.js";
+import type { Logger } from "../../lib/logger.js";
+import type { Repositories } from "../../repositories/index.js";
+import { type ConversationPublisher, createApprovalService } from "./approval-service.js";
+import { createNotificationService } from "./notifications.js";
+import { createTrustService } from "./trust.js";
+
+export type { ApprovalView, ConversationPublisher, Decision } from "./approval-service.js";
+export { DEFAULT_REJECTION_MESSAGE } from "./approval-service.js";
+export type { NotificationView } from "./notifications.js";
+
+/** Human approval of replies, earned autonomy and the notification centre (ADR 0008). */
+export function createApprovalServices(deps: {
+  db: Queryable;
+  logger: Logger;
+  repositories: Repositories;
+  /** Set once the chat service exists: decided replies go out on the conversation's stream. */
+  publish: () => ConversationPublisher | undefined;
+}) {
+  const notifications = createNotificationService(deps);
+  const approvals = createApprovalService({
+    db: deps.db,
+    logger: deps.logger,
+    repositories: deps.repositories,
+    notifications,
+    publish: (conversationId, taskId, events) => deps.publish()?.(conversationId, taskId, events),
+  });
+  return { approvals, notifications, trust: createTrustService(deps) };
+}

@@ -1,0 +1,154 @@
+import { canSeeDepartment, hasPermission } from "../../core/access.js";
+import type { Queryable } from "../../db/client.js";
+import { afterCommit } from "../../db/transaction.js";
+import { AppError } from "../../lib/errors.js";
+import type { Repositories } from "../../repositories/index.js";
+import type { NotificationRow } from "../../repositories/notification.repository.js";
+import type { ServiceContext } from "../context.js";
+import { computeAccess } from "../identity/access.js";
+
+export interface NotificationView {
+  id: string;
+  type: string;
+  title: string;
+  body: string | null;
+  entityType: string | null;
+  entityId: string | null;
+  read: boolean;
+  readAt: Date | null;
+  createdAt: Date;
+}
+
+export function notificationView(row: NotificationRow): NotificationView {
+  return {
+    id: row.id,
+    type: row.type,
+    title: row.title,
+    body: row.body,
+    entityType: row.entityType,
+    entityId: row.entityId,
+    read: row.readAt !== null,
+    readAt: row.readAt,
+    createdAt: row.createdAt,
+  };
+}
+
+export interface NewNotification {
+  type: string;
+  title: string;
+  body?: string | undefined;
+  entityType: string;
+  entityId: string;
+}
+
+/** Listeners of new notifications in this process (the live stream). */
+type Listener = (row: NotificationRow) => void;
+
+/** At most this many people are told of one held reply (an organisation's approvers of a department). */
+const MAX_APPROVERS = 200;
+
+/**
+ * The notification centre: rows in `notifications` for approval requests and decisions, a person's
+ * own list, unread count and read marks, and live listeners for `GET /notifications/stream`.
+ */
+export function createNotificationService(deps: { repositories: Repositories }) {
+  const r = deps.repositories;
+  const listeners = new Map<string, Set<Listener>>();
+
+  function requireUser(ctx: ServiceContext): string {
+    const userId = ctx.actor.userId;
+    if (!userId) throw new AppError("FORBIDDEN", "Notifications belong to a person; this caller has none");
+    return userId;
+  }
+
+  return {
+    /** Writes one notification per person (in `tx` when given) and tells live listeners after. */
+    async notify(
+      orgId: string,
+      userIds: readonly string[],
+      notification: NewNotification,
+      tx?: Queryable,
+    ): Promise<NotificationRow[]> {
+      const unique = [...new Set(userIds)];
+      if (unique.length === 0) return [];
+      const rows = await r.notifications.createMany(
+        unique.map((userId) => ({ orgId, userId, ...notification, body: notification.body ?? null })),
+        tx,
+      );
+      const tell = async () => {
+        for (const row of rows) for (const listener of listeners.get(row.userId) ?? []) listener(row);
+      };
+      // Inside a transaction the live stream hears of them only once they are committed.
+      if (!tx || !afterCommit(tx, tell)) await tell();
+      return rows;
+    },
+
+    /**
+     * Active members of the organisation who may decide approvals of this department (their role's
+     * `approvals:decide` and department reach, with their own extra and revoked permissions).
+     */
+    async approversOf(orgId: string, departmentId: string | null, tx?: Queryable): Promise<string[]> {
+      const people = await r.approvals.activeMembers(orgId, tx);
+      const found: string[] = [];
+      for (const person of people) {
+        const access = computeAccess(person, person.role ?? undefined);
+        if (!hasPermission(access, "approvals:decide")) continue;
+        if (departmentId ? !canSeeDepartment(access, departmentId) : !access.allDepartments) continue;
+        found.push(person.id);
+        if (found.length >= MAX_APPROVERS) break;
+      }
+      return found;
+    },
+
+    async list(
+      ctx: ServiceContext,
+      filter: { unread?: boolean | undefined },
+      page: { cursor?: string | undefined; limit: number },
+    ) {
+      const userId = requireUser(ctx);
+      const result = await r.notifications.pageFor(ctx.orgId, userId, filter, page, ctx.db);
+      return { items: result.items.map(notificationView), nextCursor: result.nextCursor };
+    },
+
+    async unreadCount(ctx: ServiceContext): Promise<{ unread: number }> {
+      const userId = requireUser(ctx);
+      return { unread: await r.notifications.unreadCount(ctx.orgId, userId, ctx.db) };
+    },
+
+    async setRead(ctx: ServiceContext, id: string, read: boolean): Promise<NotificationView> {
+      const userId = requireUser(ctx);
+      const row = await r.notifications.setRead(ctx.orgId, userId, id, read, ctx.db);
+      if (!row) throw AppError.notFound("Notification", id);
+      return notificationView(row);
+    },
+
+    async markAllRead(ctx: ServiceContext): Promise<{ marked: number }> {
+      const userId = requireUser(ctx);
+      return { marked: await r.notifications.markAllRead(ctx.orgId, userId, ctx.db) };
+    },
+
+    /** Follows the caller's new notifications in this process until `signal` aborts. */
+    subscribe(ctx: ServiceContext, listener: (view: NotificationView) => void, signal: AbortSignal): void {
+      const userId = requireUser(ctx);
+      const own: Listener = (row) => {
+        if (row.orgId === ctx.orgId) listener(notificationView(row));
+      };
+      let set = listeners.get(userId);
+      if (!set) {
+        set = new Set();
+        listeners.set(userId, set);
+      }
+      set.add(own);
+      signal.addEventListener(
+        "abort",
+        () => {
+          set.delete(own);
+          if (set.size === 0) listeners.delete(userId);
+        },
+        { once: true },
+      );
+    },
+  };
+}
+
+export type NotificationService = ReturnType<typeof createNotificationService>;
