@@ -239,7 +239,12 @@ function createServices(deps: {
       repositories: deps.repositories,
       demoPassword: deps.config.demoPassword,
       logger: deps.logger,
-      content: () => ({ ...knowledge, ...assistants }),
+      content: () => ({
+        ...knowledge,
+        ...assistants,
+        intents: intentServices.intents,
+        trust: governance.trust,
+      }),
     }),
   };
 }
