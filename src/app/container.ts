@@ -172,6 +172,8 @@ function createServices(deps: {
   const governance = createApprovalServices({
     db: deps.database.db,
     logger: deps.logger,
+    mailer: deps.mailer,
+    publicUrl: config.publicUrl,
     repositories,
     publish: () => chatService?.publish,
   });

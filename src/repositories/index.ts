@@ -20,7 +20,7 @@ import { JobRepository } from "./job.repository.js";
 import { KnowledgeBaseRepository } from "./knowledge-base.repository.js";
 import { MessageRepository } from "./message.repository.js";
 import { NamespacePluginRepository, NamespaceRepository } from "./namespace.repository.js";
-import { NotificationRepository } from "./notification.repository.js";
+import { NotificationPreferenceRepository, NotificationRepository } from "./notification.repository.js";
 import { OrganizationRepository, OrgMemberRepository } from "./org.repository.js";
 import { PasswordResetTokenRepository } from "./password-reset.repository.js";
 import { PersonaRepository } from "./persona.repository.js";
@@ -87,6 +87,7 @@ export function createRepositories(db: Queryable, cache: Cache, ttlSeconds: numb
     agentRuns: plain(s.agentRuns),
     retrievalHits: plain(s.retrievalHits),
     notifications: new NotificationRepository(db, s.notifications),
+    notificationPreferences: new NotificationPreferenceRepository(db, s.notificationPreferences),
   };
 }
 

@@ -1,7 +1,7 @@
-import { and, eq, isNull, type SQL, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, type SQL, sql } from "drizzle-orm";
 import type { Queryable } from "../db/client.js";
 import { guarded } from "../db/errors.js";
-import { notifications } from "../db/schema/index.js";
+import { notificationPreferences, notifications, users } from "../db/schema/index.js";
 import type { CursorPage } from "../lib/pagination.js";
 import { type Row, TableRepository } from "./table-repository.js";
 
@@ -53,5 +53,41 @@ export class NotificationRepository extends TableRepository<typeof notifications
         .returning({ id: notifications.id }),
     );
     return rows.length;
+  }
+}
+
+export class NotificationPreferenceRepository extends TableRepository<typeof notificationPreferences> {
+  forUser(userId: string, tx?: Queryable) {
+    return this.findOne(eq(notificationPreferences.userId, userId), tx);
+  }
+
+  async setEmail(orgId: string, userId: string, email: boolean, tx?: Queryable) {
+    const [row] = await guarded(() =>
+      this.q(tx)
+        .insert(notificationPreferences)
+        .values({ orgId, userId, email })
+        .onConflictDoUpdate({ target: notificationPreferences.userId, set: { email, updatedAt: new Date() } })
+        .returning(),
+    );
+    return row!;
+  }
+
+  /** The addresses of those among `userIds` (active, of `orgId`) who want notifications by e-mail. */
+  async emailRecipients(orgId: string, userIds: readonly string[], tx?: Queryable) {
+    if (userIds.length === 0) return [];
+    return guarded(() =>
+      this.q(tx)
+        .select({ userId: users.id, email: users.email })
+        .from(notificationPreferences)
+        .innerJoin(users, eq(users.id, notificationPreferences.userId))
+        .where(
+          and(
+            eq(notificationPreferences.orgId, orgId),
+            eq(notificationPreferences.email, true),
+            inArray(notificationPreferences.userId, [...userIds]),
+            eq(users.isActive, true),
+          ),
+        ),
+    );
   }
 }

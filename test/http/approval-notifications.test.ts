@@ -3,44 +3,57 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { approvals } from "../../src/db/schema/index.js";
 import { createWorker } from "../../src/worker/index.js";
-import { addMember, ask, call, createAgent, listen, signUp, sseReader, useChatApp } from "./chat-helpers.js";
-import { audits, uniq } from "./identity-helpers.js";
+import { useTestApp } from "../setup/container.js";
+import {
+  addMember,
+  ask,
+  call,
+  createAgent,
+  listen,
+  signUp,
+  sseReader,
+  TestChatModels,
+  useChatApp,
+} from "./chat-helpers.js";
+import { audits, CapturingMailer, type TestApp, uniq } from "./identity-helpers.js";
 
 const trainCsv = readFileSync(new URL("../fixtures/intents-mini/train.csv", import.meta.url), "utf8");
 const LEAVE = "How many days of leave do I have left?";
 
+/** An organisation with a trained HR namespace, an employee and an approver; `held()` makes a held reply. */
+async function governedOrg(t: TestApp, models: TestChatModels) {
+  const tenant = await signUp(t);
+  const ns = await call(t, "POST", "/namespaces", {
+    token: tenant.token,
+    body: { departmentId: tenant.generalId, name: "HR desk", slug: uniq("hr") },
+  });
+  await call(t, "POST", `/namespaces/${ns.body.id}/intent-examples/import`, {
+    token: tenant.token,
+    body: { csv: trainCsv },
+  });
+  const agentId = await createAgent(t, tenant.token, { departmentId: tenant.generalId });
+  const employee = await addMember(t, tenant.token, tenant.generalId, "employee", "Emma Employee");
+  const approver = await addMember(t, tenant.token, tenant.generalId, "approver", "Arno Approver");
+  const held = async () => {
+    const conversation = await call(t, "POST", "/conversations", {
+      token: employee.token,
+      body: { agentId, namespaceId: ns.body.id },
+    });
+    models.scripted.script({ text: "You have 12 days left." });
+    const res = await ask(t, employee.token, conversation.body.id, LEAVE);
+    expect(res.body.held, JSON.stringify(res.body)).toBeDefined();
+    return {
+      conversationId: conversation.body.id as string,
+      approvalId: res.body.held.approvalId as string,
+    };
+  };
+  return { tenant, namespaceId: ns.body.id as string, employee, approver, held };
+}
+
 describe("approval notifications and timeouts", () => {
   const t = useChatApp();
   const db = () => t.context.container.database.db;
-
-  async function setup() {
-    const tenant = await signUp(t);
-    const ns = await call(t, "POST", "/namespaces", {
-      token: tenant.token,
-      body: { departmentId: tenant.generalId, name: "HR desk", slug: uniq("hr") },
-    });
-    await call(t, "POST", `/namespaces/${ns.body.id}/intent-examples/import`, {
-      token: tenant.token,
-      body: { csv: trainCsv },
-    });
-    const agentId = await createAgent(t, tenant.token, { departmentId: tenant.generalId });
-    const employee = await addMember(t, tenant.token, tenant.generalId, "employee", "Emma Employee");
-    const approver = await addMember(t, tenant.token, tenant.generalId, "approver", "Arno Approver");
-    const held = async () => {
-      const conversation = await call(t, "POST", "/conversations", {
-        token: employee.token,
-        body: { agentId, namespaceId: ns.body.id },
-      });
-      t.models.scripted.script({ text: "You have 12 days left." });
-      const res = await ask(t, employee.token, conversation.body.id, LEAVE);
-      expect(res.body.held, JSON.stringify(res.body)).toBeDefined();
-      return {
-        conversationId: conversation.body.id as string,
-        approvalId: res.body.held.approvalId as string,
-      };
-    };
-    return { tenant, namespaceId: ns.body.id as string, employee, approver, held };
-  }
+  const setup = () => governedOrg(t, t.models);
 
   it("lists, counts and marks notifications; another person's is 404", async () => {
     const s = await setup();
@@ -142,5 +155,40 @@ describe("approval notifications and timeouts", () => {
       "Sorry, nobody could review this in time.",
     );
     await worker.stop(0);
+  });
+});
+
+describe("notifications by e-mail", () => {
+  const mailer = new CapturingMailer();
+  const models = new TestChatModels();
+  const t = useTestApp({
+    env: { AUTH_RATE_LIMIT_PER_MINUTE: "1000" },
+    infra: { chatModels: models, mailer },
+  });
+
+  it("e-mails a notification to people who asked for it, and to no one else", async () => {
+    const s = await governedOrg(t, models);
+    const off = await call(t, "GET", "/notifications/preferences", { token: s.approver.token });
+    expect(off.body).toEqual({ email: false });
+    const bad = await call(t, "PUT", "/notifications/preferences", {
+      token: s.approver.token,
+      body: { email: "yes" },
+    });
+    expect(bad.status).toBe(400);
+    const on = await call(t, "PUT", "/notifications/preferences", {
+      token: s.approver.token,
+      body: { email: true },
+    });
+    expect(on.body).toEqual({ email: true });
+    const before = mailer.sent.length;
+    const { approvalId } = await s.held();
+    const approverEmail = (await t.context.container.repositories.users.findById(s.approver.id))!.email;
+    await expect.poll(() => mailer.sent.slice(before).map((m) => m.to)).toEqual([approverEmail]);
+    const message = mailer.sent[before]!;
+    expect(message.subject).toBe("[Atrium] A reply is waiting for your approval");
+    expect(message.text).not.toContain("12 days");
+    // The requester did not ask for e-mail: the decision reaches them in the centre only.
+    await call(t, "POST", `/approvals/${approvalId}/approve`, { token: s.approver.token, body: {} });
+    expect(mailer.sent.slice(before)).toHaveLength(1);
   });
 });

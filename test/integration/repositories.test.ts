@@ -139,6 +139,10 @@ const cases: { [K in RepoKey]: CrudCase<K> } = {
     build: (w) => intentTrustValues(w.namespace),
     patch: { successfulCount: 5, isAutonomous: true, samplingRate: 0.5 },
   },
+  notificationPreferences: {
+    build: (w) => ({ orgId: w.org.id, userId: w.user.id }),
+    patch: { email: true },
+  },
   approvalPolicies: {
     build: (w) => ({ orgId: w.org.id, namespaceId: w.namespace.id }),
     patch: { dueMinutes: 30, onTimeout: "reject" },

@@ -90,6 +90,7 @@ export const approvalExampleBodies: Record<string, (ctx: ExampleContext) => unkn
     reason: marker("visible", "escalation"),
   }),
   "PATCH /namespaces/:id/trust/:intent": () => ({ threshold: 3, samplingRate: 0.2 }),
+  "PUT /notifications/preferences": () => ({ email: true }),
   "PATCH /namespaces/:id/approval-policy": () => ({
     dueMinutes: 30,
     rejectionMessage: "We cannot answer that here.",

@@ -112,6 +112,29 @@ export const intentTrust = pgTable(
   ],
 );
 
+/**
+ * How a person wants to be told besides the notification centre: `email` sends each new notification
+ * through the deployment's mailer too. One row per person, made on first change (absent: no e-mail).
+ */
+export const notificationPreferences = pgTable(
+  "notification_preferences",
+  {
+    id: id(),
+    orgId: uuid()
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    email: boolean().notNull().default(false),
+    ...timestamps(),
+  },
+  (t) => [
+    index("notification_preferences_org_id_idx").on(t.orgId),
+    uniqueIndex("notification_preferences_user_uq").on(t.userId),
+  ],
+);
+
 export type IntentRoute = "auto" | "hold" | "handoff" | "assistant";
 export type ApprovalTimeoutAction = "none" | "escalate" | "reject";
 

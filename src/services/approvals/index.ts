@@ -1,5 +1,6 @@
 import type { Queryable } from "../../db/client.js";
 import type { Logger } from "../../lib/logger.js";
+import type { Mailer } from "../../providers/mail/index.js";
 import type { Repositories } from "../../repositories/index.js";
 import { type ConversationPublisher, createApprovalService } from "./approval-service.js";
 import { createNotificationService } from "./notifications.js";
@@ -14,10 +15,17 @@ export function createApprovalServices(deps: {
   db: Queryable;
   logger: Logger;
   repositories: Repositories;
+  mailer?: Mailer | undefined;
+  publicUrl?: string | undefined;
   /** Set once the chat service exists: decided replies go out on the conversation's stream. */
   publish: () => ConversationPublisher | undefined;
 }) {
-  const notifications = createNotificationService(deps);
+  const notifications = createNotificationService({
+    repositories: deps.repositories,
+    mailer: deps.mailer,
+    publicUrl: deps.publicUrl,
+    logger: deps.logger,
+  });
   const approvals = createApprovalService({
     db: deps.db,
     logger: deps.logger,

@@ -2,6 +2,8 @@ import { canSeeDepartment, hasPermission } from "../../core/access.js";
 import type { Queryable } from "../../db/client.js";
 import { afterCommit } from "../../db/transaction.js";
 import { AppError } from "../../lib/errors.js";
+import type { Logger } from "../../lib/logger.js";
+import type { Mailer } from "../../providers/mail/index.js";
 import type { Repositories } from "../../repositories/index.js";
 import type { NotificationRow } from "../../repositories/notification.repository.js";
 import type { ServiceContext } from "../context.js";
@@ -51,8 +53,33 @@ const MAX_APPROVERS = 200;
  * The notification centre: rows in `notifications` for approval requests and decisions, a person's
  * own list, unread count and read marks, and live listeners for `GET /notifications/stream`.
  */
-export function createNotificationService(deps: { repositories: Repositories }) {
+export function createNotificationService(deps: {
+  repositories: Repositories;
+  /** Sends the notifications of people who asked for e-mail (best effort, after commit). */
+  mailer?: Mailer | undefined;
+  publicUrl?: string | undefined;
+  logger?: Logger | undefined;
+}) {
   const r = deps.repositories;
+
+  /** E-mails the notification to those of `userIds` who want it; failures are logged, never thrown. */
+  async function mail(orgId: string, userIds: readonly string[], notification: NewNotification) {
+    if (!deps.mailer) return;
+    try {
+      const recipients = await r.notificationPreferences.emailRecipients(orgId, userIds);
+      const link = deps.publicUrl ? `\n\nOpen Atrium to see it: ${deps.publicUrl}` : "";
+      for (const recipient of recipients) {
+        await deps.mailer.send({
+          to: recipient.email,
+          subject: `[Atrium] ${notification.title}`,
+          text: `${notification.title}${notification.body ? `\n\n${notification.body}` : ""}${link}`,
+        });
+      }
+    } catch (error) {
+      // Never the addresses: only that sending failed.
+      deps.logger?.warn({ err: error, type: notification.type }, "could not e-mail a notification");
+    }
+  }
   const listeners = new Map<string, Set<Listener>>();
 
   function requireUser(ctx: ServiceContext): string {
@@ -77,6 +104,7 @@ export function createNotificationService(deps: { repositories: Repositories }) 
       );
       const tell = async () => {
         for (const row of rows) for (const listener of listeners.get(row.userId) ?? []) listener(row);
+        void mail(orgId, unique, notification);
       };
       // Inside a transaction the live stream hears of them only once they are committed.
       if (!tx || !afterCommit(tx, tell)) await tell();
@@ -120,6 +148,17 @@ export function createNotificationService(deps: { repositories: Repositories }) 
       const row = await r.notifications.setRead(ctx.orgId, userId, id, read, ctx.db);
       if (!row) throw AppError.notFound("Notification", id);
       return notificationView(row);
+    },
+
+    async preferences(ctx: ServiceContext): Promise<{ email: boolean }> {
+      const userId = requireUser(ctx);
+      return { email: (await r.notificationPreferences.forUser(userId, ctx.db))?.email ?? false };
+    },
+
+    async setPreferences(ctx: ServiceContext, input: { email: boolean }): Promise<{ email: boolean }> {
+      const userId = requireUser(ctx);
+      const row = await r.notificationPreferences.setEmail(ctx.orgId, userId, input.email, ctx.db);
+      return { email: row.email };
     },
 
     async markAllRead(ctx: ServiceContext): Promise<{ marked: number }> {

@@ -62,6 +62,35 @@ export const notificationRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => service().unreadCount(contextOf(request)),
   );
 
+  const preferences = z.object({
+    email: z.boolean().describe("Also send each new notification by e-mail"),
+  });
+
+  app.get(
+    "/notifications/preferences",
+    {
+      schema: {
+        tags,
+        summary: "How the caller is told besides the notification centre",
+        response: { 200: preferences, ...authErrors },
+      },
+    },
+    async (request) => service().preferences(contextOf(request)),
+  );
+
+  app.put(
+    "/notifications/preferences",
+    {
+      schema: {
+        tags,
+        summary: "Set how the caller is told (e-mail on or off)",
+        body: preferences,
+        response: { 200: preferences, ...authErrors },
+      },
+    },
+    async (request) => service().setPreferences(contextOf(request), request.body),
+  );
+
   app.post(
     "/notifications/read-all",
     {
