@@ -169,7 +169,11 @@ function createServices(deps: {
     logger: deps.logger,
   });
   let chatService: ReturnType<typeof createChatService> | undefined;
+  const actingUsers = createActingUsers({ repositories, authenticator });
   const governance = createApprovalServices({
+    queue: knowledge.queue,
+    actingUsers,
+    resumeTurn: () => chatService?.resumeTurn,
     db: deps.database.db,
     logger: deps.logger,
     mailer: deps.mailer,
@@ -194,7 +198,7 @@ function createServices(deps: {
   chatService = chat;
   return {
     authenticator,
-    actingUsers: createActingUsers({ repositories, authenticator }),
+    actingUsers,
     sessions,
     passwordReset: createPasswordResetService({
       db: deps.database.db,

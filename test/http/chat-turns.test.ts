@@ -86,6 +86,7 @@ describe("chat turns", () => {
       "memory",
       "prompt",
       "model-call",
+      "tool-approval",
       "check-citations",
     ]);
     const stageMs = Object.fromEntries(

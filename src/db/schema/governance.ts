@@ -53,6 +53,11 @@ export const approvals = pgTable(
     citations: jsonb().$type<unknown[]>().notNull().default([]),
     /** The turn (agent task) that drafted the reply. */
     taskId: uuid(),
+    /**
+     * A tool call that waits for this approval (`tools.requires_approval`): the turn paused before the
+     * tool ran; approving runs it and resumes the turn (job `approval.resume`), from this row alone.
+     */
+    pendingToolCall: jsonb().$type<PendingToolCall>(),
     /** The message the requester received once decided (the draft itself, an edit or the refusal). */
     deliveredMessageId: uuid().references(() => messages.id, { onDelete: "set null" }),
     dueAt: timestamp({ withTimezone: true }),
@@ -134,6 +139,15 @@ export const notificationPreferences = pgTable(
     uniqueIndex("notification_preferences_user_uq").on(t.userId),
   ],
 );
+
+export interface PendingToolCall {
+  toolCallId: string;
+  name: string;
+  input: unknown;
+  step: number;
+  /** The question the paused turn was answering. */
+  questionMessageId: string;
+}
 
 export type IntentRoute = "auto" | "hold" | "handoff" | "assistant";
 export type ApprovalTimeoutAction = "none" | "escalate" | "reject";

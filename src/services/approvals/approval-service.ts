@@ -1,6 +1,7 @@
 import { requirePermission, systemAccess } from "../../core/access.js";
 import type { Queryable } from "../../db/client.js";
 import { withTransaction } from "../../db/transaction.js";
+import type { JobQueue } from "../../jobs/queue.js";
 import { AppError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
 import type { Logger } from "../../lib/logger.js";
@@ -14,6 +15,7 @@ import type {
 import type { Repositories } from "../../repositories/index.js";
 import type { MessageRow } from "../../repositories/message.repository.js";
 import { recordAudit } from "../audit/record-audit.js";
+import type { ActingUsers } from "../auth/acting-user.js";
 import type { CitationView, TurnEvent } from "../chat/turn-events.js";
 import type { ServiceContext } from "../context.js";
 import type { NotificationService } from "./notifications.js";
@@ -38,6 +40,8 @@ export interface ApprovalView {
   draft: string;
   citations: CitationView[];
   editedText: string | null;
+  /** A tool call waiting for this decision: approving runs it and resumes the turn. */
+  pendingToolCall: { name: string; input: unknown } | null;
   notes: string | null;
   escalatedToId: string | null;
   escalationReason: string | null;
@@ -64,6 +68,9 @@ function viewOf(row: ApprovalRow, draft: MessageRow | undefined): ApprovalView {
     draft: draft?.content ?? "",
     citations: row.citations as CitationView[],
     editedText: row.editedContent,
+    pendingToolCall: row.pendingToolCall
+      ? { name: row.pendingToolCall.name, input: row.pendingToolCall.input }
+      : null,
     notes: row.approverNotes,
     escalatedToId: row.escalatedToId,
     escalationReason: row.escalationReason,
@@ -97,6 +104,14 @@ export function createApprovalService(deps: {
   repositories: Repositories;
   notifications: NotificationService;
   publish?: ConversationPublisher | undefined;
+  /** Queues `approval.resume` in the deciding transaction (approved tool calls). */
+  queue?: JobQueue | undefined;
+  /** The requester's context, for resuming their turn. */
+  actingUsers?: ActingUsers | undefined;
+  /** `chat.resumeTurn`, once the chat service exists. */
+  resumeTurn?:
+    | (() => ((ctx: ServiceContext, approvalId: string) => Promise<unknown>) | undefined)
+    | undefined;
 }) {
   const r = deps.repositories;
 
@@ -194,8 +209,20 @@ export function createApprovalService(deps: {
         );
       } else if (!row.isSample) {
         // The requester's reply: the draft itself, the edited text, or the polite refusal.
-        let delivered: MessageRow;
-        if (decision.kind === "approve") {
+        let delivered: MessageRow | undefined;
+        if (decision.kind === "approve" && row.pendingToolCall) {
+          // The paused tool runs and the turn resumes in the worker, from this row and the job alone
+          // (a restart in between loses nothing); the resumed answer is then delivered.
+          if (!deps.queue) throw new AppError("UNAVAILABLE", "No job queue to resume the turn");
+          await deps.queue.enqueue(
+            tx,
+            "approval.resume",
+            { orgId: row.orgId, approvalId: row.id },
+            {
+              dedupeKey: `approval.resume:${row.id}`,
+            },
+          );
+        } else if (decision.kind === "approve") {
           delivered = (await r.messages.update(row.messageId, { heldForApproval: false }, tx))!;
           await r.conversations.update(row.conversationId, { status: "active" }, tx);
         } else {
@@ -223,28 +250,30 @@ export function createApprovalService(deps: {
             tx,
           );
         }
-        await r.approvals.update(row.id, { deliveredMessageId: delivered.id }, tx);
-        row.deliveredMessageId = delivered.id;
-        const runId = await r.approvals.runOfDraft(row.messageId, tx);
-        const citations = decision.kind === "reject" ? [] : (row.citations as CitationView[]);
-        delivery.events = [
-          {
-            type: "decided",
-            approvalId: row.id,
-            decision: STATUS_OF[decision.kind],
-            messageId: delivered.id,
-          },
-          {
-            type: "done",
-            messageId: delivered.id,
-            text: delivered.content,
-            citations,
-            removedCitations: 0,
-            usage: { promptTokens: 0, completionTokens: 0, costUsd: 0 },
-            runId: runId ?? row.id,
-            taskId: delivery.taskId,
-          },
-        ];
+        if (delivered) {
+          await r.approvals.update(row.id, { deliveredMessageId: delivered.id }, tx);
+          row.deliveredMessageId = delivered.id;
+          const runId = await r.approvals.runOfDraft(row.messageId, tx);
+          const citations = decision.kind === "reject" ? [] : (row.citations as CitationView[]);
+          delivery.events = [
+            {
+              type: "decided",
+              approvalId: row.id,
+              decision: STATUS_OF[decision.kind],
+              messageId: delivered.id,
+            },
+            {
+              type: "done",
+              messageId: delivered.id,
+              text: delivered.content,
+              citations,
+              removedCitations: 0,
+              usage: { promptTokens: 0, completionTokens: 0, costUsd: 0 },
+              runId: runId ?? row.id,
+              taskId: delivery.taskId,
+            },
+          ];
+        }
         if (row.requesterId) {
           await deps.notifications.notify(
             ctx.orgId,
@@ -314,6 +343,22 @@ export function createApprovalService(deps: {
     ): Promise<ApprovalStats> {
       requirePermission(ctx, "approvals:decide");
       return r.approvals.stats(ctx.orgId, ctx.access, ctx.actor.userId, filter, ctx.db);
+    },
+
+    /**
+     * The worker's `approval.resume`: runs the approved tool call and resumes the requester's turn as
+     * the requester (their permissions today). A requester who is gone ends the wait with a refusal.
+     */
+    async resumeApproved(orgId: string, approvalId: string, logger: Logger): Promise<unknown> {
+      const row = await r.approvals.findById(approvalId, deps.db);
+      if (row?.orgId !== orgId || !row.pendingToolCall || row.deliveredMessageId) return undefined;
+      const requester = row.requesterId ? await r.users.findById(row.requesterId, deps.db) : undefined;
+      const resume = deps.resumeTurn?.();
+      if (!requester?.isActive || !deps.actingUsers || !resume) {
+        throw new AppError("PRECONDITION_FAILED", "The requester of this approval cannot be acted for");
+      }
+      const ctx = await deps.actingUsers.contextFor(orgId, requester.email, deps.db, logger, "approval");
+      return resume(ctx, approvalId);
     },
 
     /** Tells the approvers of the department (and a named escalation user) of a new held reply. */

@@ -34,5 +34,8 @@ export function approvalRowOf(state: TurnState, messageId: string, citations: Ci
     dueAt: hold.dueAt,
     escalatedToId: hold.escalateToId,
     escalationReason: hold.mode === "handoff" ? hold.reason : null,
+    pendingToolCall: state.pendingToolCall
+      ? { ...state.pendingToolCall, questionMessageId: state.userMessage!.id }
+      : null,
   };
 }

@@ -116,6 +116,12 @@ export interface TurnState {
   intent?: TurnIntent;
   /** Set by `approval-gate`; a held reply's tokens and tool steps are not streamed to the requester. */
   hold?: TurnHold;
+  /** A call of a tool that requires approval: the model stopped before it ran (`tool-approval`). */
+  pendingToolCall?: { toolCallId: string; name: string; input: unknown; step: number };
+  /** Set when the turn resumes a paused one after its tool call was approved (`chat.resumeTurn`). */
+  resume?: { approvalId: string };
+  /** Messages after the question that the model continues from (the approved tool call and its result). */
+  continuation?: ModelMessage[];
   /** Set when the conversation must be pinned to the agent's current version with this turn. */
   pinVersionId?: string | undefined;
   userMessage?: MessageRow;

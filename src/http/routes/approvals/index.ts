@@ -30,6 +30,10 @@ const approval = z.object({
   draft: z.string().describe("The reply as drafted (kept after an edit)"),
   citations: z.array(citation),
   editedText: z.string().nullable(),
+  pendingToolCall: z
+    .object({ name: z.string(), input: z.unknown() })
+    .nullable()
+    .describe("A tool call the turn paused before: approving runs it and resumes the turn"),
   notes: z.string().nullable(),
   escalatedToId: z.uuid().nullable(),
   escalationReason: z.string().nullable(),

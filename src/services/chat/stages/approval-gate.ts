@@ -1,5 +1,5 @@
 import { newId } from "../../../lib/ids.js";
-import type { TurnStage } from "../turn-state.js";
+import type { TurnHold, TurnStage, TurnState } from "../turn-state.js";
 
 /** Minutes a held reply waits before it is due when the namespace has no policy. */
 export const DEFAULT_DUE_MINUTES = 1440;
@@ -34,15 +34,38 @@ export const approvalGateStage: TurnStage = {
       mode = "sample";
       reason = `Sampled for review (${intent.samplingRate})`;
     }
-    const { ctx, deps } = state;
-    const policy = await deps.repositories.approvalPolicies.forNamespace(namespaceId, ctx.db);
-    const minutes = policy?.dueMinutes ?? DEFAULT_DUE_MINUTES;
-    state.hold = {
-      mode,
-      approvalId: newId(),
-      dueAt: new Date(Date.now() + minutes * 60_000),
-      escalateToId: mode === "handoff" ? (policy?.escalateToUserId ?? null) : null,
-      reason,
-    };
+    await holdTurn(state, mode, reason);
+  },
+};
+
+/** Sets the turn's hold, due after the namespace policy's minutes (the default without one). */
+export async function holdTurn(state: TurnState, mode: TurnHold["mode"], reason: string): Promise<void> {
+  const { ctx, deps } = state;
+  const namespaceId = state.conversation!.namespaceId;
+  const policy = namespaceId
+    ? await deps.repositories.approvalPolicies.forNamespace(namespaceId, ctx.db)
+    : undefined;
+  const minutes = policy?.dueMinutes ?? DEFAULT_DUE_MINUTES;
+  state.hold = {
+    mode,
+    approvalId: newId(),
+    dueAt: new Date(Date.now() + minutes * 60_000),
+    escalateToId: mode === "handoff" ? (policy?.escalateToUserId ?? null) : null,
+    reason,
+  };
+}
+
+/**
+ * After the model: a call of a tool that requires approval stopped it before the tool ran, so the
+ * turn is held (if it is not already) with the call stored in its approval; approving runs the tool
+ * and resumes the turn. Text the model streamed before the call was already shown.
+ */
+export const toolApprovalStage: TurnStage = {
+  name: "tool-approval",
+  async run(state) {
+    const pending = state.pendingToolCall;
+    if (!pending) return;
+    if (state.hold?.mode === "sample") state.hold = undefined;
+    if (!state.hold) await holdTurn(state, "hold", `The tool ${pending.name} needs approval before it runs`);
   },
 };

@@ -94,6 +94,12 @@ export const persistAnswerStage: TurnStage = {
     const hold = state.hold;
     const withheld = isWithheld(hold);
     if (hold) companions.push(r.approvals.insertRowsStatement([approvalRowOf(state, messageId, cited)]));
+    // A resumed turn's answer is what its approval delivered.
+    if (state.resume) {
+      companions.push(
+        r.approvals.updateStatement(state.resume.approvalId, { deliveredMessageId: messageId }),
+      );
+    }
     state.assistantMessage = await r.conversations.appendMessage(
       {
         id: messageId,
@@ -118,7 +124,9 @@ export const persistAnswerStage: TurnStage = {
         companions,
         ...(withheld
           ? { patch: { status: hold!.mode === "handoff" ? "escalated" : "awaiting_approval" } }
-          : {}),
+          : state.resume
+            ? { patch: { status: "active" } }
+            : {}),
       },
       ctx.db,
     );
