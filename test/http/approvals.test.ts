@@ -12,7 +12,6 @@ import {
   listen,
   parseSse,
   signUp,
-  startConversation,
   useChatApp,
 } from "./chat-helpers.js";
 import { audits, uniq } from "./identity-helpers.js";
