@@ -111,6 +111,11 @@ describe("approval notifications and timeouts", () => {
       body: { onTimeout: "escalate" },
     });
     expect(noTarget.status).toBe(400);
+    const notADecider = await call(t, "PATCH", `/namespaces/${s.namespaceId}/approval-policy`, {
+      token: s.tenant.token,
+      body: { onTimeout: "escalate", escalateToUserId: s.employee.id },
+    });
+    expect(notADecider.status).toBe(400);
     const policy = await call(t, "PATCH", `/namespaces/${s.namespaceId}/approval-policy`, {
       token: s.tenant.token,
       body: { dueMinutes: 5, onTimeout: "escalate", escalateToUserId: s.tenant.adminId },

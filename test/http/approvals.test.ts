@@ -240,6 +240,13 @@ describe("human approval of replies", () => {
       body: { toUserId: s.employee.id, reason: "" },
     });
     expect(bad.status).toBe(400);
+    // The named person must be able to decide approvals.
+    const noDecider = await call(t, "POST", `/approvals/${third.res.body.held.approvalId}/escalate`, {
+      token: s.approver.token,
+      body: { toUserId: s.employee.id, reason: "the employee cannot decide" },
+    });
+    expect(noDecider.status).toBe(400);
+    expect(noDecider.body.error.details).toMatchObject({ field: "toUserId" });
     const escalated = await call(t, "POST", `/approvals/${third.res.body.held.approvalId}/escalate`, {
       token: s.approver.token,
       body: { toUserId: s.tenant.adminId, reason: "payroll question" },

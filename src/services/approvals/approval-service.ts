@@ -165,11 +165,12 @@ export function createApprovalService(deps: {
     const current = actor.system ? await r.approvals.findById(id, ctx.db) : await loadOwn(ctx, id);
     if (!current) throw AppError.notFound("Approval", id);
     if (decision.kind === "escalate") {
-      const target = await r.users.findById(decision.toUserId, ctx.db);
-      if (target?.orgId !== ctx.orgId || !target.isActive) {
-        throw new AppError("VALIDATION", "Escalate to an active member of the organisation", {
-          field: "toUserId",
-        });
+      if (!(await deps.notifications.mayDecide(ctx.orgId, decision.toUserId, ctx.db))) {
+        throw new AppError(
+          "VALIDATION",
+          "Escalate to an active member of the organisation who may decide approvals",
+          { field: "toUserId" },
+        );
       }
     }
     const now = new Date();

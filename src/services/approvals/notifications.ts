@@ -128,6 +128,15 @@ export function createNotificationService(deps: {
       return found;
     },
 
+    /** Whether this active member holds `approvals:decide` (an escalation target must). */
+    async mayDecide(orgId: string, userId: string, tx?: Queryable): Promise<boolean> {
+      const person = (await r.approvals.activeMembers(orgId, tx)).find((p) => p.id === userId);
+      return (
+        person !== undefined &&
+        hasPermission(computeAccess(person, person.role ?? undefined), "approvals:decide")
+      );
+    },
+
     async list(
       ctx: ServiceContext,
       filter: { unread?: boolean | undefined },

@@ -1,3 +1,4 @@
+import { hasPermission } from "../../core/access.js";
 import type { Queryable } from "../../db/client.js";
 import type { IntentRoute } from "../../db/schema/index.js";
 import { withTransaction } from "../../db/transaction.js";
@@ -13,6 +14,7 @@ import { assertScopeWritable, loadVisible } from "../assistants/assistant-access
 import { diff, recordAudit } from "../audit/record-audit.js";
 import { DEFAULT_DUE_MINUTES } from "../chat/stages/approval-gate.js";
 import type { ServiceContext } from "../context.js";
+import { computeAccess } from "../identity/access.js";
 import { intentNameProblem } from "../intents/example-input.js";
 import { UNKNOWN_INTENT } from "../intents/index.js";
 
@@ -246,11 +248,16 @@ export function createTrustService(deps: { repositories: Repositories }) {
     ): Promise<PolicyView> {
       const ns = await writable(ctx, namespaceId);
       if (input.escalateToUserId) {
-        const user = await r.users.findById(input.escalateToUserId, ctx.db);
-        if (user?.orgId !== ctx.orgId || !user.isActive) {
+        const person = (await r.approvals.activeMembers(ctx.orgId, ctx.db)).find(
+          (p) => p.id === input.escalateToUserId,
+        );
+        const mayDecide =
+          person !== undefined &&
+          hasPermission(computeAccess(person, person.role ?? undefined), "approvals:decide");
+        if (!mayDecide) {
           throw new AppError(
             "VALIDATION",
-            "escalateToUserId must name an active member of the organisation",
+            "escalateToUserId must name an active member of the organisation who may decide approvals",
             {
               field: "escalateToUserId",
             },
