@@ -410,10 +410,7 @@ export function exampleBodyFor(method: string, url: string): ((ctx: ExampleConte
  * Query strings a route needs to do its job (required filters), keyed by `METHOD url`. Routes whose
  * query parameters are all optional need no entry.
  */
-export const exampleQueries: Record<string, (ctx: ExampleContext) => Record<string, string>> = {
-  // The live stream would stay open; the matrix only needs its answer and first bytes.
-  "GET /notifications/stream": () => ({ maxSeconds: "0" }),
-};
+export const exampleQueries: Record<string, (ctx: ExampleContext) => Record<string, string>> = {};
 
 /**
  * Values for path parameters other than `:id` (which is always the resource fixture's id), keyed by

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { contextOf } from "../../auth.js";
 import { authErrors, cursorPageOf, cursorQuery, idParams, timestamp } from "../../schemas/common.js";
-import { SseWriter } from "../../sse.js";
+import { SseWriter, wantsEventStream } from "../../sse.js";
 
 const notification = z.object({
   id: z.uuid(),
@@ -129,8 +129,9 @@ export const notificationRoutes: FastifyPluginAsyncZod = async (app) => {
         tags,
         summary: "The caller's new notifications, live (Server-Sent Events, `notification` events)",
         description:
-          "The stream ends after `maxSeconds` (EventSource clients reconnect by themselves); the list holds " +
-          "everything a client missed meanwhile.",
+          "Send `Accept: text/event-stream`. The stream ends after `maxSeconds` (EventSource clients " +
+          "reconnect by themselves; without that Accept header at once); the list holds everything a " +
+          "client missed meanwhile.",
         querystring: z.object({ maxSeconds: z.coerce.number().int().min(0).max(3600).default(300) }),
         response: { ...authErrors },
       },
@@ -141,7 +142,9 @@ export const notificationRoutes: FastifyPluginAsyncZod = async (app) => {
       // Checks the caller (a person) before the stream opens: refusals stay plain JSON errors.
       await service().unreadCount(ctx);
       const sse = new SseWriter(reply);
-      const until = setTimeout(() => controller.abort(), request.query.maxSeconds * 1000);
+      // A caller that did not ask for an event stream gets one that ends at once (nothing waits on it).
+      const seconds = wantsEventStream(request) ? request.query.maxSeconds : 0;
+      const until = setTimeout(() => controller.abort(), seconds * 1000);
       controller.signal.addEventListener("abort", () => {
         clearTimeout(until);
         sse.end();
