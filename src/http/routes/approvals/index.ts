@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { contextOf } from "../../auth.js";
 import { authErrors, idParams, pageOf, pageQuery, timestamp } from "../../schemas/common.js";
+import { named } from "../../schemas/named.js";
 
 const citation = z.object({
   label: z.number().int(),
@@ -15,34 +16,39 @@ const citation = z.object({
 
 const status = z.enum(["pending", "approved", "rejected", "edited", "escalated"]);
 
-const approval = z.object({
-  id: z.uuid(),
-  status,
-  isSample: z.boolean().describe("An autonomous reply already delivered, sampled for review after the fact"),
-  departmentId: z.uuid().nullable(),
-  namespaceId: z.uuid().nullable(),
-  conversationId: z.uuid(),
-  messageId: z.uuid().describe("The held draft"),
-  requesterId: z.uuid().nullable(),
-  approverId: z.uuid().nullable(),
-  intent: z.string().nullable(),
-  confidence: z.number().nullable(),
-  draft: z.string().describe("The reply as drafted (kept after an edit)"),
-  citations: z.array(citation),
-  editedText: z.string().nullable(),
-  pendingToolCall: z
-    .object({ name: z.string(), input: z.unknown() })
-    .nullable()
-    .describe("A tool call the turn paused before: approving runs it and resumes the turn"),
-  notes: z.string().nullable(),
-  escalatedToId: z.uuid().nullable(),
-  escalationReason: z.string().nullable(),
-  deliveredMessageId: z.uuid().nullable().describe("What the requester received once decided"),
-  dueAt: timestamp.nullable(),
-  decidedAt: timestamp.nullable(),
-  createdAt: timestamp,
-  updatedAt: timestamp,
-});
+const approval = named(
+  z.object({
+    id: z.uuid(),
+    status,
+    isSample: z
+      .boolean()
+      .describe("An autonomous reply already delivered, sampled for review after the fact"),
+    departmentId: z.uuid().nullable(),
+    namespaceId: z.uuid().nullable(),
+    conversationId: z.uuid(),
+    messageId: z.uuid().describe("The held draft"),
+    requesterId: z.uuid().nullable(),
+    approverId: z.uuid().nullable(),
+    intent: z.string().nullable(),
+    confidence: z.number().nullable(),
+    draft: z.string().describe("The reply as drafted (kept after an edit)"),
+    citations: z.array(citation),
+    editedText: z.string().nullable(),
+    pendingToolCall: z
+      .object({ name: z.string(), input: z.unknown() })
+      .nullable()
+      .describe("A tool call the turn paused before: approving runs it and resumes the turn"),
+    notes: z.string().nullable(),
+    escalatedToId: z.uuid().nullable(),
+    escalationReason: z.string().nullable(),
+    deliveredMessageId: z.uuid().nullable().describe("What the requester received once decided"),
+    dueAt: timestamp.nullable(),
+    decidedAt: timestamp.nullable(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  }),
+  "Approval",
+);
 
 const boolString = z.enum(["true", "false"]).transform((v) => v === "true");
 
@@ -61,20 +67,23 @@ const statsQuery = z.object({
   since: z.iso.datetime({ offset: true }).optional(),
 });
 
-const stats = z.object({
-  decided: z.number().int(),
-  pending: z.number().int(),
-  p50Seconds: z.number().nullable().describe("Median time from hold to decision"),
-  p95Seconds: z.number().nullable(),
-  byIntent: z.array(
-    z.object({
-      intent: z.string(),
-      decided: z.number().int(),
-      approved: z.number().int(),
-      approvalRate: z.number(),
-    }),
-  ),
-});
+const stats = named(
+  z.object({
+    decided: z.number().int(),
+    pending: z.number().int(),
+    p50Seconds: z.number().nullable().describe("Median time from hold to decision"),
+    p95Seconds: z.number().nullable(),
+    byIntent: z.array(
+      z.object({
+        intent: z.string(),
+        decided: z.number().int(),
+        approved: z.number().int(),
+        approvalRate: z.number(),
+      }),
+    ),
+  }),
+  "ApprovalStats",
+);
 
 const notes = z.string().trim().max(4000).optional();
 
@@ -89,6 +98,7 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "approvals:decide" },
       schema: {
+        operationId: "listApprovals",
         tags,
         summary: "The approval inbox: held replies and samples of the departments the caller reviews",
         querystring: listQuery,
@@ -110,6 +120,7 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { permission: "approvals:decide" },
       schema: {
+        operationId: "getApprovalStats",
         tags,
         summary: "Time to decision (p50/p95) and approval rate per intent",
         querystring: statsQuery,
@@ -127,6 +138,7 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: decide,
       schema: {
+        operationId: "getApproval",
         tags,
         summary: "One approval with its draft",
         params: idParams,
@@ -141,6 +153,7 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: decide,
       schema: {
+        operationId: "approveApproval",
         tags,
         summary:
           "Approve: the draft is delivered as it is (409 with the winner's decision if already decided)",
@@ -158,6 +171,7 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: decide,
       schema: {
+        operationId: "rejectApproval",
         tags,
         summary: "Reject: the requester gets the namespace's polite message instead",
         params: idParams,
@@ -174,6 +188,7 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: decide,
       schema: {
+        operationId: "editApproval",
         tags,
         summary: "Edit: the edited text is delivered; the original draft is kept",
         params: idParams,
@@ -194,6 +209,7 @@ export const approvalRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: decide,
       schema: {
+        operationId: "escalateApproval",
         tags,
         summary: "Escalate to a named person with a reason (status escalated; still decidable)",
         params: idParams,

@@ -2,26 +2,30 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { contextOf } from "../../auth.js";
 import { authErrors, idParams, timestamp } from "../../schemas/common.js";
+import { named } from "../../schemas/named.js";
 
 const route = z.enum(["auto", "hold", "handoff", "assistant"]);
 
-const matrix = z.object({
-  namespaceId: z.uuid(),
-  intents: z.array(
-    z.object({
-      intent: z.string(),
-      successfulCount: z.number().int(),
-      rejectedCount: z.number().int(),
-      threshold: z.number().int(),
-      samplingRate: z.number(),
-      isAutonomous: z.boolean(),
-      promotedAt: timestamp.nullable(),
-      route,
-      routeAgentId: z.uuid().nullable(),
-      examples: z.number().int(),
-    }),
-  ),
-});
+const matrix = named(
+  z.object({
+    namespaceId: z.uuid(),
+    intents: z.array(
+      z.object({
+        intent: z.string(),
+        successfulCount: z.number().int(),
+        rejectedCount: z.number().int(),
+        threshold: z.number().int(),
+        samplingRate: z.number(),
+        isAutonomous: z.boolean(),
+        promotedAt: timestamp.nullable(),
+        route,
+        routeAgentId: z.uuid().nullable(),
+        examples: z.number().int(),
+      }),
+    ),
+  }),
+  "IntentTrustMatrix",
+);
 
 const trustPatch = z
   .object({
@@ -34,13 +38,16 @@ const trustPatch = z
   })
   .refine((b) => Object.values(b).some((v) => v !== undefined), "send at least one field");
 
-const policy = z.object({
-  namespaceId: z.uuid(),
-  dueMinutes: z.number().int(),
-  onTimeout: z.enum(["none", "escalate", "reject"]),
-  escalateToUserId: z.uuid().nullable(),
-  rejectionMessage: z.string().nullable(),
-});
+const policy = named(
+  z.object({
+    namespaceId: z.uuid(),
+    dueMinutes: z.number().int(),
+    onTimeout: z.enum(["none", "escalate", "reject"]),
+    escalateToUserId: z.uuid().nullable(),
+    rejectionMessage: z.string().nullable(),
+  }),
+  "ApprovalPolicy",
+);
 
 const policyPatch = z
   .object({
@@ -70,6 +77,7 @@ export const trustRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { resource: "namespace" },
       schema: {
+        operationId: "getIntentTrust",
         tags,
         summary: "The namespace's trust matrix: per intent, earned approvals, autonomy, sampling and route",
         params: idParams,
@@ -84,6 +92,7 @@ export const trustRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: manage,
       schema: {
+        operationId: "updateIntentTrust",
         tags,
         summary: "Set an intent's threshold, sampling rate or route",
         params: intentParams,
@@ -101,6 +110,7 @@ export const trustRoutes: FastifyPluginAsyncZod = async (app) => {
       {
         config: manage,
         schema: {
+          operationId: action === "promote" ? "promoteIntent" : "demoteIntent",
           tags,
           summary:
             action === "promote"
@@ -119,6 +129,7 @@ export const trustRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: { resource: "namespace" },
       schema: {
+        operationId: "getApprovalPolicy",
         tags,
         summary: "How the namespace's held replies are reviewed: due time, timeout action, refusal text",
         params: idParams,
@@ -133,6 +144,7 @@ export const trustRoutes: FastifyPluginAsyncZod = async (app) => {
     {
       config: manage,
       schema: {
+        operationId: "updateApprovalPolicy",
         tags,
         summary: "Change the namespace's approval policy",
         params: idParams,

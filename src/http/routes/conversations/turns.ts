@@ -53,6 +53,7 @@ const streamQuery = z.object({
 /** The Server-Sent Events of a turn, for the OpenAPI document (`config.eventStream`). */
 const TURN_EVENTS =
   "With `Accept: text/event-stream`: events `turn-start`, `token`, `tool-call`, `tool-result`, `citations`, " +
+  "`held` (the reply waits for a person's review), `decided` (an approver's decision was delivered), " +
   "then `done` or `error`; each `data:` is the event as JSON (its `type` is the event name) and each `id:` " +
   "is `<taskId>:<n>`, to resume with Last-Event-ID. Comment lines are heartbeats.";
 

@@ -2,23 +2,27 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { contextOf } from "../../auth.js";
 import { authErrors, cursorPageOf, cursorQuery, idParams, timestamp } from "../../schemas/common.js";
+import { named } from "../../schemas/named.js";
 import { SseWriter, wantsEventStream } from "../../sse.js";
 
-const notification = z.object({
-  id: z.uuid(),
-  type: z
-    .string()
-    .describe(
-      "approval.requested, approval.sampled, approval.decided, approval.escalated, handoff.requested",
-    ),
-  title: z.string(),
-  body: z.string().nullable(),
-  entityType: z.string().nullable(),
-  entityId: z.string().nullable(),
-  read: z.boolean(),
-  readAt: timestamp.nullable(),
-  createdAt: timestamp,
-});
+const notification = named(
+  z.object({
+    id: z.uuid(),
+    type: z
+      .string()
+      .describe(
+        "approval.requested, approval.sampled, approval.decided, approval.escalated, handoff.requested",
+      ),
+    title: z.string(),
+    body: z.string().nullable(),
+    entityType: z.string().nullable(),
+    entityId: z.string().nullable(),
+    read: z.boolean(),
+    readAt: timestamp.nullable(),
+    createdAt: timestamp,
+  }),
+  "Notification",
+);
 
 const listQuery = cursorQuery.extend({
   unread: z
@@ -38,6 +42,7 @@ export const notificationRoutes: FastifyPluginAsyncZod = async (app) => {
     "/notifications",
     {
       schema: {
+        operationId: "listNotifications",
         tags,
         summary: "The caller's notifications, newest first",
         querystring: listQuery,
@@ -54,6 +59,7 @@ export const notificationRoutes: FastifyPluginAsyncZod = async (app) => {
     "/notifications/unread-count",
     {
       schema: {
+        operationId: "countUnreadNotifications",
         tags,
         summary: "How many of the caller's notifications are unread",
         response: { 200: z.object({ unread: z.number().int() }), ...authErrors },
@@ -62,14 +68,16 @@ export const notificationRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => service().unreadCount(contextOf(request)),
   );
 
-  const preferences = z.object({
-    email: z.boolean().describe("Also send each new notification by e-mail"),
-  });
+  const preferences = named(
+    z.object({ email: z.boolean().describe("Also send each new notification by e-mail") }),
+    "NotificationPreferences",
+  );
 
   app.get(
     "/notifications/preferences",
     {
       schema: {
+        operationId: "getNotificationPreferences",
         tags,
         summary: "How the caller is told besides the notification centre",
         response: { 200: preferences, ...authErrors },
@@ -82,6 +90,7 @@ export const notificationRoutes: FastifyPluginAsyncZod = async (app) => {
     "/notifications/preferences",
     {
       schema: {
+        operationId: "setNotificationPreferences",
         tags,
         summary: "Set how the caller is told (e-mail on or off)",
         body: preferences,
@@ -95,6 +104,7 @@ export const notificationRoutes: FastifyPluginAsyncZod = async (app) => {
     "/notifications/read-all",
     {
       schema: {
+        operationId: "markAllNotificationsRead",
         tags,
         summary: "Mark every notification of the caller read",
         response: { 200: z.object({ marked: z.number().int() }), ...authErrors },
@@ -112,6 +122,7 @@ export const notificationRoutes: FastifyPluginAsyncZod = async (app) => {
       {
         config: own,
         schema: {
+          operationId: read ? "markNotificationRead" : "markNotificationUnread",
           tags,
           summary: read ? "Mark a notification read" : "Mark a notification unread",
           params: idParams,
@@ -125,7 +136,12 @@ export const notificationRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     "/notifications/stream",
     {
+      config: {
+        eventStream:
+          "`notification` events, each `data:` a Notification as JSON and `id:` its id; comment lines are heartbeats.",
+      },
       schema: {
+        operationId: "streamNotifications",
         tags,
         summary: "The caller's new notifications, live (Server-Sent Events, `notification` events)",
         description:

@@ -2,8 +2,8 @@ import type { ModelMessage } from "ai";
 import { AppError } from "../../../lib/errors.js";
 import { newId } from "../../../lib/ids.js";
 import { aiToolsFor, toolErrorMessage } from "../ai-tools.js";
+import { modelRequest } from "../model-request.js";
 import type { TurnStage } from "../turn-state.js";
-import { modelRequest } from "./model-call.js";
 
 /**
  * The resumed turn's task (the question is already stored; the paused turn's task ended `done` with
