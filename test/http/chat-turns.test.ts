@@ -76,6 +76,8 @@ describe("chat turns", () => {
     // beside the budget check, the question's storage, history and memory).
     expect(trace.body.run.stages.map((s: { name: string }) => s.name)).toEqual([
       "load-conversation",
+      "classify-intent",
+      "approval-gate",
       "prepare",
       "budget",
       "retrieval",
@@ -84,6 +86,7 @@ describe("chat turns", () => {
       "memory",
       "prompt",
       "model-call",
+      "tool-approval",
       "check-citations",
     ]);
     const stageMs = Object.fromEntries(

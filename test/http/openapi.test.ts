@@ -137,6 +137,7 @@ describe("the API contract (ADR 0009)", () => {
       .sort();
     expect(streamed).toEqual([
       "GET /conversations/{id}/stream",
+      "GET /notifications/stream",
       "POST /conversations/{id}/messages",
       "POST /v1/chat/completions",
     ]);

@@ -177,6 +177,125 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The approval inbox: held replies and samples of the departments the caller reviews */
+        get: operations["listApprovals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/approvals/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One approval with its draft */
+        get: operations["getApproval"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/approvals/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve: the draft is delivered as it is (409 with the winner's decision if already decided) */
+        post: operations["approveApproval"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/approvals/{id}/edit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Edit: the edited text is delivered; the original draft is kept */
+        post: operations["editApproval"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/approvals/{id}/escalate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Escalate to a named person with a reason (status escalated; still decidable) */
+        post: operations["escalateApproval"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/approvals/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject: the requester gets the namespace's polite message instead */
+        post: operations["rejectApproval"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/approvals/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Time to decision (p50/p95) and approval rate per intent */
+        get: operations["getApprovalStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/audit-logs": {
         parameters: {
             query?: never;
@@ -505,7 +624,7 @@ export interface paths {
         put?: never;
         /**
          * Ask the conversation's assistant (JSON, or Server-Sent Events with Accept: text/event-stream)
-         * @description Stores the question, retrieves from the assistant's knowledge bases, calls the model with tools and returns the checked, cited answer. With `Accept: text/event-stream` the answer streams as events (`turn-start`, `token`, `tool-call`, `tool-result`, `citations`, `done` or `error`); ids are `<taskId>:<n>` for GET /conversations/{id}/stream with Last-Event-ID. A failed answer is stored and reported as UNAVAILABLE (model, timeout) with the task and message ids in `details`.
+         * @description Stores the question, retrieves from the assistant's knowledge bases, calls the model with tools and returns the checked, cited answer. With `Accept: text/event-stream` the answer streams as events (`turn-start`, `token`, `tool-call`, `tool-result`, `citations`, `held`, `done` or `error`); ids are `<taskId>:<n>` for GET /conversations/{id}/stream with Last-Event-ID. A failed answer is stored and reported as UNAVAILABLE (model, timeout) with the task and message ids in `details`.
          */
         post: operations["sendMessage"];
         delete?: never;
@@ -1030,6 +1149,24 @@ export interface paths {
         patch: operations["updateNamespace"];
         trace?: never;
     };
+    "/namespaces/{id}/approval-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How the namespace's held replies are reviewed: due time, timeout action, refusal text */
+        get: operations["getApprovalPolicy"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change the namespace's approval policy */
+        patch: operations["updateApprovalPolicy"];
+        trace?: never;
+    };
     "/namespaces/{id}/intent-examples": {
         parameters: {
             query?: never;
@@ -1147,6 +1284,197 @@ export interface paths {
         post?: never;
         /** Remove a plugin from a namespace */
         delete: operations["deleteNamespacePlugin"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/namespaces/{id}/trust": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The namespace's trust matrix: per intent, earned approvals, autonomy, sampling and route */
+        get: operations["getIntentTrust"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/namespaces/{id}/trust/{intent}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Set an intent's threshold, sampling rate or route */
+        patch: operations["updateIntentTrust"];
+        trace?: never;
+    };
+    "/namespaces/{id}/trust/{intent}/demote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take an intent's autonomy away and restart its count (audited) */
+        post: operations["demoteIntent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/namespaces/{id}/trust/{intent}/promote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make an intent autonomous now (audited) */
+        post: operations["promoteIntent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's notifications, newest first */
+        get: operations["listNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notifications/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark a notification read */
+        post: operations["markNotificationRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notifications/{id}/unread": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark a notification unread */
+        post: operations["markNotificationUnread"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notifications/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How the caller is told besides the notification centre */
+        get: operations["getNotificationPreferences"];
+        /** Set how the caller is told (e-mail on or off) */
+        put: operations["setNotificationPreferences"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark every notification of the caller read */
+        post: operations["markAllNotificationsRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notifications/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's new notifications, live (Server-Sent Events, `notification` events)
+         * @description Send `Accept: text/event-stream`. The stream ends after `maxSeconds` (EventSource clients reconnect by themselves; without that Accept header at once); the list holds everything a client missed meanwhile.
+         */
+        get: operations["streamNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notifications/unread-count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many of the caller's notifications are unread */
+        get: operations["countUnreadNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1707,6 +2035,80 @@ export interface components {
             /** @description The creator; the key never does more than they can */
             userId: string | null;
         };
+        Approval: {
+            approverId: string | null;
+            citations: {
+                chunkId: string;
+                documentId: string;
+                knowledgeBaseId: string;
+                label: number;
+                score: number;
+                snippet: string;
+                title: string;
+            }[];
+            confidence: number | null;
+            /** Format: uuid */
+            conversationId: string;
+            /** Format: date-time */
+            createdAt: string;
+            decidedAt: string | null;
+            /** @description What the requester received once decided */
+            deliveredMessageId: string | null;
+            departmentId: string | null;
+            /** @description The reply as drafted (kept after an edit) */
+            draft: string;
+            dueAt: string | null;
+            editedText: string | null;
+            escalatedToId: string | null;
+            escalationReason: string | null;
+            /** Format: uuid */
+            id: string;
+            intent: string | null;
+            /** @description An autonomous reply already delivered, sampled for review after the fact */
+            isSample: boolean;
+            /**
+             * Format: uuid
+             * @description The held draft
+             */
+            messageId: string;
+            namespaceId: string | null;
+            notes: string | null;
+            /** @description A tool call the turn paused before: approving runs it and resumes the turn */
+            pendingToolCall: {
+                input: unknown;
+                name: string;
+            } | null;
+            requesterId: string | null;
+            /** @enum {string} */
+            status: "pending" | "approved" | "rejected" | "edited" | "escalated";
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        ApprovalPolicy: {
+            dueMinutes: number;
+            escalateToUserId: string | null;
+            /** Format: uuid */
+            namespaceId: string;
+            /** @enum {string} */
+            onTimeout: "none" | "escalate" | "reject";
+            rejectionMessage: string | null;
+        };
+        ApprovalStats: {
+            byIntent: {
+                approvalRate: number;
+                approved: number;
+                decided: number;
+                intent: string;
+            }[];
+            decided: number;
+            /** @description Median time from hold to decision */
+            p50Seconds: number | null;
+            p95Seconds: number | null;
+            pending: number;
+        };
+        ApproveApprovalInput: {
+            notes?: string;
+        };
         BudgetInput: {
             /** @description USD per calendar month (UTC); null removes it */
             monthlyBudgetUsd: number | null;
@@ -1760,6 +2162,9 @@ export interface components {
              * @description The owner
              */
             userId: string;
+        };
+        CountUnreadNotificationsResponse: {
+            unread: number;
         };
         CrawlWebSourceResponse: {
             created: boolean;
@@ -2052,7 +2457,7 @@ export interface components {
             /** @constant */
             kind: "http";
             name: string;
-            /** @description must be false or unset: no approval flow exists yet, so true is refused (400) */
+            /** @description true: every call waits for an approver (the turn is held; approving runs it, rejecting never does) */
             requiresApproval?: boolean;
         } | {
             config: {
@@ -2091,7 +2496,7 @@ export interface components {
             /** @constant */
             kind: "mcp";
             name: string;
-            /** @description must be false or unset: no approval flow exists yet, so true is refused (400) */
+            /** @description true: every call waits for an approver (the turn is held; approving runs it, rejecting never does) */
             requiresApproval?: boolean;
         };
         CreateWebSourceInput: {
@@ -2163,6 +2568,10 @@ export interface components {
             updatedAt: string;
             webSourceId: string | null;
         };
+        EditApprovalInput: {
+            notes?: string;
+            text: string;
+        };
         ErrorEnvelope: {
             error: {
                 /** @enum {string} */
@@ -2173,6 +2582,11 @@ export interface components {
                 message: string;
                 requestId: string;
             };
+        };
+        EscalateApprovalInput: {
+            reason: string;
+            /** Format: uuid */
+            toUserId: string;
         };
         FinishOAuthResponse: {
             accessToken: string;
@@ -2368,6 +2782,23 @@ export interface components {
             threshold: number;
             version: number;
         };
+        IntentTrustMatrix: {
+            intents: {
+                examples: number;
+                intent: string;
+                isAutonomous: boolean;
+                promotedAt: string | null;
+                rejectedCount: number;
+                /** @enum {string} */
+                route: "auto" | "hold" | "handoff" | "assistant";
+                routeAgentId: string | null;
+                samplingRate: number;
+                successfulCount: number;
+                threshold: number;
+            }[];
+            /** Format: uuid */
+            namespaceId: string;
+        };
         Invitation: {
             acceptedAt: string | null;
             acceptedUserId: string | null;
@@ -2430,6 +2861,13 @@ export interface components {
         };
         ListApiKeysResponse: {
             items: components["schemas"]["ApiKey"][];
+            page: number;
+            pageSize: number;
+            total: number;
+            totalPages: number;
+        };
+        ListApprovalsResponse: {
+            items: components["schemas"]["Approval"][];
             page: number;
             pageSize: number;
             total: number;
@@ -2656,6 +3094,10 @@ export interface components {
             total: number;
             totalPages: number;
         };
+        ListNotificationsResponse: {
+            items: components["schemas"]["Notification"][];
+            nextCursor: string | null;
+        };
         ListOrgMembersResponse: {
             items: {
                 /** Format: date-time */
@@ -2715,6 +3157,9 @@ export interface components {
             organization?: string;
             password: string;
         };
+        MarkAllNotificationsReadResponse: {
+            marked: number;
+        };
         MemoryProfile: {
             accessLevel: string | null;
             currentProjects: string[];
@@ -2752,6 +3197,28 @@ export interface components {
             systemPrompt: string;
             /** Format: date-time */
             updatedAt: string;
+        };
+        Notification: {
+            body: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            entityId: string | null;
+            entityType: string | null;
+            /** Format: uuid */
+            id: string;
+            read: boolean;
+            readAt: string | null;
+            title: string;
+            /** @description approval.requested, approval.sampled, approval.decided, approval.escalated, handoff.requested */
+            type: string;
+        };
+        NotificationPreferences: {
+            /** @description Also send each new notification by e-mail */
+            email: boolean;
+        };
+        NotificationPreferencesInput: {
+            /** @description Also send each new notification by e-mail */
+            email: boolean;
         };
         Ok: {
             /** @constant */
@@ -2819,6 +3286,9 @@ export interface components {
         };
         RefreshTokensInput: {
             refreshToken: string;
+        };
+        RejectApprovalInput: {
+            notes?: string;
         };
         ResetPasswordInput: {
             password: string;
@@ -2895,6 +3365,15 @@ export interface components {
                 snippet: string;
                 title: string;
             }[];
+            /** @description The reply waits for a person's review: `message.text` is the waiting notice, not the draft */
+            held?: {
+                /** Format: uuid */
+                approvalId: string;
+                /** Format: date-time */
+                dueAt: string;
+                /** @enum {string} */
+                mode: "hold" | "handoff";
+            };
             message: {
                 /** Format: date-time */
                 createdAt: string;
@@ -3010,6 +3489,13 @@ export interface components {
             ragEnabled?: string[];
             toolsEnabled?: string[];
         };
+        UpdateApprovalPolicyInput: {
+            dueMinutes?: number;
+            escalateToUserId?: string | null;
+            /** @enum {string} */
+            onTimeout?: "none" | "escalate" | "reject";
+            rejectionMessage?: string | null;
+        };
         UpdateConversationInput: {
             metadata?: {
                 [key: string]: unknown;
@@ -3034,6 +3520,16 @@ export interface components {
         };
         UpdateIntentSettingsInput: {
             threshold: number;
+        };
+        UpdateIntentTrustInput: {
+            agentId?: string | null;
+            /**
+             * @description auto: trust decides; hold: always held; handoff: to a person; assistant: agentId answers
+             * @enum {string}
+             */
+            route?: "auto" | "hold" | "handoff" | "assistant";
+            samplingRate?: number;
+            threshold?: number;
         };
         UpdateKnowledgeBaseInput: {
             config?: {
@@ -3152,7 +3648,7 @@ export interface components {
                 [key: string]: unknown;
             };
             name?: string;
-            /** @description must be false or unset: no approval flow exists yet, so true is refused (400) */
+            /** @description true: every call waits for an approver (the turn is held; approving runs it, rejecting never does) */
             requiresApproval?: boolean;
         };
         UpdateUserInput: {
@@ -3904,6 +4400,236 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listApprovals: {
+        parameters: {
+            query?: {
+                departmentId?: string;
+                /** @description Only approvals due by then */
+                dueBefore?: string;
+                intent?: string;
+                namespaceId?: string;
+                page?: number;
+                pageSize?: number;
+                /** @description true: only samples; false: only held replies */
+                sample?: "true" | "false";
+                status?: "pending" | "approved" | "rejected" | "edited" | "escalated";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListApprovalsResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getApproval: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Approval"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    approveApproval: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApproveApprovalInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Approval"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    editApproval: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EditApprovalInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Approval"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    escalateApproval: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EscalateApprovalInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Approval"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    rejectApproval: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RejectApprovalInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Approval"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getApprovalStats: {
+        parameters: {
+            query?: {
+                departmentId?: string;
+                namespaceId?: string;
+                since?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalStats"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -6090,6 +6816,68 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    getApprovalPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalPolicy"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    updateApprovalPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateApprovalPolicyInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalPolicy"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     listIntentExamples: {
         parameters: {
             query?: {
@@ -6414,6 +7202,356 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getIntentTrust: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntentTrustMatrix"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    updateIntentTrust: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                intent: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateIntentTrustInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntentTrustMatrix"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    demoteIntent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                intent: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntentTrustMatrix"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    promoteIntent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                intent: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntentTrustMatrix"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listNotifications: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                unread?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListNotificationsResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    markNotificationRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notification"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    markNotificationUnread: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notification"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getNotificationPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPreferences"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    setNotificationPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotificationPreferencesInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPreferences"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    markAllNotificationsRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarkAllNotificationsReadResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    streamNotifications: {
+        parameters: {
+            query?: {
+                maxSeconds?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Server-Sent Events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    countUnreadNotifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CountUnreadNotificationsResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             500: components["responses"]["InternalError"];
         };
     };

@@ -43,7 +43,11 @@ export const modelCallStage: TurnStage = {
     const toolSet = await resolveTools(state);
     try {
       const tools: Record<string, Tool> = toolSet ? aiToolsFor(state, toolSet.tools, () => state.step) : {};
-      const messages: ModelMessage[] = [...state.history, { role: "user", content: state.input.text }];
+      const messages: ModelMessage[] = [
+        ...state.history,
+        { role: "user", content: state.input.text },
+        ...(state.continuation ?? []),
+      ];
       state.modelStartedAt = Date.now();
       const result = streamText({
         model,
@@ -101,6 +105,15 @@ export const modelCallStage: TurnStage = {
             });
             break;
           }
+          case "tool-approval-request":
+            // The tool needs a person's approval: the model stops here (see the tool-approval stage).
+            state.pendingToolCall ??= {
+              toolCallId: part.toolCall.toolCallId,
+              name: part.toolCall.toolName,
+              input: part.toolCall.input,
+              step: state.step,
+            };
+            break;
           case "finish-step":
             state.timers.endStep();
             state.usage.promptTokens += part.usage.inputTokens ?? 0;
