@@ -23,6 +23,7 @@ import { OtlpHttpTraceExporter } from "../providers/telemetry/otlp-http-exporter
 import type { TraceExporter } from "../providers/telemetry/trace-exporter.js";
 import { createRepositories, type Repositories } from "../repositories/index.js";
 import { createApiKeyService } from "../services/api-keys/api-key-service.js";
+import { createApprovalServices } from "../services/approvals/index.js";
 import { createAssistantServices } from "../services/assistants/index.js";
 import { createAuditService } from "../services/audit/list-audit.js";
 import { createAccessTokens } from "../services/auth/access-tokens.js";
@@ -162,6 +163,27 @@ function createServices(deps: {
   });
   const assistants = createAssistantServices(repositories, authSecret);
   const conversations = createConversationsService(repositories, pii);
+  // Intent examples are embedded with the deployment's embedder, as new knowledge bases are.
+  const intentServices = createIntentServices({
+    db: deps.database.db,
+    repositories,
+    embedder: knowledge.embedders.get(knowledge.embedders.defaultModel),
+    queue: knowledge.queue,
+    logger: deps.logger,
+  });
+  let chatService: ReturnType<typeof createChatService> | undefined;
+  const actingUsers = createActingUsers({ repositories, authenticator });
+  const governance = createApprovalServices({
+    queue: knowledge.queue,
+    actingUsers,
+    resumeTurn: () => chatService?.resumeTurn,
+    db: deps.database.db,
+    logger: deps.logger,
+    mailer: deps.mailer,
+    publicUrl: config.publicUrl,
+    repositories,
+    publish: () => chatService?.publish,
+  });
   const chat = createChatService({
     db: deps.database.db,
     repositories,
@@ -174,10 +196,13 @@ function createServices(deps: {
     pii,
     relay: deps.turnRelay,
     traceExporter: deps.traceExporter,
+    intents: intentServices.intents,
+    approvals: governance.approvals,
   });
+  chatService = chat;
   return {
     authenticator,
-    actingUsers: createActingUsers({ repositories, authenticator }),
+    actingUsers,
     sessions,
     passwordReset: createPasswordResetService({
       db: deps.database.db,
@@ -218,20 +243,19 @@ function createServices(deps: {
     ...tools,
     chat,
     apiChat: createApiChat({ chat, conversations }),
-    // Intent examples are embedded with the deployment's embedder, as new knowledge bases are.
-    ...createIntentServices({
-      db: deps.database.db,
-      repositories,
-      embedder: knowledge.embedders.get(knowledge.embedders.defaultModel),
-      queue: knowledge.queue,
-      logger: deps.logger,
-    }),
+    ...intentServices,
+    ...governance,
     seed: createSeedService({
       db: deps.database.db,
       repositories: deps.repositories,
       demoPassword: deps.config.demoPassword,
       logger: deps.logger,
-      content: () => ({ ...knowledge, ...assistants }),
+      content: () => ({
+        ...knowledge,
+        ...assistants,
+        intents: intentServices.intents,
+        trust: governance.trust,
+      }),
     }),
   };
 }

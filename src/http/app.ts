@@ -21,6 +21,8 @@ import { apiContract } from "./openapi.js";
 import { responseSerializerCompiler } from "./response-encoder.js";
 import { agentRoutes } from "./routes/agents/index.js";
 import { apiKeyRoutes } from "./routes/api-keys/index.js";
+import { approvalRoutes } from "./routes/approvals/index.js";
+import { trustRoutes } from "./routes/approvals/trust.js";
 import { auditLogRoutes } from "./routes/audit-logs/index.js";
 import { authRoutes } from "./routes/auth/index.js";
 import { oauthRoutes } from "./routes/auth/oauth.js";
@@ -34,6 +36,7 @@ import { intentRoutes } from "./routes/intents/index.js";
 import { invitationRoutes } from "./routes/invitations/index.js";
 import { knowledgeBaseRoutes } from "./routes/knowledge-bases/index.js";
 import { namespaceRoutes } from "./routes/namespaces/index.js";
+import { notificationRoutes } from "./routes/notifications/index.js";
 import { openaiRoutes } from "./routes/openai/index.js";
 import { orgRoutes } from "./routes/orgs/index.js";
 import { personaRoutes } from "./routes/personas/index.js";
@@ -185,6 +188,9 @@ export async function buildApp(container: Container) {
   await app.register(runRoutes);
   await app.register(openaiRoutes);
   await app.register(toolRoutes);
+  await app.register(approvalRoutes);
+  await app.register(trustRoutes);
+  await app.register(notificationRoutes);
   webPage = registerWebApp(
     (path, handler) =>
       app.get(path, { config: { auth: "public", webAsset: true }, schema: { hide: true } }, handler),

@@ -51,7 +51,11 @@ const ERROR_RESPONSES: Record<number, { name: string; description: string }> = {
   404: { name: "NotFound", description: "NOT_FOUND: no such resource the caller can see" },
   409: { name: "Conflict", description: "CONFLICT: the change clashes with the current state" },
   412: { name: "PreconditionFailed", description: "PRECONDITION_FAILED: the resource's state refuses it" },
-  413: { name: "PayloadTooLarge", description: "LIMIT_EXCEEDED: the request body is too large" },
+  413: { name: "PayloadTooLarge", description: "PAYLOAD_TOO_LARGE: the request body is too large" },
+  415: {
+    name: "UnsupportedMediaType",
+    description: "UNSUPPORTED_MEDIA_TYPE: the body's content type is not accepted",
+  },
   429: { name: "TooManyRequests", description: "LIMIT_EXCEEDED: a rate limit or budget is spent" },
   500: { name: "InternalError", description: "INTERNAL: something went wrong on the server" },
   503: { name: "Unavailable", description: "UNAVAILABLE: a model, provider or dependency is down" },
@@ -81,8 +85,9 @@ interface RouteFacts {
 /**
  * The error statuses a route can answer, from its shape and config:
  * - 500 always;
- * - 400 when it takes input (params, query, headers, a body, or a write method's JSON body); 413 when
- *   it can be sent a body (a body schema or a write method);
+ * - 400 when it takes input (params, query, headers, a body, or a write method's JSON body); 413 and
+ *   415 when it can be sent a body (a body schema or a write method): too large, or of a content type
+ *   it does not parse;
  * - authenticated routes: 401 and 403 (authentication, permission, department scope); 404 when the
  *   path names a resource or the body references one; 409 and 412 on writes (unique names, archived
  *   or locked resources);
@@ -93,7 +98,7 @@ export function errorStatuses(route: RouteFacts): number[] {
   const statuses = new Set<number>([500]);
   const write = WRITE_METHODS.has(route.method);
   if (route.hasInput || write) statuses.add(400);
-  if (route.hasBody || write) statuses.add(413); // any body past the size limit, schema or not
+  if (route.hasBody || write) statuses.add(413).add(415); // any body: past the size limit, or unparsed
   if (route.config.auth !== "public") {
     statuses.add(401).add(403);
     if (route.hasParams || route.hasBody) statuses.add(404);

@@ -49,6 +49,14 @@ export const jobCatalog = {
     backoff: { baseMs: 30_000, maxMs: 30 * 60_000 },
     priority: 1,
   },
+  /** Resume a turn paused before a tool that required approval, now approved (as the requester). */
+  "approval.resume": {
+    payload: z.object({ orgId: id, approvalId: id }),
+    maxAttempts: 3,
+    timeoutMs: 10 * 60_000,
+    backoff: { baseMs: 10_000, maxMs: 5 * 60_000 },
+    priority: 8,
+  },
   /** Rebuild one user's memory profile from their recent messages (deduplicated per user). */
   "memory.extract": {
     payload: z.object({ orgId: id, userId: id }),

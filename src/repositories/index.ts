@@ -2,6 +2,11 @@ import type { DatabaseHandle, Queryable } from "../db/client.js";
 import * as s from "../db/schema/index.js";
 import type { Cache } from "../providers/cache/cache.js";
 import { AgentRepository, AgentVersionRepository } from "./agent.repository.js";
+import {
+  ApprovalPolicyRepository,
+  ApprovalRepository,
+  IntentTrustRepository,
+} from "./approval.repository.js";
 import { AuditLogRepository } from "./audit-log.repository.js";
 import { ChunkRepository } from "./chunk.repository.js";
 import { ConversationRepository } from "./conversation.repository.js";
@@ -15,6 +20,7 @@ import { JobRepository } from "./job.repository.js";
 import { KnowledgeBaseRepository } from "./knowledge-base.repository.js";
 import { MessageRepository } from "./message.repository.js";
 import { NamespacePluginRepository, NamespaceRepository } from "./namespace.repository.js";
+import { NotificationPreferenceRepository, NotificationRepository } from "./notification.repository.js";
 import { OrganizationRepository, OrgMemberRepository } from "./org.repository.js";
 import { PasswordResetTokenRepository } from "./password-reset.repository.js";
 import { PersonaRepository } from "./persona.repository.js";
@@ -61,8 +67,9 @@ export function createRepositories(db: Queryable, cache: Cache, ttlSeconds: numb
     piiRedactionMaps: new PiiRedactionMapRepository(db, s.piiRedactionMaps),
     feedback: new FeedbackRepository(db, s.feedback),
     // governance
-    approvals: plain(s.approvals),
-    intentTrust: plain(s.intentTrust),
+    approvals: new ApprovalRepository(db, s.approvals),
+    intentTrust: new IntentTrustRepository(db, s.intentTrust),
+    approvalPolicies: new ApprovalPolicyRepository(db, s.approvalPolicies),
     intentExamples: new IntentExampleRepository(db, s.intentExamples),
     intentExampleSets: new IntentExampleSetRepository(db, s.intentExampleSets),
     // documents
@@ -80,7 +87,8 @@ export function createRepositories(db: Queryable, cache: Cache, ttlSeconds: numb
     auditLogs: new AuditLogRepository(db, s.auditLogs),
     agentRuns: plain(s.agentRuns),
     retrievalHits: plain(s.retrievalHits),
-    notifications: plain(s.notifications),
+    notifications: new NotificationRepository(db, s.notifications),
+    notificationPreferences: new NotificationPreferenceRepository(db, s.notificationPreferences),
   };
 }
 

@@ -13,7 +13,7 @@ export interface WorkerOptions {
 }
 
 /**
- * A job runner wired to the container: every handler, the crawl scheduler as its periodic tick, and
+ * A job runner wired to the container: every handler, the crawl scheduler and approval timeouts as its periodic tick, and
  * the concurrency, poll interval and lease from config unless overridden. Used by `atrium worker`,
  * the embedded worker of `atrium start`, the CLI's in-process ingestion and tests.
  */
@@ -26,7 +26,8 @@ export function createWorker(container: Container, options: WorkerOptions = {}):
     concurrency: options.concurrency ?? config.worker.concurrency,
     pollMs: options.pollMs ?? config.worker.pollMs,
     leaseMs: options.leaseMs ?? config.worker.leaseMs,
-    tick: () => services.crawlScheduler.enqueueDue(),
+    // Periodic work: due crawls, and held replies past their namespace's timeout (escalate or reject).
+    tick: () => Promise.all([services.crawlScheduler.enqueueDue(), services.approvals.runTimeouts()]),
     tickEveryMs: options.tickEveryMs ?? 30_000,
     ...(options.workerId ? { workerId: options.workerId } : {}),
     ...(options.catalog ? { catalog: options.catalog } : {}),

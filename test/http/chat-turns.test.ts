@@ -77,6 +77,8 @@ describe("chat turns", () => {
     expect(trace.body.run.stages.map((s: { name: string }) => s.name)).toEqual([
       "load-conversation",
       "pii-screen",
+      "classify-intent",
+      "approval-gate",
       "prepare",
       "budget",
       "retrieval",
@@ -86,6 +88,7 @@ describe("chat turns", () => {
       "prompt",
       "pii-mask",
       "model-call",
+      "tool-approval",
       "check-citations",
       "pii-rehydrate",
     ]);

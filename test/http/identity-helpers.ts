@@ -35,7 +35,7 @@ export const PASSWORD = "correct-horse-battery";
 /** One HTTP call through app.inject with an optional bearer token. */
 export async function call(
   t: TestApp,
-  method: "GET" | "POST" | "PATCH" | "DELETE",
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE",
   url: string,
   options: { token?: string | undefined; body?: unknown } = {},
 ): Promise<Reply> {

@@ -293,6 +293,8 @@ async function runCase(route: RouteEntry, c: MatrixCase) {
     // Walk further pages (offset or cursor) so a leak cannot hide behind pagination.
     let page = response;
     for (let n = 2; n <= 30 && page.statusCode === 200; n++) {
+      // A stream (Server-Sent Events) has no pages; its text was searched above.
+      if (!String(page.headers["content-type"]).includes("json")) break;
       const body = page.json() as { totalPages?: unknown; nextCursor?: unknown };
       const next: Record<string, string> | undefined =
         typeof body.nextCursor === "string"

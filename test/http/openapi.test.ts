@@ -122,7 +122,7 @@ describe("the API contract (ADR 0009)", () => {
       Object.keys(ops.find((o) => o.key === key)!.op.responses).filter((s) => Number(s) >= 400);
     expect(statuses("GET /departments")).toEqual(["400", "401", "403", "500"]);
     expect(statuses("GET /auth/providers")).toEqual(["500"]);
-    expect(statuses("POST /auth/login")).toEqual(["400", "401", "413", "429", "500"]);
+    expect(statuses("POST /auth/login")).toEqual(["400", "401", "413", "415", "429", "500"]);
     expect(statuses("POST /conversations/{id}/messages")).toContain("503");
     expect(spec.components.responses.NotFound).toMatchObject({
       content: { "application/json": { schema: { $ref: "#/components/schemas/ErrorEnvelope" } } },
@@ -137,6 +137,7 @@ describe("the API contract (ADR 0009)", () => {
       .sort();
     expect(streamed).toEqual([
       "GET /conversations/{id}/stream",
+      "GET /notifications/stream",
       "POST /conversations/{id}/messages",
       "POST /v1/chat/completions",
     ]);

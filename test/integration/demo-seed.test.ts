@@ -110,6 +110,36 @@ describe("demo seed", () => {
     expect(hidden.results.map((r) => r.title)).not.toContain("leave-and-absence.md");
   });
 
+  it("holds HR payroll changes for the demo approver, answers leave policy at once, hands complaints to a person", async () => {
+    const { actingUsers, conversations, chat, approvals, namespaces } = services();
+    const db = t.current.container.database.db;
+    const employee = await actingUsers.contextFor(seeded.orgId, "employee@demo.atrium.local", db, ctx.logger);
+    const approver = await actingUsers.contextFor(seeded.orgId, "approver@demo.atrium.local", db, ctx.logger);
+    const hr = (await namespaces.list(ctx, {}, PAGE)).items.find((n: { slug: string }) => n.slug === "hr")!;
+    const trust = await services().trust.trust(ctx, hr.id);
+    expect(
+      Object.fromEntries(trust.intents.map((i) => [i.intent, i.isAutonomous ? "autonomous" : i.route])),
+    ).toEqual({
+      complaint: "handoff",
+      expense_claim: "auto",
+      leave_balance: "auto",
+      leave_policy: "autonomous",
+      payroll_change: "hold",
+    });
+    const ask = async (text: string) => {
+      const conversation = await conversations.create(employee, { namespaceId: hr.id });
+      return chat.sendMessage(employee, conversation.id, { text });
+    };
+    const payroll = await ask("Please update my bank details for payroll");
+    expect(payroll).toMatchObject({ status: "done", held: { mode: "hold" } });
+    const inbox = await approvals.list(approver, { status: "pending" }, PAGE);
+    expect(inbox.items.map((a) => a.intent)).toContain("payroll_change");
+    const policy = await ask("How many days of annual leave do I get?");
+    expect(policy.status === "done" && policy.held).toBeUndefined();
+    const complaint = await ask("I want to file a complaint about my manager");
+    expect(complaint).toMatchObject({ status: "done", held: { mode: "handoff" } });
+  });
+
   it("seeding again duplicates nothing", async () => {
     const before = await inventory();
     let bundled = 0;

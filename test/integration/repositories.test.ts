@@ -139,6 +139,14 @@ const cases: { [K in RepoKey]: CrudCase<K> } = {
     build: (w) => intentTrustValues(w.namespace),
     patch: { successfulCount: 5, isAutonomous: true, samplingRate: 0.5 },
   },
+  notificationPreferences: {
+    build: (w) => ({ orgId: w.org.id, userId: w.user.id }),
+    patch: { email: true },
+  },
+  approvalPolicies: {
+    build: (w) => ({ orgId: w.org.id, namespaceId: w.namespace.id }),
+    patch: { dueMinutes: 30, onTimeout: "reject" },
+  },
   intentExamples: { build: (w) => intentExampleValues(w.namespace), patch: { phrase: "Day off please" } },
   intentExampleSets: {
     build: (w) => ({ orgId: w.org.id, namespaceId: w.namespace.id }),
@@ -210,7 +218,7 @@ describe("repositories: CRUD on every table", () => {
   it("covers every repository, and every schema table has one", () => {
     const repositoryKeys = Object.keys(t.current.container.repositories).sort();
     expect(repositoryKeys).toEqual(Object.keys(cases).sort());
-    expect(repositoryKeys).toHaveLength(40);
+    expect(repositoryKeys).toHaveLength(42);
     const schemaTables = Object.values(schema as Record<string, unknown>)
       .filter((value): value is PgTable => is(value, PgTable))
       .map((table) => getTableName(table))

@@ -1,13 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createWorker } from "../../src/worker/index.js";
 import { startTrapServer, type TrapServer } from "../fakes/trap-server.js";
-import { call, signUp, useChatApp } from "../http/chat-helpers.js";
+import {
+  addMember,
+  ask,
+  call,
+  createAgent,
+  signUp,
+  startConversation,
+  useChatApp,
+} from "../http/chat-helpers.js";
 import type { Tenant } from "../http/identity-helpers.js";
-import { httpTool, modelCalls } from "./tool-attack-helpers.js";
+import { httpTool } from "./tool-attack-helpers.js";
 
 /**
- * `requiresApproval` promised that a tool waits for a human before it runs (and sends its secret); no
- * approval flow exists yet, so the flag was stored and ignored. Until approvals exist it is refused
- * with a 400, and a tool stored with it earlier never runs (issue 10, finding 5).
+ * `requiresApproval` promises that a tool waits for a human before it runs (and sends its secret).
+ * It was stored and ignored (issue 10, finding 5), then refused; with the approval flow (ADR 0008) a
+ * call of such a tool pauses the turn before the tool runs: nothing reaches its host until an approver
+ * approves, and a rejected call never does.
  */
 describe("attack: a tool marked requiresApproval runs unapproved", () => {
   const t = useChatApp({ TOOLS_ALLOW_PRIVATE_NETWORKS: "true" });
@@ -21,49 +31,50 @@ describe("attack: a tool marked requiresApproval runs unapproved", () => {
   });
   afterAll(() => trap.close());
 
-  it("refuses requiresApproval: true on create with a clear 400; nothing is stored", async () => {
-    const res = await call(t, "POST", "/tools", {
+  async function heldCall(name: string) {
+    const tool = await httpTool(t, tenant.token, name, url(), {});
+    const flagged = await call(t, "PATCH", `/tools/${tool.id}`, {
       token: tenant.token,
-      body: {
-        name: "pay_invoice",
-        kind: "http",
-        requiresApproval: true,
-        config: { url: url(), method: "POST", allowedHosts: ["127.0.0.1"] },
-      },
+      body: { requiresApproval: true },
     });
-    expect(res.status).toBe(400);
-    expect(res.body.error.code).toBe("VALIDATION");
-    expect(res.body.error.message).toMatch(/approval flow is not available/);
-    const listed = await call(t, "GET", "/tools", { token: tenant.token });
-    expect(listed.body.items.map((x: { name: string }) => x.name)).not.toContain("pay_invoice");
-  });
-
-  it("refuses requiresApproval: true on change; the tool stays as it was; false is accepted", async () => {
-    const tool = await httpTool(t, tenant.token, "pay_later", url());
-    const res = await call(t, "PATCH", `/tools/${tool.id}`, {
-      token: tenant.token,
-      body: { requiresApproval: true, description: "changed" },
+    expect(flagged.status, JSON.stringify(flagged.body)).toBe(200);
+    expect(flagged.body.requiresApproval).toBe(true);
+    const agentId = await createAgent(t, tenant.token, {
+      departmentId: tenant.generalId,
+      toolsEnabled: [name],
     });
-    expect(res.status).toBe(400);
-    expect(res.body.error).toMatchObject({ code: "VALIDATION" });
-    expect(res.body.error.message).toMatch(/approval flow is not available/);
-    const after = await call(t, "GET", `/tools/${tool.id}`, { token: tenant.token });
-    expect(after.body).toMatchObject({ requiresApproval: false, description: "" });
-    const off = await call(t, "PATCH", `/tools/${tool.id}`, {
-      token: tenant.token,
-      body: { requiresApproval: false },
-    });
-    expect(off.status).toBe(200);
-  });
-
-  it("a tool stored with requiresApproval earlier is never offered to the model nor called", async () => {
-    const tool = await httpTool(t, tenant.token, "pay_legacy", url());
-    await t.context.container.repositories.tools.update(tool.id, { requiresApproval: true });
+    const conversationId = await startConversation(t, tenant.token, agentId);
+    t.models.scripted.script({ toolCalls: [{ name, arguments: {} }] }, { text: "Paid." });
     const before = trap.requests.length;
-    const { rows } = await modelCalls(t, tenant, [{ name: tool.name, arguments: {} }]);
-    expect(rows.every((r) => r.status !== "ok")).toBe(true);
+    const res = await ask(t, tenant.token, conversationId, "Pay the invoice.");
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.held, "the turn waits for an approver").toMatchObject({ mode: "hold" });
+    expect(trap.requests.slice(before), "nothing reached the tool's host").toEqual([]);
+    return { approvalId: res.body.held.approvalId as string, before };
+  }
+
+  const worker = () => createWorker(t.context.container, { pollMs: 10 }).runUntilIdle({ timeoutMs: 30_000 });
+
+  it("a call pauses before the tool runs; a rejected call never reaches the host", async () => {
+    const { approvalId, before } = await heldCall("pay_invoice");
+    const approver = await addMember(t, tenant.token, tenant.generalId, "approver", "Arno Approver");
+    const rejected = await call(t, "POST", `/approvals/${approvalId}/reject`, {
+      token: approver.token,
+      body: {},
+    });
+    expect(rejected.status).toBe(200);
+    await worker();
     expect(trap.requests.slice(before)).toEqual([]);
-    const offered = t.models.scripted.calls.flatMap((c) => (c.tools ?? []).map((x) => x.name));
-    expect(offered).not.toContain("pay_legacy");
+  });
+
+  it("control: an approved call reaches the host once", async () => {
+    const { approvalId, before } = await heldCall("pay_later");
+    const approved = await call(t, "POST", `/approvals/${approvalId}/approve`, {
+      token: tenant.token,
+      body: {},
+    });
+    expect(approved.status).toBe(200);
+    await worker();
+    expect(trap.requests.slice(before)).toHaveLength(1);
   });
 });

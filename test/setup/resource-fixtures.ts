@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { LegacyRole } from "../../src/core/permissions.js";
 import { hashToken } from "../../src/lib/secrets.js";
 import { testEmbedding } from "../factories/knowledge.js";
+import { approvalExampleBodies, approvalFixtures, approvalPathParams } from "./approval-fixtures.js";
 import { assistantExampleBodies, assistantFixtures, assistantPathParams } from "./assistant-fixtures.js";
 import { assistantMessageOf, conversationIn, exampleAgentOf } from "./conversation-fixture.js";
 import { intentExampleBodies, intentFixtures, intentPathParams } from "./intent-fixtures.js";
@@ -100,6 +101,7 @@ async function knowledgeIn(world: IsolationWorld, scope: ResourceScope, kind: "h
 export const resourceFixtures: Record<string, ResourceFixture> = {
   ...assistantFixtures,
   ...intentFixtures,
+  ...approvalFixtures,
 
   /** The department itself is the resource (so the revoked-department override applies to it). */
   department: {
@@ -312,6 +314,7 @@ export interface ExampleContext {
 export const exampleBodies: Record<string, (ctx: ExampleContext) => unknown> = {
   ...assistantExampleBodies,
   ...intentExampleBodies,
+  ...approvalExampleBodies,
   "POST /departments": () => {
     const name = marker("visible", "new-department");
     return { name, slug: name, color: "#336699", description: "made by the isolation matrix" };
@@ -416,6 +419,7 @@ export const exampleQueries: Record<string, (ctx: ExampleContext) => Record<stri
 export const extraPathParams: Record<string, (ctx: ExampleContext) => Record<string, string>> = {
   ...assistantPathParams,
   ...intentPathParams,
+  ...approvalPathParams,
   "POST /conversations/:id/messages/:messageId/feedback": ({ id }) => ({ messageId: assistantMessageOf(id) }),
   "DELETE /conversations/:id/messages/:messageId/feedback": ({ id }) => ({
     messageId: assistantMessageOf(id),

@@ -14,7 +14,7 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { halfvec, id, timestamps } from "./_columns.js";
-import { namespaces } from "./assistants.js";
+import { agents, namespaces } from "./assistants.js";
 import { conversations, messages } from "./conversations.js";
 import { approvalStatus } from "./enums.js";
 import { departments, organizations, users } from "./identity.js";
@@ -49,6 +49,17 @@ export const approvals = pgTable(
     escalatedToId: uuid().references(() => users.id, { onDelete: "set null" }),
     escalationReason: text(),
     isSample: boolean().notNull().default(false),
+    /** The held draft's verified citations (as the message's `sources`), for the approver's review. */
+    citations: jsonb().$type<unknown[]>().notNull().default([]),
+    /** The turn (agent task) that drafted the reply. */
+    taskId: uuid(),
+    /**
+     * A tool call that waits for this approval (`tools.requires_approval`): the turn paused before the
+     * tool ran; approving runs it and resumes the turn (job `approval.resume`), from this row alone.
+     */
+    pendingToolCall: jsonb().$type<PendingToolCall>(),
+    /** The message the requester received once decided (the draft itself, an edit or the refusal). */
+    deliveredMessageId: uuid().references(() => messages.id, { onDelete: "set null" }),
     dueAt: timestamp({ withTimezone: true }),
     decidedAt: timestamp({ withTimezone: true }),
     ...timestamps(),
@@ -62,6 +73,8 @@ export const approvals = pgTable(
     index("approvals_requester_id_idx").on(t.requesterId),
     index("approvals_approver_id_idx").on(t.approverId),
     index("approvals_escalated_to_id_idx").on(t.escalatedToId),
+    index("approvals_delivered_message_id_idx").on(t.deliveredMessageId),
+    index("approvals_task_id_idx").on(t.taskId),
     index("approvals_pending_due_at_idx").on(t.dueAt).where(sql`${t.status} = 'pending'`),
   ],
 );
@@ -87,12 +100,85 @@ export const intentTrust = pgTable(
     isAutonomous: boolean().notNull().default(false),
     samplingRate: doublePrecision().notNull().default(0.1),
     promotedAt: timestamp({ withTimezone: true }),
+    /**
+     * Where the intent goes: `auto` (trust decides: held until autonomous), `hold` (always held),
+     * `handoff` (to a person: the conversation is escalated) or `assistant` (`routeAgentId` answers).
+     */
+    route: text().$type<IntentRoute>().notNull().default("auto"),
+    routeAgentId: uuid().references(() => agents.id, { onDelete: "set null" }),
     ...timestamps(),
   },
   (t) => [
     index("intent_trust_org_id_idx").on(t.orgId),
+    index("intent_trust_route_agent_id_idx").on(t.routeAgentId),
+    check("intent_trust_route_check", sql`${t.route} in ('auto', 'hold', 'handoff', 'assistant')`),
     uniqueIndex("intent_trust_namespace_intent_uq").on(t.namespaceId, t.intentName),
     check("intent_trust_sampling_rate_check", sql`${t.samplingRate} >= 0 and ${t.samplingRate} <= 1`),
+  ],
+);
+
+/**
+ * How a person wants to be told besides the notification centre: `email` sends each new notification
+ * through the deployment's mailer too. One row per person, made on first change (absent: no e-mail).
+ */
+export const notificationPreferences = pgTable(
+  "notification_preferences",
+  {
+    id: id(),
+    orgId: uuid()
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    email: boolean().notNull().default(false),
+    ...timestamps(),
+  },
+  (t) => [
+    index("notification_preferences_org_id_idx").on(t.orgId),
+    uniqueIndex("notification_preferences_user_uq").on(t.userId),
+  ],
+);
+
+export interface PendingToolCall {
+  toolCallId: string;
+  name: string;
+  input: unknown;
+  step: number;
+  /** The question the paused turn was answering. */
+  questionMessageId: string;
+}
+
+export type IntentRoute = "auto" | "hold" | "handoff" | "assistant";
+export type ApprovalTimeoutAction = "none" | "escalate" | "reject";
+
+/**
+ * How a namespace's held replies are reviewed: when they are due, what the worker does with one still
+ * pending then (escalate to `escalateToUserId`, or reject), and the message a requester gets when a
+ * reply is rejected (null: the built-in polite message). One row per namespace, made on first change.
+ */
+export const approvalPolicies = pgTable(
+  "approval_policies",
+  {
+    id: id(),
+    orgId: uuid()
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    namespaceId: uuid()
+      .notNull()
+      .references(() => namespaces.id, { onDelete: "cascade" }),
+    dueMinutes: integer().notNull().default(1440),
+    onTimeout: text().$type<ApprovalTimeoutAction>().notNull().default("none"),
+    escalateToUserId: uuid().references(() => users.id, { onDelete: "set null" }),
+    rejectionMessage: text(),
+    ...timestamps(),
+  },
+  (t) => [
+    index("approval_policies_org_id_idx").on(t.orgId),
+    uniqueIndex("approval_policies_namespace_uq").on(t.namespaceId),
+    index("approval_policies_escalate_to_user_id_idx").on(t.escalateToUserId),
+    check("approval_policies_due_minutes_check", sql`${t.dueMinutes} > 0`),
+    check("approval_policies_on_timeout_check", sql`${t.onTimeout} in ('none', 'escalate', 'reject')`),
   ],
 );
 

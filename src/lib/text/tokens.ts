@@ -21,8 +21,19 @@ export const approximateTokens: TokenCounter = (text) => {
   return count;
 };
 
-/** The exact cl100k_base count (gpt-tokenizer, ranks bundled, offline); loaded on first use. */
-export async function exactTokenCounter(): Promise<TokenCounter> {
-  const { countTokens } = await import("gpt-tokenizer/encoding/cl100k_base");
-  return (text) => countTokens(text);
+let exact: Promise<TokenCounter> | undefined;
+
+/**
+ * The exact cl100k_base count (gpt-tokenizer, ranks bundled, offline). The ranks take a few hundred
+ * milliseconds to load, so they load once, on first use.
+ */
+export function exactTokenCounter(): Promise<TokenCounter> {
+  exact ??= import("gpt-tokenizer/encoding/cl100k_base").then((m) => (text: string) => m.countTokens(text));
+  return exact;
+}
+
+/** Exact cl100k tokens of a text, for usage reported by offline models (the extractive model, fakes). */
+export async function countExactTokens(text: string): Promise<number> {
+  if (text.length === 0) return 0;
+  return (await exactTokenCounter())(text);
 }

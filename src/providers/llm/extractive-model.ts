@@ -7,9 +7,9 @@ import type {
   LanguageModelV4Usage,
   SharedV4ProviderMetadata,
 } from "@ai-sdk/provider";
+import { countExactTokens } from "../../lib/text/tokens.js";
 import { type ExtractiveOptions, extractiveAnswer } from "./extractive-answer.js";
 import { lastUserText, promptPassages, promptText } from "./prompt-text.js";
-import { countTokens } from "./token-count.js";
 
 export const EXTRACTIVE_MODEL_ID = "extractive";
 
@@ -54,8 +54,8 @@ export class ExtractiveChatModel implements LanguageModelV4 {
     const passages = promptPassages(call.prompt);
     const result = extractiveAnswer(lastUserText(call.prompt), passages, this.options);
     const [inputTokens, outputTokens] = await Promise.all([
-      countTokens(promptText(call.prompt)),
-      countTokens(result.text),
+      countExactTokens(promptText(call.prompt)),
+      countExactTokens(result.text),
     ]);
     return {
       text: result.text,

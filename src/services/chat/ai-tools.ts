@@ -48,6 +48,9 @@ export function aiToolsFor(
     tool({
       description: runtime.description,
       inputSchema: jsonSchema(runtime.inputSchema as Parameters<typeof jsonSchema>[0]),
+      // The model stops at a call of such a tool (`tool-approval-request`); the turn is held and
+      // resumes after an approver's decision (ADR 0008).
+      ...(runtime.requiresApproval ? { needsApproval: true } : {}),
       execute: async (modelInput: unknown) => {
         const started = Date.now();
         // Under PII masking a tool (an outside HTTP or MCP service) gets placeholders, never the

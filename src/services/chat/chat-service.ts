@@ -4,17 +4,18 @@ import { AppError } from "../../lib/errors.js";
 import type { TurnRelay } from "../../providers/events/turn-relay.js";
 import type { TraceExporter } from "../../providers/telemetry/trace-exporter.js";
 import { RunTraceRepository } from "../../repositories/run-trace.repository.js";
+import { heldNotice, isWithheld } from "../approvals/turn-hold.js";
 import type { ServiceContext } from "../context.js";
 import { loadConversation } from "../conversations/conversation-access.js";
 import { CitationRegistry } from "../knowledge/index.js";
 import type { BudgetGuard, MemoryReader } from "./collaborators.js";
-import { runTurn } from "./pipeline.js";
+import { RESUME_STAGES, runTurn, TURN_STAGES } from "./pipeline.js";
 import { loadRunTrace, runView } from "./run-trace.js";
 import { TurnSignal } from "./turn-abort.js";
 import type { CitationView, NumberedTurnEvent, TurnEvent, TurnUsage } from "./turn-events.js";
 import { isFinalEvent, TurnHub } from "./turn-hub.js";
 import { turnSpans } from "./turn-spans.js";
-import type { TurnDeps, TurnInput, TurnState } from "./turn-state.js";
+import type { TurnDeps, TurnInput, TurnStage, TurnState } from "./turn-state.js";
 
 export type TurnOutcome =
   | {
@@ -26,6 +27,8 @@ export type TurnOutcome =
       citations: CitationView[];
       removedCitations: number;
       usage: TurnUsage;
+      /** The reply waits for a person: `message.text` is the waiting notice, not the draft. */
+      held?: { approvalId: string; mode: "hold" | "handoff"; dueAt: Date } | undefined;
     }
   | {
       status: "failed" | "timeout";
@@ -41,6 +44,14 @@ export interface SendOptions {
   signal?: AbortSignal | undefined;
   onEvent?: ((event: NumberedTurnEvent) => void) | undefined;
 }
+
+/** Events that would show a held draft. */
+const DRAFT_EVENTS: ReadonlySet<TurnEvent["type"]> = new Set([
+  "token",
+  "tool-call",
+  "tool-result",
+  "citations",
+]);
 
 const noBudget: BudgetGuard = {
   assertWithinBudget: async () => undefined,
@@ -74,6 +85,113 @@ export function createChatService(input: ChatDeps) {
     memory: input.memory ?? noMemory,
   };
 
+  /** Runs `stages` as one turn of the conversation: events numbered, relayed and traced. */
+  async function execute(
+    ctx: ServiceContext,
+    conversationId: string,
+    message: TurnInput,
+    options: SendOptions,
+    stages: readonly TurnStage[],
+    prepare?: (state: TurnState) => void,
+  ): Promise<TurnOutcome> {
+    const text = message.text.trim();
+    const timers = new TurnSignal(deps.chat, options.signal);
+    let taskId: string | undefined;
+    const state: TurnState = {
+      ctx,
+      deps,
+      conversationId,
+      input: { ...message, text },
+      signal: timers.signal,
+      timers,
+      emit: (event: TurnEvent) => {
+        // A held reply's draft (tokens, tool steps) never reaches the requester.
+        if (isWithheld(state.hold) && DRAFT_EVENTS.has(event.type)) return;
+        if (event.type === "turn-start") {
+          taskId = event.taskId;
+          running.set(taskId, { conversationId, timers });
+        }
+        if (!taskId) return;
+        const numbered = hub.publish(taskId, conversationId, event);
+        relay?.publish({ taskId, conversationId }, numbered, isFinalEvent(event));
+        try {
+          options.onEvent?.(numbered);
+        } catch (error) {
+          ctx.logger.warn({ err: error }, "a turn event listener failed");
+        }
+      },
+      startedAt: Date.now(),
+      traceId: randomBytes(16).toString("hex"),
+      citations: new CitationRegistry(),
+      history: [],
+      memory: null,
+      knowledgeBaseIds: [],
+      billedDepartmentId: null,
+      budgetExcludedDepartmentIds: [],
+      system: "",
+      step: 0,
+      rawText: "",
+      toolSteps: [],
+      usage: { promptTokens: 0, completionTokens: 0 },
+      costUsd: 0,
+      stages: [],
+      toolCalls: [],
+    };
+    prepare?.(state);
+    try {
+      const result = await runTurn(state, stages);
+      // Only turns that got as far as a task are traced (the others were refused up front).
+      if (state.taskId) input.traceExporter?.export(turnSpans(state, result, Date.now()));
+      if (!result.ok) {
+        return {
+          status: result.failure.status,
+          conversationId,
+          taskId: state.taskId!,
+          runId: state.runId,
+          messageId: result.messageId,
+          error: {
+            code: result.failure.code,
+            reason: result.failure.reason,
+            message: result.failure.message,
+          },
+        };
+      }
+      const answer = state.assistantMessage!;
+      const hold = isWithheld(state.hold) ? state.hold! : undefined;
+      if (hold) {
+        return {
+          status: "done",
+          conversationId,
+          taskId: state.taskId!,
+          runId: state.runId!,
+          message: { id: answer.id, text: heldNotice(hold), createdAt: answer.createdAt },
+          citations: [],
+          removedCitations: 0,
+          usage: { ...state.usage, costUsd: state.costUsd },
+          held: { approvalId: hold.approvalId, mode: hold.mode as "hold" | "handoff", dueAt: hold.dueAt },
+        };
+      }
+      return {
+        status: "done",
+        conversationId,
+        taskId: state.taskId!,
+        runId: state.runId!,
+        message: { id: answer.id, text: state.shownText ?? state.answer!.text, createdAt: answer.createdAt },
+        citations: answer.sources as CitationView[],
+        removedCitations: state.answer!.removed,
+        usage: { ...state.usage, costUsd: state.costUsd },
+      };
+    } finally {
+      timers.dispose();
+      if (taskId) {
+        running.delete(taskId);
+        // A turn that ended without a final event (its caller gave up) stops its followers too.
+        if (!hub.isFinished(taskId)) relay?.endTurn({ taskId, conversationId });
+        hub.close(taskId);
+      }
+    }
+  }
+
   return {
     hub,
 
@@ -85,90 +203,59 @@ export function createChatService(input: ChatDeps) {
       options: SendOptions = {},
     ): Promise<TurnOutcome> {
       requirePermission(ctx, "chat:use");
-      const text = message.text.trim();
-      if (!text) throw new AppError("VALIDATION", "The message is empty");
-      const timers = new TurnSignal(deps.chat, options.signal);
-      let taskId: string | undefined;
-      const state: TurnState = {
+      if (!message.text.trim()) throw new AppError("VALIDATION", "The message is empty");
+      return execute(ctx, conversationId, message, options, TURN_STAGES);
+    },
+
+    /**
+     * Resumes a turn paused before a tool that required approval, once approved (the worker's
+     * `approval.resume` job, as the requester): the tool runs, the model continues from its result,
+     * and the answer is delivered on the conversation's stream like any turn's. Idempotent: an
+     * approval already delivered, or not approved, is left alone (undefined).
+     */
+    async resumeTurn(ctx: ServiceContext, approvalId: string): Promise<TurnOutcome | undefined> {
+      const approval = await deps.repositories.approvals.findById(approvalId, ctx.db);
+      if (approval?.orgId !== ctx.orgId || approval.status !== "approved") return undefined;
+      if (!approval.pendingToolCall || approval.deliveredMessageId) return undefined;
+      const question = await deps.repositories.messages.findById(
+        approval.pendingToolCall.questionMessageId,
+        ctx.db,
+      );
+      if (!question) return undefined;
+      const outcome = await execute(
         ctx,
-        deps,
-        conversationId,
-        input: { ...message, text },
-        signal: timers.signal,
-        timers,
-        emit: (event: TurnEvent) => {
-          if (event.type === "turn-start") {
-            taskId = event.taskId;
-            running.set(taskId, { conversationId, timers });
-          }
-          if (!taskId) return;
-          const numbered = hub.publish(taskId, conversationId, event);
-          relay?.publish({ taskId, conversationId }, numbered, isFinalEvent(event));
-          try {
-            options.onEvent?.(numbered);
-          } catch (error) {
-            ctx.logger.warn({ err: error }, "a turn event listener failed");
-          }
+        approval.conversationId,
+        { text: question.content },
+        {},
+        RESUME_STAGES,
+        (state) => {
+          state.resume = { approvalId };
+          state.userMessage = question;
         },
-        startedAt: Date.now(),
-        traceId: randomBytes(16).toString("hex"),
-        citations: new CitationRegistry(),
-        history: [],
-        memory: null,
-        knowledgeBaseIds: [],
-        billedDepartmentId: null,
-        budgetExcludedDepartmentIds: [],
-        system: "",
-        step: 0,
-        rawText: "",
-        toolSteps: [],
-        usage: { promptTokens: 0, completionTokens: 0 },
-        costUsd: 0,
-        stages: [],
-        toolCalls: [],
-      };
-      try {
-        const result = await runTurn(state);
-        // Only turns that got as far as a task are traced (the others were refused up front).
-        if (state.taskId) input.traceExporter?.export(turnSpans(state, result, Date.now()));
-        if (!result.ok) {
-          return {
-            status: result.failure.status,
-            conversationId,
-            taskId: state.taskId!,
-            runId: state.runId,
-            messageId: result.messageId,
-            error: {
-              code: result.failure.code,
-              reason: result.failure.reason,
-              message: result.failure.message,
-            },
-          };
-        }
-        const answer = state.assistantMessage!;
-        return {
-          status: "done",
-          conversationId,
-          taskId: state.taskId!,
-          runId: state.runId!,
-          message: {
-            id: answer.id,
-            text: state.shownText ?? state.answer!.text,
-            createdAt: answer.createdAt,
-          },
-          citations: answer.sources as CitationView[],
-          removedCitations: state.answer!.removed,
-          usage: { ...state.usage, costUsd: state.costUsd },
-        };
-      } finally {
-        timers.dispose();
-        if (taskId) {
-          running.delete(taskId);
-          // A turn that ended without a final event (its caller gave up) stops its followers too.
-          if (!hub.isFinished(taskId)) relay?.endTurn({ taskId, conversationId });
-          hub.close(taskId);
-        }
+      );
+      if (outcome.status !== "done") {
+        // The failure is the requester's answer; the conversation may be used again.
+        await deps.repositories.approvals.update(
+          approvalId,
+          { deliveredMessageId: outcome.messageId ?? null },
+          ctx.db,
+        );
+        await deps.repositories.conversations.update(approval.conversationId, { status: "active" }, ctx.db);
       }
+      return outcome;
+    },
+
+    /**
+     * Publishes events that no model turn produced (an approver's decided reply) on the
+     * conversation's stream as a turn of their own, here and through the relay on every replica:
+     * `GET /conversations/{id}/stream` then delivers them like a turn's.
+     */
+    publish(conversationId: string, taskId: string, events: readonly TurnEvent[]): void {
+      for (const event of events) {
+        const numbered = hub.publish(taskId, conversationId, event);
+        relay?.publish({ taskId, conversationId }, numbered, isFinalEvent(event));
+      }
+      if (!hub.isFinished(taskId)) hub.close(taskId);
     },
 
     /**

@@ -1,15 +1,19 @@
 import { isAppError } from "../../lib/errors.js";
 import { classifyFailure, recordFailure, type TurnFailure } from "./failure.js";
+import { approvalGateStage, toolApprovalStage } from "./stages/approval-gate.js";
 import { budgetStage } from "./stages/budget.js";
 import { checkCitationsStage } from "./stages/check-citations.js";
+import { classifyIntentStage } from "./stages/classify-intent.js";
 import { historyStage } from "./stages/history.js";
 import { loadConversationStage } from "./stages/load-conversation.js";
 import { memoryStage } from "./stages/memory.js";
 import { modelCallStage } from "./stages/model-call.js";
+import { notifyApproversStage } from "./stages/notify-approvers.js";
 import { persistAnswerStage } from "./stages/persist-answer.js";
 import { persistUserMessageStage } from "./stages/persist-user-message.js";
 import { piiMaskStage, piiRehydrateStage, piiScreenStage } from "./stages/pii.js";
 import { promptStage } from "./stages/prompt.js";
+import { resumeTaskStage, runApprovedToolStage } from "./stages/resume.js";
 import { retrievalStage } from "./stages/retrieval.js";
 import { scheduleMemoryStage } from "./stages/schedule-memory.js";
 import type { StageTiming, TurnStage, TurnState } from "./turn-state.js";
@@ -58,12 +62,19 @@ export function concurrently(name: string, ...branches: readonly TurnStage[][]):
  *
  * Governance stages slot in by name without touching the others: PII masking (`pii-screen` before
  * anything is written, `pii-mask` once the prompt is built, `pii-rehydrate` after the citation check;
- * ADR 0007), intent classification after `history`, an approval hold between `check-citations` and
- * `persist-answer`. See docs/architecture.md ("A chat turn").
+ * ADR 0007), intent classification and the approval gate before `prepare`. See docs/architecture.md
+ * ("A chat turn").
+ *
+ * Approvals (ADR 0008): `classify-intent` runs before `prepare`, so an intent routed to another
+ * assistant is answered by it throughout (task, retrieval, prompt); `approval-gate` then decides
+ * whether the reply will be held, handed off or sampled, before any token streams; `persist-answer`
+ * stores a held draft with its approval row, and `notify-approvers` tells the approvers.
  */
 export const TURN_STAGES: readonly TurnStage[] = [
   loadConversationStage,
   piiScreenStage,
+  classifyIntentStage,
+  approvalGateStage,
   concurrently(
     "prepare",
     [budgetStage, persistUserMessageStage, historyStage, memoryStage],
@@ -72,10 +83,32 @@ export const TURN_STAGES: readonly TurnStage[] = [
   promptStage,
   piiMaskStage,
   modelCallStage,
+  toolApprovalStage,
   checkCitationsStage,
   piiRehydrateStage,
   // Scheduling the memory extraction needs only the stored question: it overlaps the answer's write.
-  concurrently("finish", [persistAnswerStage], [scheduleMemoryStage]),
+  concurrently("finish", [persistAnswerStage, notifyApproversStage], [scheduleMemoryStage]),
+];
+
+/**
+ * A turn paused before a tool that required approval, resumed once approved (`chat.resumeTurn`):
+ * the question is stored already, so the turn makes its task, rebuilds history, memory, retrieval and
+ * prompt as the paused turn had them, runs the approved call, and lets the model continue from its
+ * result (a further call of such a tool holds the turn again).
+ */
+export const RESUME_STAGES: readonly TurnStage[] = [
+  loadConversationStage,
+  piiScreenStage,
+  resumeTaskStage,
+  concurrently("prepare", [historyStage, memoryStage], [retrievalStage]),
+  promptStage,
+  piiMaskStage,
+  runApprovedToolStage,
+  modelCallStage,
+  toolApprovalStage,
+  checkCitationsStage,
+  piiRehydrateStage,
+  concurrently("finish", [persistAnswerStage, notifyApproversStage]),
 ];
 
 export type TurnResult = { ok: true } | { ok: false; failure: TurnFailure; messageId?: string | undefined };

@@ -50,6 +50,7 @@ export function runRow(
       ...(state.budgetExcludedDepartmentIds.length > 0
         ? { budgetExcludedDepartmentIds: state.budgetExcludedDepartmentIds }
         : {}),
+      ...(state.intent ? { intent: { name: state.intent.name, confidence: state.intent.confidence } } : {}),
       ...outcome.metadata,
     },
     startedAt: new Date(state.startedAt),

@@ -35,6 +35,24 @@ export type TurnEvent =
       usage: TurnUsage;
       runId: string;
       taskId: string;
+      /** Set when the reply was held: `text` is then the waiting notice, never the draft. */
+      held?: { approvalId: string; mode: "hold" | "handoff" } | undefined;
+    }
+  | {
+      /** The reply waits for a person's review ("waiting for review"); `done` follows. */
+      type: "held";
+      approvalId: string;
+      messageId: string;
+      mode: "hold" | "handoff";
+      dueAt: string;
+      message: string;
+    }
+  | {
+      /** An approver decided a held reply: the reply the requester now has (`done` follows). */
+      type: "decided";
+      approvalId: string;
+      decision: "approved" | "rejected" | "edited";
+      messageId: string;
     }
   | {
       type: "error";

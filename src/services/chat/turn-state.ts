@@ -7,6 +7,7 @@ import type { Repositories } from "../../repositories/index.js";
 import type { MessageRow } from "../../repositories/message.repository.js";
 import type { RunTraceRepository } from "../../repositories/run-trace.repository.js";
 import type { ServiceContext } from "../context.js";
+import type { Classification } from "../intents/index.js";
 import type { CitationRegistry, CitedPassage, SearchService } from "../knowledge/index.js";
 import type { PiiService, PiiTurn } from "../pii/index.js";
 import type { ToolResolver } from "../tools/runtime-tool.js";
@@ -28,6 +29,43 @@ export interface TurnDeps {
   chat: Config["chat"];
   /** PII masking (ADR 0007); without it turns are not masked. */
   pii?: PiiService | undefined;
+  /** Intent classification (the `intents.classify` verb); without it turns are not classified. */
+  intents?: TurnIntents | undefined;
+  /** Tells the approvers of a held (or sampled) reply, once it is stored. */
+  approvals?: { notifyHeld(ctx: ServiceContext, approvalId: string): Promise<void> } | undefined;
+  /** Random numbers in [0, 1) for sampling autonomous replies (tests fix them). */
+  random?: (() => number) | undefined;
+}
+
+export interface TurnIntents {
+  classify(
+    ctx: ServiceContext,
+    input: { namespaceId: string; text: string; skipWithoutExamples?: boolean },
+  ): Promise<Classification & { noExamples?: boolean }>;
+}
+
+/** The question's intent in the conversation's namespace and where the namespace routes it. */
+export interface TurnIntent {
+  name: string;
+  confidence: number;
+  route: "auto" | "hold" | "handoff" | "assistant";
+  /** The intent's trust row (absent for `unknown`). */
+  trustId?: string | undefined;
+  autonomous: boolean;
+  samplingRate: number;
+}
+
+/**
+ * What the approval gate decided: the reply is held for an approver (`hold`), handed to a person
+ * (`handoff`: held, the conversation escalated), or delivered and sampled for review (`sample`).
+ */
+export interface TurnHold {
+  mode: "hold" | "handoff" | "sample";
+  approvalId: string;
+  dueAt: Date;
+  /** Who a handoff goes to (the namespace policy's escalation user), if anyone by name. */
+  escalateToId: string | null;
+  reason: string;
 }
 
 /** What the caller asks: the question, and for API clients that keep their own history, that history. */
@@ -83,6 +121,16 @@ export interface TurnState {
   question?: string | undefined;
   /** The answer as the person sees it (placeholders rehydrated); `answer.text` when nothing is masked. */
   shownText?: string | undefined;
+  /** Set by `classify-intent` when the conversation's namespace has intent examples. */
+  intent?: TurnIntent;
+  /** Set by `approval-gate`; a held reply's tokens and tool steps are not streamed to the requester. */
+  hold?: TurnHold;
+  /** A call of a tool that requires approval: the model stopped before it ran (`tool-approval`). */
+  pendingToolCall?: { toolCallId: string; name: string; input: unknown; step: number };
+  /** Set when the turn resumes a paused one after its tool call was approved (`chat.resumeTurn`). */
+  resume?: { approvalId: string };
+  /** Messages after the question that the model continues from (the approved tool call and its result). */
+  continuation?: ModelMessage[];
   /** Set when the conversation must be pinned to the agent's current version with this turn. */
   pinVersionId?: string | undefined;
   userMessage?: MessageRow;

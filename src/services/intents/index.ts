@@ -6,7 +6,12 @@ import type { Embedder } from "../../providers/embeddings/index.js";
 import type { Repositories } from "../../repositories/index.js";
 import { canSeeScope, requireAssistantRead } from "../assistants/assistant-access.js";
 import type { ServiceContext } from "../context.js";
-import { CLASSIFIER_DEFAULTS, type Classification, type ClassifierOptions } from "./classifier/index.js";
+import {
+  CLASSIFIER_DEFAULTS,
+  type Classification,
+  type ClassifierOptions,
+  UNKNOWN_INTENT,
+} from "./classifier/index.js";
 import { createIntentModels } from "./intent-models.js";
 import { createIntentReembedService } from "./intent-reembed.js";
 import { createIntentExampleService } from "./intent-service.js";
@@ -20,6 +25,8 @@ export interface ClassifyInput {
   text: string;
   /** Overrides the namespace's threshold for this call (testing thresholds from the API). */
   threshold?: number | undefined;
+  /** Answer at once (`noExamples: true`) when the namespace has never had examples (chat turns). */
+  skipWithoutExamples?: boolean | undefined;
 }
 
 /**
@@ -50,7 +57,10 @@ export function createIntentServices(deps: {
        * threshold together) when the trained model is current; retrains (once per process and
        * change) when the namespace's examples changed.
        */
-      async classify(ctx: ServiceContext, input: ClassifyInput): Promise<Classification> {
+      async classify(
+        ctx: ServiceContext,
+        input: ClassifyInput,
+      ): Promise<Classification & { noExamples?: boolean }> {
         requireAssistantRead(ctx);
         const state = await deps.repositories.intentExampleSets.forClassification(
           ctx.orgId,
@@ -59,6 +69,10 @@ export function createIntentServices(deps: {
         );
         if (!state || !canSeeScope(ctx.access, state.departmentId)) {
           throw AppError.notFound("Namespace", input.namespaceId);
+        }
+        // A namespace that never had examples has nothing to classify: no training, no embedding.
+        if (state.version === 0 && input.skipWithoutExamples) {
+          return { intent: UNKNOWN_INTENT, confidence: 0, alternatives: [], noExamples: true };
         }
         const model = await models.current(ctx.orgId, input.namespaceId, state.version);
         const vector = await models.embedQuery(model, input.text);

@@ -9,6 +9,12 @@ export interface DemoDepartmentContent {
   knowledgeBase: { name: string; description: string };
   agent: { name: string; description: string; prompt: string };
   namespace: { name: string; slug: string; description: string; systemPrompt: string };
+  /**
+   * Intent examples of the namespace and how each intent is governed (ADR 0008): `autonomous`
+   * answers at once (sampled for review), `held` waits for an approver until it earns trust,
+   * `hold` is always held, `handoff` goes to a person.
+   */
+  intents?: { intent: string; governance: "autonomous" | "held" | "hold" | "handoff"; phrases: string[] }[];
 }
 
 /** Built-in tools every demo assistant may use: look things up again, and know today's date. */
@@ -42,6 +48,63 @@ export const DEMO_CONTENT: readonly DemoDepartmentContent[] = [
       systemPrompt:
         "Be friendly and concise. Employees may ask about sensitive personal situations: be discreet.",
     },
+    intents: [
+      {
+        intent: "leave_policy",
+        governance: "autonomous",
+        phrases: [
+          "How many days of annual leave do I get?",
+          "Can I carry over unused holiday days?",
+          "What is the policy for parental leave?",
+          "How does sick leave work?",
+          "How far ahead do I need to book vacation?",
+        ],
+      },
+      {
+        intent: "leave_balance",
+        governance: "held",
+        phrases: [
+          "How many days of leave do I have left?",
+          "What is my remaining holiday allowance?",
+          "How much vacation time is left for me this year?",
+          "Can you tell me my leave balance?",
+          "How many holidays have I used so far?",
+        ],
+      },
+      {
+        intent: "expense_claim",
+        governance: "held",
+        phrases: [
+          "How do I claim back a taxi receipt?",
+          "I want to submit an expense claim for a client dinner",
+          "Can I get reimbursed for my train ticket?",
+          "Where do I send my hotel receipts?",
+          "Is my expense claim approved yet?",
+        ],
+      },
+      {
+        intent: "payroll_change",
+        governance: "hold",
+        phrases: [
+          "I need to change the bank account my salary is paid into",
+          "Please update my bank details for payroll",
+          "My IBAN changed, how do I update it?",
+          "I want to change my tax code on my payslip",
+          "Update the account where my wages go",
+        ],
+      },
+      {
+        intent: "complaint",
+        governance: "handoff",
+        phrases: [
+          "I want to file a complaint about my manager",
+          "I am being treated unfairly at work",
+          "I want to report harassment",
+          "I have a grievance about my team lead",
+          "Someone at work is bullying me",
+        ],
+      },
+    ],
   },
   {
     department: "it",

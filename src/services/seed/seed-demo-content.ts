@@ -1,10 +1,12 @@
 import { systemAccess } from "../../core/access.js";
 import { withTransaction } from "../../db/transaction.js";
 import type { Repositories } from "../../repositories/index.js";
+import type { TrustService } from "../approvals/trust.js";
 import type { AgentService } from "../assistants/agent-service.js";
 import type { NamespaceService } from "../assistants/namespace-service.js";
 import { recordAudit } from "../audit/record-audit.js";
 import type { ServiceContext } from "../context.js";
+import type { IntentExampleService } from "../intents/intent-service.js";
 import type { DocumentService, KnowledgeBaseService } from "../knowledge/index.js";
 import { DEFAULT_AGENT_SETTING, defaultAgentIdOf } from "../orgs/default-agent.js";
 import {
@@ -21,6 +23,9 @@ export interface DemoContentServices {
   documents: Pick<DocumentService, "upload">;
   agents: Pick<AgentService, "create">;
   namespaces: Pick<NamespaceService, "create">;
+  /** Intent examples and their governance (absent: the demo namespaces get no intents). */
+  intents?: Pick<IntentExampleService, "import" | "summary"> | undefined;
+  trust?: Pick<TrustService, "setTrust" | "promote"> | undefined;
 }
 
 /** What one run added or changed (all zero: the demo content was already complete). */
@@ -160,13 +165,37 @@ async function ensureNamespace(
 ): Promise<void> {
   const { slug } = content.namespace;
   const found = await r.namespaces.pageVisible(ctx.orgId, systemAccess, { q: slug }, PAGE, ctx.db);
-  if (found.items.some((ns) => ns.slug === slug)) return;
-  await services.namespaces.create(ctx, {
-    ...content.namespace,
-    departmentId,
-    config: { defaultAgentId: agentId },
+  let namespaceId = found.items.find((ns) => ns.slug === slug)?.id;
+  if (!namespaceId) {
+    const created = await services.namespaces.create(ctx, {
+      ...content.namespace,
+      departmentId,
+      config: { defaultAgentId: agentId },
+    });
+    namespaceId = created.id;
+    result.namespaces += 1;
+  }
+  await ensureIntents(ctx, services, namespaceId, content);
+}
+
+/** The namespace's intent examples and their governance, once (a namespace with examples is kept). */
+async function ensureIntents(
+  ctx: ServiceContext,
+  services: DemoContentServices,
+  namespaceId: string,
+  content: DemoDepartmentContent,
+): Promise<void> {
+  if (!content.intents || !services.intents || !services.trust) return;
+  if ((await services.intents.summary(ctx, namespaceId)).examples > 0) return;
+  await services.intents.import(ctx, namespaceId, {
+    examples: content.intents.flatMap((i) => i.phrases.map((phrase) => ({ intent: i.intent, phrase }))),
   });
-  result.namespaces += 1;
+  for (const { intent, governance } of content.intents) {
+    if (governance === "autonomous") await services.trust.promote(ctx, namespaceId, intent);
+    if (governance === "hold" || governance === "handoff") {
+      await services.trust.setTrust(ctx, namespaceId, intent, { route: governance });
+    }
+  }
 }
 
 /** Sets the organisation's default assistant unless one that still exists is already set. */

@@ -101,14 +101,6 @@ export function createToolResolver(deps: ToolResolverDeps): ToolResolver {
           );
           continue;
         }
-        if (row.requiresApproval) {
-          // Stored before such tools were refused: without an approval flow they must not run at all.
-          ctx.logger.warn(
-            { tool: name, toolId: row.id },
-            "tool requires approval, which is not available yet; skipped",
-          );
-          continue;
-        }
         if (row.kind === "http") {
           if (row.name !== name) {
             ctx.logger.warn({ tool: name }, "an HTTP tool has no sub-tools; skipped");

@@ -114,19 +114,6 @@ export function createToolService(deps: {
   }
 
   /**
-   * No approval flow exists yet, so a tool cannot wait for one: storing the flag would promise a check
-   * that never happens (the tool would run at once, with its secrets). Refused until approvals exist.
-   */
-  function assertNoApproval(requiresApproval: boolean | undefined): void {
-    if (requiresApproval === true) {
-      throw new AppError(
-        "VALIDATION",
-        "requiresApproval: the approval flow is not available yet, so a tool cannot require approval; leave it false or unset",
-      );
-    }
-  }
-
-  /**
    * Which process may run on the server is the operator's decision (the MCP_STDIO_SERVERS allow-list,
    * checked here by name and for the environment names a tool sets); choosing one of them for a tool
    * is an administrator's.
@@ -185,7 +172,6 @@ export function createToolService(deps: {
       const departmentId = input.departmentId ?? null;
       await assertWritable(ctx, departmentId);
       assertName(input.name);
-      assertNoApproval(input.requiresApproval);
       assertTransportAllowed(ctx, input.kind, input.config);
       const inputSchema = input.inputSchema ?? DEFAULT_INPUT_SCHEMA;
       assertValidInputSchema(inputSchema);
@@ -234,7 +220,6 @@ export function createToolService(deps: {
       }
       assertMaySetterEdit(ctx, row, patch);
       if (patch.name !== undefined) assertName(patch.name);
-      assertNoApproval(patch.requiresApproval);
       if (patch.inputSchema !== undefined) assertValidInputSchema(patch.inputSchema);
       if (patch.config !== undefined) assertTransportAllowed(ctx, kind, patch.config);
       const config =

@@ -1,7 +1,9 @@
 import type { JobHandlers } from "../../jobs/handler.js";
+import type { ApprovalService } from "../../services/approvals/approval-service.js";
 import type { IntentReembedService } from "../../services/intents/index.js";
 import type { IngestService, ReembedService, WebSourceCrawler } from "../../services/knowledge/index.js";
 import type { MemoryService } from "../../services/memory/memory-service.js";
+import { approvalResumeHandler } from "./approval-resume.js";
 import { documentIngestHandler } from "./document-ingest.js";
 import { intentExamplesReembedHandler } from "./intent-examples-reembed.js";
 import { knowledgeBaseReembedHandler } from "./knowledge-base-reembed.js";
@@ -15,6 +17,7 @@ export function createJobHandlers(services: {
   reembed: ReembedService;
   memory: MemoryService;
   intentReembed: IntentReembedService;
+  approvals: ApprovalService;
 }): JobHandlers {
   return {
     "document.ingest": documentIngestHandler(services.ingest),
@@ -22,5 +25,6 @@ export function createJobHandlers(services: {
     "knowledge_base.reembed": knowledgeBaseReembedHandler(services.reembed),
     "memory.extract": memoryExtractHandler(services.memory),
     "intent_examples.reembed": intentExamplesReembedHandler(services.intentReembed),
+    "approval.resume": approvalResumeHandler(services.approvals),
   };
 }

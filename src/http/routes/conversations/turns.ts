@@ -37,6 +37,10 @@ const turnResponse = z.object({
   usage: z.object({ promptTokens: z.number(), completionTokens: z.number(), costUsd: z.number() }),
   runId: z.uuid(),
   taskId: z.uuid(),
+  held: z
+    .object({ approvalId: z.uuid(), mode: z.enum(["hold", "handoff"]), dueAt: timestamp })
+    .optional()
+    .describe("The reply waits for a person's review: `message.text` is the waiting notice, not the draft"),
 });
 
 const streamQuery = z.object({
@@ -49,6 +53,7 @@ const streamQuery = z.object({
 /** The Server-Sent Events of a turn, for the OpenAPI document (`config.eventStream`). */
 const TURN_EVENTS =
   "With `Accept: text/event-stream`: events `turn-start`, `token`, `tool-call`, `tool-result`, `citations`, " +
+  "`held` (the reply waits for a person's review), `decided` (an approver's decision was delivered), " +
   "then `done` or `error`; each `data:` is the event as JSON (its `type` is the event name) and each `id:` " +
   "is `<taskId>:<n>`, to resume with Last-Event-ID. Comment lines are heartbeats.";
 
@@ -84,7 +89,7 @@ export const turnRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           "Stores the question, retrieves from the assistant's knowledge bases, calls the model with tools and " +
           "returns the checked, cited answer. With `Accept: text/event-stream` the answer streams as events " +
-          "(`turn-start`, `token`, `tool-call`, `tool-result`, `citations`, `done` or `error`); ids are " +
+          "(`turn-start`, `token`, `tool-call`, `tool-result`, `citations`, `held`, `done` or `error`); ids are " +
           "`<taskId>:<n>` for GET /conversations/{id}/stream with Last-Event-ID. A failed answer is stored " +
           "and reported as UNAVAILABLE (model, timeout) with the task and message ids in `details`.",
         params: idParams,
@@ -144,6 +149,7 @@ export const turnRoutes: FastifyPluginAsyncZod = async (app) => {
         usage: outcome.usage,
         runId: outcome.runId,
         taskId: outcome.taskId,
+        ...(outcome.held ? { held: outcome.held } : {}),
       };
     },
   );

@@ -44,11 +44,13 @@ export const mcpStdioServer = z.object({
   tenantEnv: z.array(z.string()),
 });
 
-/** Refused when true (400) until an approval flow exists: a stored flag would promise a check that never happens. */
+/** A call of the tool pauses the turn until an approver decides (ADR 0008). */
 const requiresApproval = z
   .boolean()
   .optional()
-  .describe("must be false or unset: no approval flow exists yet, so true is refused (400)");
+  .describe(
+    "true: every call waits for an approver (the turn is held; approving runs it, rejecting never does)",
+  );
 
 const common = {
   departmentId: z.uuid().nullish(),

@@ -9,7 +9,9 @@ export const loadConversationStage: TurnStage = {
   async run(state) {
     const { ctx, deps } = state;
     const conversation = await loadConversation(deps.repositories, ctx, state.conversationId, "write");
-    if (conversation.status !== "active") {
+    // A resumed turn (its tool call approved) continues the conversation that waited for it.
+    const resuming = state.resume !== undefined && conversation.status === "awaiting_approval";
+    if (conversation.status !== "active" && !resuming) {
       throw new AppError(
         "PRECONDITION_FAILED",
         `The conversation is ${conversation.status.replace(/_/g, " ")}; reopen it to ask more`,

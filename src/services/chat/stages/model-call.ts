@@ -46,6 +46,7 @@ export const modelCallStage: TurnStage = {
       const messages: ModelMessage[] = [
         ...state.history,
         { role: "user", content: state.question ?? state.input.text },
+        ...(state.continuation ?? []),
       ];
       state.modelStartedAt = Date.now();
       const result = streamText({
@@ -109,6 +110,15 @@ export const modelCallStage: TurnStage = {
             });
             break;
           }
+          case "tool-approval-request":
+            // The tool needs a person's approval: the model stops here (see the tool-approval stage).
+            state.pendingToolCall ??= {
+              toolCallId: part.toolCall.toolCallId,
+              name: part.toolCall.toolName,
+              input: part.toolCall.input,
+              step: state.step,
+            };
+            break;
           case "finish-step": {
             const held = shown?.flush();
             if (held) state.emit({ type: "token", text: held });

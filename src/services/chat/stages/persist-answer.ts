@@ -1,4 +1,5 @@
 import { newId } from "../../../lib/ids.js";
+import { approvalRowOf, heldNotice, isWithheld } from "../../approvals/turn-hold.js";
 import { citationView, snippetOf } from "../citation-view.js";
 import { runRow } from "../run-row.js";
 import type { TurnStage } from "../turn-state.js";
@@ -6,7 +7,9 @@ import type { TurnStage } from "../turn-state.js";
 /**
  * The assistant message (text, tool steps, citations), the task's outcome, the run trace and the
  * retrieval evidence, in one statement (`appendMessage`: all or nothing, one round trip); then the
- * `done` event.
+ * `done` event. A reply the approval gate held is stored `heldForApproval` with its `approvals` row and
+ * the conversation's new status in that same statement, and the requester gets a `held` event and a
+ * `done` carrying the waiting notice instead of the draft.
  */
 export const persistAnswerStage: TurnStage = {
   name: "persist-answer",
@@ -39,7 +42,15 @@ export const persistAnswerStage: TurnStage = {
     const companions = [
       r.agentTasks.updateStatement(state.taskId!, {
         status: "done",
-        output: { messageId, removedCitations: answer.removed, steps: state.step + 1 },
+        output: {
+          messageId,
+          removedCitations: answer.removed,
+          steps: state.step + 1,
+          ...(state.intent
+            ? { intent: { name: state.intent.name, confidence: state.intent.confidence } }
+            : {}),
+          ...(state.hold ? { approvalId: state.hold.approvalId, hold: state.hold.mode } : {}),
+        },
         promptTokens: state.usage.promptTokens,
         completionTokens: state.usage.completionTokens,
         totalTokens: tokens,
@@ -83,6 +94,15 @@ export const persistAnswerStage: TurnStage = {
         ),
       );
     }
+    const hold = state.hold;
+    const withheld = isWithheld(hold);
+    if (hold) companions.push(r.approvals.insertRowsStatement([approvalRowOf(state, messageId, cited)]));
+    // A resumed turn's answer is what its approval delivered.
+    if (state.resume) {
+      companions.push(
+        r.approvals.updateStatement(state.resume.approvalId, { deliveredMessageId: messageId }),
+      );
+    }
     state.assistantMessage = await r.conversations.appendMessage(
       {
         id: messageId,
@@ -95,22 +115,41 @@ export const persistAnswerStage: TurnStage = {
         sources: cited,
         model: `${spec.provider}/${spec.model}`,
         tokenCount: state.usage.completionTokens,
+        heldForApproval: withheld,
         metadata: {
           taskId: state.taskId,
           agentVersionId: state.agent!.versionId,
           removedCitations: answer.removed,
+          ...(hold ? { approvalId: hold.approvalId } : {}),
         },
       },
-      { companions },
+      {
+        companions,
+        ...(withheld
+          ? { patch: { status: hold!.mode === "handoff" ? "escalated" : "awaiting_approval" } }
+          : state.resume
+            ? { patch: { status: "active" } }
+            : {}),
+      },
       ctx.db,
     );
     state.runId = runId;
-    if (cited.length > 0) state.emit({ type: "citations", citations: cited });
+    if (withheld) {
+      state.emit({
+        type: "held",
+        approvalId: hold!.approvalId,
+        messageId,
+        mode: hold!.mode as "hold" | "handoff",
+        dueAt: hold!.dueAt.toISOString(),
+        message: heldNotice(hold!),
+      });
+    } else if (cited.length > 0) state.emit({ type: "citations", citations: cited });
     state.emit({
       type: "done",
       messageId: state.assistantMessage!.id,
-      text: state.shownText ?? answer.text,
-      citations: cited,
+      text: withheld ? heldNotice(hold!) : (state.shownText ?? answer.text),
+      citations: withheld ? [] : cited,
+      ...(withheld ? { held: { approvalId: hold!.approvalId, mode: hold!.mode as "hold" | "handoff" } } : {}),
       removedCitations: answer.removed,
       usage: { ...state.usage, costUsd: state.costUsd },
       runId: state.runId!,

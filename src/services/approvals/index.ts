@@ -1,0 +1,46 @@
+import type { Queryable } from "../../db/client.js";
+import type { JobQueue } from "../../jobs/queue.js";
+import type { Logger } from "../../lib/logger.js";
+import type { Mailer } from "../../providers/mail/index.js";
+import type { Repositories } from "../../repositories/index.js";
+import type { ActingUsers } from "../auth/acting-user.js";
+import type { ServiceContext } from "../context.js";
+import { type ConversationPublisher, createApprovalService } from "./approval-service.js";
+import { createNotificationService } from "./notifications.js";
+import { createTrustService } from "./trust.js";
+
+export type { ApprovalView, ConversationPublisher, Decision } from "./approval-service.js";
+export { DEFAULT_REJECTION_MESSAGE } from "./approval-service.js";
+export type { NotificationView } from "./notifications.js";
+
+/** Human approval of replies, earned autonomy and the notification centre (ADR 0008). */
+export function createApprovalServices(deps: {
+  db: Queryable;
+  logger: Logger;
+  repositories: Repositories;
+  mailer?: Mailer | undefined;
+  publicUrl?: string | undefined;
+  /** Set once the chat service exists: decided replies go out on the conversation's stream. */
+  publish: () => ConversationPublisher | undefined;
+  queue?: JobQueue | undefined;
+  actingUsers?: ActingUsers | undefined;
+  resumeTurn?: () => ((ctx: ServiceContext, approvalId: string) => Promise<unknown>) | undefined;
+}) {
+  const notifications = createNotificationService({
+    repositories: deps.repositories,
+    mailer: deps.mailer,
+    publicUrl: deps.publicUrl,
+    logger: deps.logger,
+  });
+  const approvals = createApprovalService({
+    db: deps.db,
+    logger: deps.logger,
+    repositories: deps.repositories,
+    notifications,
+    publish: (conversationId, taskId, events) => deps.publish()?.(conversationId, taskId, events),
+    queue: deps.queue,
+    actingUsers: deps.actingUsers,
+    resumeTurn: deps.resumeTurn,
+  });
+  return { approvals, notifications, trust: createTrustService(deps) };
+}
