@@ -10,6 +10,10 @@
  * p50); goal: ≤ 15 ms. The model's own time is counted as overhead (it is near zero), so the figure is
  * conservative.
  *
+ * PII masking is on (the organisation's default policy, `mask`): each question carries personal data
+ * (a name, an e-mail address, a phone number…), so the `pii-screen`, `pii-mask` and `pii-rehydrate`
+ * stages do real work; their times are in the stage table. `--no-pii 1` asks the bare questions.
+ *
  * Options: --chunks N (BENCH_CHAT_CHUNKS, 50,000), --turns N (BENCH_CHAT_TURNS, 200), --warmup N (20),
  * --per-conversation N (10 turns, then a new conversation, so history stays realistic), --seed N.
  * Server from BENCH_DATABASE_URL, else TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres.
@@ -42,6 +46,15 @@ const warmup = intOption("warmup", undefined, 20, { min: 0, max: 10_000 });
 const perConversation = intOption("per-conversation", undefined, 10, { min: 1, max: 1_000 });
 const seed = intOption("seed", "BENCH_SEED", 42, { min: 0, max: 2 ** 31 });
 const GOAL_OVERHEAD_MS = 15;
+const withPii = intOption("no-pii", undefined, 0, { min: 0, max: 1 }) === 0;
+/** Personal data appended to the questions, as people write it (masked before the model sees it). */
+const PII_SUFFIXES = [
+  "— I'm Anna Schmidt, anna.schmidt@example.com",
+  "(call me on +44 20 7946 0958)",
+  "my IBAN is DE89 3704 0044 0532 0130 00",
+  "— Mr. Okafor asked, reach him at okafor@example.org",
+  "born on 12 March 1985, employee Jan van der Berg",
+];
 const EMPLOYEE = "employee@demo.atrium.local";
 
 /** Zero-latency model: every call answers at once by citing the first passage in its prompt. */
@@ -134,7 +147,13 @@ async function main() {
     console.log(
       `knowledge base: ${formatNumber(corpus.total)} chunks (${formatNumber(corpus.added)} synthetic added in ${formatDuration(now() - t0)}), hybrid retrieval, limit ${config.chat.retrievalLimit}`,
     );
-    const questions = Array.from({ length: warmup + turns }, () => corpus.question(rng));
+    const questions = Array.from({ length: warmup + turns }, (_, i) => {
+      const question = corpus.question(rng);
+      return withPii ? `${question} ${PII_SUFFIXES[i % PII_SUFFIXES.length]}` : question;
+    });
+    console.log(
+      `PII masking: ${withPii ? "on, questions carry personal data" : "on, bare questions (--no-pii 1)"}`,
+    );
 
     let conversationId = "";
     const retrievalMs: number[] = [];

@@ -44,6 +44,7 @@ import type { FetchLike } from "../services/knowledge/index.js";
 import { createKnowledgeServices } from "../services/knowledge/index.js";
 import { createMemoryServices } from "../services/memory/index.js";
 import { createOrgService } from "../services/orgs/org-service.js";
+import { createPiiService } from "../services/pii/index.js";
 import { createRoleService } from "../services/roles/role-service.js";
 import { createSeedService } from "../services/seed/seed-demo.js";
 import { createSystemService } from "../services/system/health.js";
@@ -139,6 +140,7 @@ function createServices(deps: {
     repositories,
     budgetCacheSeconds: config.budgets.cacheSeconds,
   });
+  const pii = createPiiService({ repositories, authSecret });
   const memory = createMemoryServices({
     db: deps.database.db,
     repositories,
@@ -148,6 +150,7 @@ function createServices(deps: {
     budget: usage.budgetGuard,
     maxMessages: config.memory.maxMessages,
     extractionDelaySeconds: config.memory.extractionDelaySeconds,
+    scrub: (orgId, texts) => pii.scrubTexts(orgId, texts),
   });
   const tools = createToolServices({
     repositories,
@@ -159,7 +162,7 @@ function createServices(deps: {
     mcpStdioServers: config.tools.mcpStdioServers,
   });
   const assistants = createAssistantServices(repositories, authSecret);
-  const conversations = createConversationsService(repositories);
+  const conversations = createConversationsService(repositories, pii);
   // Intent examples are embedded with the deployment's embedder, as new knowledge bases are.
   const intentServices = createIntentServices({
     db: deps.database.db,
@@ -190,6 +193,7 @@ function createServices(deps: {
     budget: deps.infra.budgetGuard ?? usage.budgetGuard,
     memory,
     chat: config.chat,
+    pii,
     relay: deps.turnRelay,
     traceExporter: deps.traceExporter,
     intents: intentServices.intents,
@@ -232,6 +236,7 @@ function createServices(deps: {
     system: createSystemService(deps),
     ...assistants,
     conversations,
+    pii,
     ...knowledge,
     ...usage,
     memory,

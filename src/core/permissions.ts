@@ -12,6 +12,7 @@ export const PERMISSIONS = {
   "analytics:read": "Read usage, cost and run traces",
   "audit:read": "Read the audit log",
   "org:admin": "Administer the organisation (settings, budgets, API keys)",
+  "pii:reveal": "See the personal data behind a conversation's placeholders (every view is audited)",
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -24,6 +24,7 @@ import { NotificationPreferenceRepository, NotificationRepository } from "./noti
 import { OrganizationRepository, OrgMemberRepository } from "./org.repository.js";
 import { PasswordResetTokenRepository } from "./password-reset.repository.js";
 import { PersonaRepository } from "./persona.repository.js";
+import { PiiRedactionMapRepository } from "./pii.repository.js";
 import { TableRepository } from "./table-repository.js";
 import { ToolRepository } from "./tool.repository.js";
 import { UserRepository } from "./user.repository.js";
@@ -63,7 +64,7 @@ export function createRepositories(db: Queryable, cache: Cache, ttlSeconds: numb
     // conversations
     conversations: new ConversationRepository(db, cache, ttlSeconds, messages),
     messages,
-    piiRedactionMaps: plain(s.piiRedactionMaps),
+    piiRedactionMaps: new PiiRedactionMapRepository(db, s.piiRedactionMaps),
     feedback: new FeedbackRepository(db, s.feedback),
     // governance
     approvals: new ApprovalRepository(db, s.approvals),

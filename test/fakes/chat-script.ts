@@ -6,8 +6,8 @@ import { type PromptPassage, parsePassages } from "../../src/providers/llm/passa
  * fallback step answers (by default the text "OK").
  */
 export type ChatScriptStep =
-  /** Answer with this text (streamed a couple of words per chunk). */
-  | ({ text: string } & StepTiming)
+  /** Answer with this text (streamed a couple of words per chunk, or exactly these `chunks`). */
+  | ({ text: string; chunks?: string[] } & StepTiming)
   /** Call tools; `arguments` is an object (sent as JSON) or raw JSON text. Optional text comes first. */
   | ({ toolCalls: ScriptedToolCall[]; text?: string } & StepTiming)
   /** Answer by quoting the first sentence of the first passage in the prompt, cited `[label]`. */
@@ -31,6 +31,8 @@ export interface StepTiming {
 
 export interface ScriptReply {
   text: string;
+  /** How the text is streamed, when the step says so. */
+  chunks?: string[] | undefined;
   toolCalls: { id: string; name: string; arguments: string }[];
 }
 
@@ -62,7 +64,7 @@ export function replyFor(step: ChatScriptStep, passages: readonly PromptPassage[
       })),
     };
   }
-  if ("text" in step) return { text: step.text, toolCalls: [] };
+  if ("text" in step) return { text: step.text, toolCalls: [], chunks: step.chunks };
   throw new Error("replyFor: a failing step has no reply");
 }
 

@@ -124,7 +124,7 @@ function streamChunks(model: string, reply: ScriptReply, usage: ReturnType<typeo
     choices: [{ index: 0, delta, finish_reason: finish }],
   });
   const chunks: unknown[] = [chunk({ role: "assistant", content: "" })];
-  for (const piece of textChunks(reply.text)) chunks.push(chunk({ content: piece }));
+  for (const piece of reply.chunks ?? textChunks(reply.text)) chunks.push(chunk({ content: piece }));
   reply.toolCalls.forEach((call, index) => {
     chunks.push(
       chunk({

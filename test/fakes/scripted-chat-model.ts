@@ -146,7 +146,8 @@ export class ScriptedChatModel implements LanguageModelV4 {
     const parts: LanguageModelV4StreamPart[] = [{ type: "stream-start", warnings: [] }];
     if (reply.text) {
       parts.push({ type: "text-start", id: "text-0" });
-      for (const delta of textChunks(reply.text)) parts.push({ type: "text-delta", id: "text-0", delta });
+      for (const delta of reply.chunks ?? textChunks(reply.text))
+        parts.push({ type: "text-delta", id: "text-0", delta });
       parts.push({ type: "text-end", id: "text-0" });
     }
     for (const c of reply.toolCalls) {

@@ -76,6 +76,7 @@ describe("chat turns", () => {
     // beside the budget check, the question's storage, history and memory).
     expect(trace.body.run.stages.map((s: { name: string }) => s.name)).toEqual([
       "load-conversation",
+      "pii-screen",
       "classify-intent",
       "approval-gate",
       "prepare",
@@ -85,9 +86,11 @@ describe("chat turns", () => {
       "history",
       "memory",
       "prompt",
+      "pii-mask",
       "model-call",
       "tool-approval",
       "check-citations",
+      "pii-rehydrate",
     ]);
     const stageMs = Object.fromEntries(
       (trace.body.run.stages as { name: string; ms: number }[]).map((s) => [s.name, s.ms]),

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import {
   type AnyPgColumn,
   boolean,
+  check,
   index,
   integer,
   jsonb,
@@ -67,9 +68,26 @@ export const namespaces = pgTable(
     personaId: uuid().references(() => personas.id, { onDelete: "set null" }),
     config: jsonb().$type<Record<string, unknown>>().notNull().default({}),
     isActive: boolean().notNull().default(true),
+    /**
+     * What happens to personal data in this namespace's chat turns (ADR 0007): `off`, `mask` (replaced
+     * by placeholders before anything leaves for a model or tool; the default for new namespaces) or
+     * `block` (the turn is refused, naming the kinds found).
+     */
+    piiPolicy: text().$type<"off" | "mask" | "block">().notNull().default("mask"),
+    /** The namespace's own detectors: `{ patterns: [{kind, pattern, ignoreCase?}], dictionaries: [{kind, terms}] }`. */
+    piiRules: jsonb()
+      .$type<{
+        patterns?: Array<{ kind: string; pattern: string; ignoreCase?: boolean | undefined }> | undefined;
+        dictionaries?: Array<{ kind: string; terms: string[] }> | undefined;
+      }>()
+      .notNull()
+      .default({}),
+    /** Store the person's question masked too (by default it is kept as written, their own words). */
+    piiMaskStoredQuestion: boolean().notNull().default(false),
     ...timestamps(),
   },
   (t) => [
+    check("namespaces_pii_policy_check", sql`${t.piiPolicy} in ('off', 'mask', 'block')`),
     uniqueIndex("namespaces_org_slug_uq").on(t.orgId, t.slug),
     index("namespaces_department_id_idx").on(t.departmentId),
     index("namespaces_persona_id_idx").on(t.personaId),

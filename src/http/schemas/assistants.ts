@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { LLM_PROVIDERS } from "../../config/llm-providers.js";
+import { PII_POLICIES } from "../../services/pii/settings.js";
 import { jsonObjectInput, resourceName, timestamp } from "./common.js";
 import { named } from "./named.js";
 
@@ -56,11 +57,53 @@ export const namespace = named(
     personaId: z.uuid().nullable(),
     config: z.record(z.string(), z.unknown()),
     isActive: z.boolean(),
+    piiPolicy: z.enum(PII_POLICIES),
+    piiRules: z.object({
+      patterns: z
+        .array(z.object({ kind: z.string(), pattern: z.string(), ignoreCase: z.boolean().optional() }))
+        .optional(),
+      dictionaries: z.array(z.object({ kind: z.string(), terms: z.array(z.string()) })).optional(),
+    }),
+    piiMaskStoredQuestion: z.boolean(),
     createdAt: timestamp,
     updatedAt: timestamp,
   }),
   "Namespace",
 );
+
+const piiKind = z
+  .string()
+  .regex(/^[A-Z][A-Z0-9_]{1,39}$/, "2-40 capitals, digits or _, starting with a letter")
+  .describe("the kind its findings get; placeholders read <KIND_n>");
+
+/** A namespace's own PII detectors (ADR 0007). */
+export const piiRulesInput = z
+  .object({
+    patterns: z
+      .array(
+        z
+          .object({
+            kind: piiKind,
+            pattern: z.string().min(1).max(200).describe("a JavaScript regular expression, without slashes"),
+            ignoreCase: z.boolean().optional(),
+          })
+          .strict(),
+      )
+      .max(50)
+      .optional(),
+    dictionaries: z
+      .array(
+        z
+          .object({
+            kind: piiKind,
+            terms: z.array(z.string().trim().min(2).max(200)).min(1).max(5000),
+          })
+          .strict(),
+      )
+      .max(20)
+      .optional(),
+  })
+  .strict();
 
 export const createNamespaceBody = z.object({
   departmentId: z.uuid(),
@@ -77,6 +120,15 @@ export const createNamespaceBody = z.object({
   personaId: z.uuid().nullish(),
   config: jsonObjectInput.optional(),
   isActive: z.boolean().optional(),
+  piiPolicy: z
+    .enum(PII_POLICIES)
+    .optional()
+    .describe("off, mask (placeholders before any model or tool; the default) or block (refuse the turn)"),
+  piiRules: piiRulesInput.optional(),
+  piiMaskStoredQuestion: z
+    .boolean()
+    .optional()
+    .describe("store the person's question masked too (by default it is kept as written)"),
 });
 
 export const updateNamespaceBody = createNamespaceBody

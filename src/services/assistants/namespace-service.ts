@@ -7,6 +7,7 @@ import type { Repositories } from "../../repositories/index.js";
 import type { NamespaceFilter, NamespaceRow } from "../../repositories/namespace.repository.js";
 import { diff, recordAudit } from "../audit/record-audit.js";
 import type { ServiceContext } from "../context.js";
+import { assertValidRules, type PiiPolicy, type PiiRules } from "../pii/settings.js";
 import { assertScopeWritable, loadVisible, requireAssistantRead } from "./assistant-access.js";
 import { createNamespacePlugins } from "./namespace-plugins.js";
 import { usablePersona } from "./references.js";
@@ -23,6 +24,12 @@ export interface NamespaceInput {
   /** Free-form settings; `defaultAgentId` names the agent conversations addressed to the namespace use. */
   config?: Record<string, unknown> | undefined;
   isActive?: boolean | undefined;
+  /** PII handling in the namespace's turns (ADR 0007); `mask` when not given. */
+  piiPolicy?: PiiPolicy | undefined;
+  /** The namespace's own PII patterns and dictionaries. */
+  piiRules?: PiiRules | undefined;
+  /** Store the person's question masked too. */
+  piiMaskStoredQuestion?: boolean | undefined;
 }
 
 export type NamespacePatch = Partial<Omit<NamespaceInput, "departmentId">>;
@@ -33,6 +40,7 @@ export function createNamespaceService(r: Repositories, pluginSecretKey: Encrypt
 
   /** References must stay inside the namespace's department (or be organisation-wide personas). */
   async function checkReferences(ctx: ServiceContext, departmentId: string, input: NamespacePatch) {
+    if (input.piiRules) assertValidRules(input.piiRules);
     if (input.personaId) await usablePersona(r, ctx, input.personaId, departmentId);
     const agentId = input.config?.defaultAgentId;
     if (agentId === undefined || agentId === null) return;

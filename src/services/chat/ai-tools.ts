@@ -51,8 +51,11 @@ export function aiToolsFor(
       // The model stops at a call of such a tool (`tool-approval-request`); the turn is held and
       // resumes after an approver's decision (ADR 0008).
       ...(runtime.requiresApproval ? { needsApproval: true } : {}),
-      execute: async (input: unknown) => {
+      execute: async (modelInput: unknown) => {
         const started = Date.now();
+        // Under PII masking a tool (an outside HTTP or MCP service) gets placeholders, never the
+        // values; what it returns is masked before the model or the trace sees it.
+        const input = state.pii ? state.pii.maskValue(modelInput) : modelInput;
         const timing = (status: "ok" | "error" | "timeout") =>
           state.toolCalls.push({
             name: runtime.name,
@@ -71,7 +74,8 @@ export function aiToolsFor(
           inputData: traceable(input),
         });
         try {
-          const output = await runtime.execute(validateToolInput(runtime.inputSchema, input), run);
+          const result = await runtime.execute(validateToolInput(runtime.inputSchema, input), run);
+          const output = state.pii ? state.pii.maskValue(result) : result;
           await deps.repositories.agentToolCalls.update(row.id, {
             status: "ok",
             outputData: traceable(output),

@@ -176,7 +176,7 @@ export function createChatService(input: ChatDeps) {
         conversationId,
         taskId: state.taskId!,
         runId: state.runId!,
-        message: { id: answer.id, text: state.answer!.text, createdAt: answer.createdAt },
+        message: { id: answer.id, text: state.shownText ?? state.answer!.text, createdAt: answer.createdAt },
         citations: answer.sources as CitationView[],
         removedCitations: state.answer!.removed,
         usage: { ...state.usage, costUsd: state.costUsd },

@@ -11,6 +11,7 @@ import { modelCallStage } from "./stages/model-call.js";
 import { notifyApproversStage } from "./stages/notify-approvers.js";
 import { persistAnswerStage } from "./stages/persist-answer.js";
 import { persistUserMessageStage } from "./stages/persist-user-message.js";
+import { piiMaskStage, piiRehydrateStage, piiScreenStage } from "./stages/pii.js";
 import { promptStage } from "./stages/prompt.js";
 import { resumeTaskStage, runApprovedToolStage } from "./stages/resume.js";
 import { retrievalStage } from "./stages/retrieval.js";
@@ -59,11 +60,10 @@ export function concurrently(name: string, ...branches: readonly TurnStage[][]):
  * retrieval, not retrieval plus those round trips. A refused budget still stops the turn before
  * anything is written or any model is called (the search it overlapped with is simply dropped).
  *
- * Governance stages slot in by name without touching the others: PII masking after
- * `persist-user-message` (the stored question stays the user's own words or is masked there; when
- * the embedder is an outside service, retrieval must then move after it), intent classification after
- * `history`, an approval hold between `check-citations` and `persist-answer`. See
- * docs/architecture.md ("A chat turn").
+ * Governance stages slot in by name without touching the others: PII masking (`pii-screen` before
+ * anything is written, `pii-mask` once the prompt is built, `pii-rehydrate` after the citation check;
+ * ADR 0007), intent classification and the approval gate before `prepare`. See docs/architecture.md
+ * ("A chat turn").
  *
  * Approvals (ADR 0008): `classify-intent` runs before `prepare`, so an intent routed to another
  * assistant is answered by it throughout (task, retrieval, prompt); `approval-gate` then decides
@@ -72,6 +72,7 @@ export function concurrently(name: string, ...branches: readonly TurnStage[][]):
  */
 export const TURN_STAGES: readonly TurnStage[] = [
   loadConversationStage,
+  piiScreenStage,
   classifyIntentStage,
   approvalGateStage,
   concurrently(
@@ -80,9 +81,11 @@ export const TURN_STAGES: readonly TurnStage[] = [
     [retrievalStage],
   ),
   promptStage,
+  piiMaskStage,
   modelCallStage,
   toolApprovalStage,
   checkCitationsStage,
+  piiRehydrateStage,
   // Scheduling the memory extraction needs only the stored question: it overlaps the answer's write.
   concurrently("finish", [persistAnswerStage, notifyApproversStage], [scheduleMemoryStage]),
 ];
@@ -95,13 +98,16 @@ export const TURN_STAGES: readonly TurnStage[] = [
  */
 export const RESUME_STAGES: readonly TurnStage[] = [
   loadConversationStage,
+  piiScreenStage,
   resumeTaskStage,
   concurrently("prepare", [historyStage, memoryStage], [retrievalStage]),
   promptStage,
+  piiMaskStage,
   runApprovedToolStage,
   modelCallStage,
   toolApprovalStage,
   checkCitationsStage,
+  piiRehydrateStage,
   concurrently("finish", [persistAnswerStage, notifyApproversStage]),
 ];
 

@@ -19,6 +19,27 @@ function stagesOf(metadata: Record<string, unknown>): { name: string; ms: number
   );
 }
 
+/** What PII masking did in the turn (counts and kinds, never values); null when it was off. */
+function piiOf(metadata: Record<string, unknown>) {
+  const value = metadata.pii as
+    | {
+        policy?: unknown;
+        masked?: unknown;
+        kinds?: unknown;
+        placeholders?: unknown;
+        unknownPlaceholders?: unknown;
+      }
+    | undefined;
+  if (!value || typeof value !== "object") return null;
+  return {
+    policy: String(value.policy),
+    masked: Number(value.masked ?? 0),
+    kinds: Array.isArray(value.kinds) ? value.kinds.map(String) : [],
+    placeholders: Number(value.placeholders ?? 0),
+    unknownPlaceholders: Number(value.unknownPlaceholders ?? 0),
+  };
+}
+
 export function runView(run: AgentRunRow) {
   return {
     id: run.id,
@@ -39,6 +60,7 @@ export function runView(run: AgentRunRow) {
     latencyMs: run.latencyMs,
     firstTokenMs: run.firstTokenMs,
     stages: stagesOf(run.metadata),
+    pii: piiOf(run.metadata),
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
   };

@@ -40,6 +40,10 @@ export function turnSpans(state: TurnState, result: TurnResult, endedAt: number)
         "atrium.retrieval.passages": state.citations.all().length,
         "atrium.citations.removed": state.answer?.removed,
         "atrium.tool_calls": state.toolCalls.length,
+        // PII masking: counts only, never a value or a kind's text.
+        "atrium.pii.policy": state.pii?.policy,
+        "atrium.pii.masked": state.pii?.masked,
+        "atrium.pii.unknown_placeholders": state.pii?.unknownPlaceholders,
         "atrium.failure.reason": result.ok ? undefined : result.failure.reason,
       },
       status: failed ? { code: "error", message: result.failure.code } : { code: "ok" },

@@ -9,6 +9,7 @@ import type { RunTraceRepository } from "../../repositories/run-trace.repository
 import type { ServiceContext } from "../context.js";
 import type { Classification } from "../intents/index.js";
 import type { CitationRegistry, CitedPassage, SearchService } from "../knowledge/index.js";
+import type { PiiService, PiiTurn } from "../pii/index.js";
 import type { ToolResolver } from "../tools/runtime-tool.js";
 import type { BudgetGuard, MemoryReader } from "./collaborators.js";
 import type { TurnAgent } from "./pinned-agent.js";
@@ -26,6 +27,8 @@ export interface TurnDeps {
   budget: BudgetGuard;
   memory: MemoryReader;
   chat: Config["chat"];
+  /** PII masking (ADR 0007); without it turns are not masked. */
+  pii?: PiiService | undefined;
   /** Intent classification (the `intents.classify` verb); without it turns are not classified. */
   intents?: TurnIntents | undefined;
   /** Tells the approvers of a held (or sampled) reply, once it is stored. */
@@ -112,6 +115,12 @@ export interface TurnState {
 
   conversation?: ConversationRow;
   agent?: TurnAgent;
+  /** The turn's PII masking, when the policy is `mask` or `block` (set by `pii-screen`). */
+  pii?: PiiTurn | undefined;
+  /** The question as the model receives it (masked); `input.text` when nothing is masked. */
+  question?: string | undefined;
+  /** The answer as the person sees it (placeholders rehydrated); `answer.text` when nothing is masked. */
+  shownText?: string | undefined;
   /** Set by `classify-intent` when the conversation's namespace has intent examples. */
   intent?: TurnIntent;
   /** Set by `approval-gate`; a held reply's tokens and tool steps are not streamed to the requester. */

@@ -1,4 +1,5 @@
 import type { Repositories } from "../../repositories/index.js";
+import type { PiiService } from "../pii/index.js";
 import { createConversationService } from "./conversation-service.js";
 import { createMessageService } from "./message-service.js";
 
@@ -12,8 +13,8 @@ export { titleFromFirstMessage } from "./title.js";
 export type { ConversationView, MessageView } from "./views.js";
 
 /** `services.conversations`: conversation CRUD and search, message history and feedback. */
-export function createConversationsService(repositories: Repositories) {
-  return { ...createConversationService(repositories), ...createMessageService(repositories) };
+export function createConversationsService(repositories: Repositories, pii?: PiiService) {
+  return { ...createConversationService(repositories), ...createMessageService(repositories, pii) };
 }
 
 export type ConversationsService = ReturnType<typeof createConversationsService>;

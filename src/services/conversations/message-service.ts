@@ -5,6 +5,7 @@ import type { CursorPage } from "../../lib/pagination.js";
 import type { Repositories } from "../../repositories/index.js";
 import { recordAudit } from "../audit/record-audit.js";
 import type { ServiceContext } from "../context.js";
+import type { PiiService } from "../pii/index.js";
 import { loadConversation } from "./conversation-access.js";
 import { type FeedbackView, feedbackView, type MessageView, messageView } from "./views.js";
 
@@ -13,7 +14,20 @@ export interface FeedbackInput {
   comment?: string | null | undefined;
 }
 
-export function createMessageService(r: Repositories) {
+/** A message stored with placeholders, as its reader sees it: every string of it rehydrated. */
+function rehydrated(view: MessageView, show: (text: string) => string): MessageView {
+  const deep = (value: unknown): unknown =>
+    typeof value === "string"
+      ? show(value)
+      : Array.isArray(value)
+        ? value.map(deep)
+        : value && typeof value === "object" && !(value instanceof Date)
+          ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, deep(v)]))
+          : value;
+  return { ...view, content: show(view.content), parts: deep(view.parts) as MessageView["parts"] };
+}
+
+export function createMessageService(r: Repositories, pii?: PiiService) {
   /** The conversation (owner only) and one of its assistant messages. */
   async function feedbackTarget(ctx: ServiceContext, conversationId: string, messageId: string) {
     const conversation = await loadConversation(r, ctx, conversationId, "feedback");
@@ -43,8 +57,12 @@ export function createMessageService(r: Repositories) {
       const canSeeHeld =
         hasPermission(ctx.access, "approvals:decide") &&
         (conversation.departmentId === null || canSeeDepartment(ctx.access, conversation.departmentId));
+      const views = page.items.map((m) => messageView(m, byMessage.get(m.id), canSeeHeld));
+      // Answers (and, if the namespace says so, questions) are stored masked (ADR 0007); whoever may
+      // read the conversation reads them whole.
+      const show = pii && views.length > 0 ? await pii.rehydratorFor(conversation.id, ctx.db) : undefined;
       return {
-        items: page.items.map((m) => messageView(m, byMessage.get(m.id), canSeeHeld)),
+        items: show ? views.map((v) => rehydrated(v, show)) : views,
         nextCursor: page.nextCursor,
       };
     },

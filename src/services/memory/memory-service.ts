@@ -32,6 +32,8 @@ export interface MemoryServiceDeps {
   maxMessages: number;
   /** Delay before a scheduled extraction runs, so a burst of turns is read once. */
   extractionDelaySeconds: number;
+  /** Replaces personal data in the messages before extraction (PII masking, ADR 0007). */
+  scrub?: ((orgId: string, texts: readonly string[]) => Promise<string[]>) | undefined;
 }
 
 export interface ProfileView {
@@ -92,8 +94,13 @@ export function createMemoryService(deps: MemoryServiceDeps) {
     if (existing?.lastExtractedAt && existing.lastExtractedAt >= newest)
       return { status: "unchanged" } as const;
     const department = user.departmentId ? await r.departments.findById(user.departmentId) : undefined;
+    // Personal data in the questions never reaches the profile (nor the model that extracts it).
+    const texts = messages.map((m) => m.content);
     const extracted = await extractProfile(
-      { messages: messages.map((m) => m.content), departmentName: department?.name ?? null },
+      {
+        messages: deps.scrub ? await deps.scrub(orgId, texts) : texts,
+        departmentName: department?.name ?? null,
+      },
       { ...deps, orgId, userId, departmentId: user.departmentId, logger, signal },
     );
     return withTransaction(deps.db, async (tx) => {

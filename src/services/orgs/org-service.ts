@@ -9,6 +9,7 @@ import type { OrganizationRow } from "../../repositories/org.repository.js";
 import { diff, recordAudit } from "../audit/record-audit.js";
 import type { SessionService } from "../auth/session-service.js";
 import type { RequestMeta, ServiceContext } from "../context.js";
+import { assertValidOrgSettings } from "../pii/settings.js";
 import { presentUser } from "../users/load-user.js";
 import { createOrganization, freeSlug } from "./create-organization.js";
 
@@ -77,6 +78,7 @@ export function createOrgService(deps: {
 
     async update(ctx: ServiceContext, patch: OrgPatch): Promise<OrganizationRow> {
       requirePermission(ctx, "org:admin");
+      if (patch.settings) assertValidOrgSettings(patch.settings);
       const org = await load(ctx);
       const changes = diff(org, patch);
       if (Object.keys(changes).length === 0) return org;

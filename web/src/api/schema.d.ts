@@ -651,6 +651,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/conversations/{id}/pii-map": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The personal data behind a conversation's placeholders (pii:reveal; every view is audited) */
+        get: operations["getConversationPiiMap"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/conversations/{id}/reopen": {
         parameters: {
             query?: never;
@@ -2163,6 +2180,16 @@ export interface components {
              */
             userId: string;
         };
+        ConversationPiiMap: {
+            items: {
+                /** Format: date-time */
+                createdAt: string;
+                kind: string;
+                messageId: string | null;
+                placeholder: string;
+                value: string;
+            }[];
+        };
         CountUnreadNotificationsResponse: {
             unread: number;
         };
@@ -2193,7 +2220,7 @@ export interface components {
             /** Format: date-time */
             expiresAt?: string;
             name: string;
-            permissions: ("kb:read" | "kb:write" | "chat:use" | "approvals:decide" | "templates:manage" | "agents:manage" | "users:manage" | "roles:manage" | "departments:manage" | "analytics:read" | "audit:read" | "org:admin")[];
+            permissions: ("kb:read" | "kb:write" | "chat:use" | "approvals:decide" | "templates:manage" | "agents:manage" | "users:manage" | "roles:manage" | "departments:manage" | "analytics:read" | "audit:read" | "org:admin" | "pii:reveal")[];
         };
         CreateApiKeyResponse: {
             allDepartments: boolean;
@@ -2368,6 +2395,27 @@ export interface components {
             name: string;
             persona?: string | null;
             personaId?: string | null;
+            /** @description store the person's question masked too (by default it is kept as written) */
+            piiMaskStoredQuestion?: boolean;
+            /**
+             * @description off, mask (placeholders before any model or tool; the default) or block (refuse the turn)
+             * @enum {string}
+             */
+            piiPolicy?: "off" | "mask" | "block";
+            piiRules?: {
+                dictionaries?: {
+                    /** @description the kind its findings get; placeholders read <KIND_n> */
+                    kind: string;
+                    terms: string[];
+                }[];
+                patterns?: {
+                    ignoreCase?: boolean;
+                    /** @description the kind its findings get; placeholders read <KIND_n> */
+                    kind: string;
+                    /** @description a JavaScript regular expression, without slashes */
+                    pattern: string;
+                }[];
+            };
             slug: string;
             systemPrompt?: string;
         };
@@ -2409,7 +2457,7 @@ export interface components {
             departmentIds: string[];
             description?: string | null;
             name: string;
-            permissions: ("kb:read" | "kb:write" | "chat:use" | "approvals:decide" | "templates:manage" | "agents:manage" | "users:manage" | "roles:manage" | "departments:manage" | "analytics:read" | "audit:read" | "org:admin")[];
+            permissions: ("kb:read" | "kb:write" | "chat:use" | "approvals:decide" | "templates:manage" | "agents:manage" | "users:manage" | "roles:manage" | "departments:manage" | "analytics:read" | "audit:read" | "org:admin" | "pii:reveal")[];
             slug: string;
         };
         CreateTableDocumentInput: {
@@ -2690,6 +2738,14 @@ export interface components {
                 latencyMs: number | null;
                 messageId: string | null;
                 model: string;
+                /** @description PII masking in the turn: values masked, kinds, the conversation's placeholders, placeholders the model invented (null when off) */
+                pii: {
+                    kinds: string[];
+                    masked: number;
+                    placeholders: number;
+                    policy: string;
+                    unknownPlaceholders: number;
+                } | null;
                 promptTokens: number;
                 provider: string;
                 /** @description The turn's stages in the order they started (a group before its own), with their milliseconds */
@@ -2953,6 +3009,14 @@ export interface components {
                 latencyMs: number | null;
                 messageId: string | null;
                 model: string;
+                /** @description PII masking in the turn: values masked, kinds, the conversation's placeholders, placeholders the model invented (null when off) */
+                pii: {
+                    kinds: string[];
+                    masked: number;
+                    placeholders: number;
+                    policy: string;
+                    unknownPlaceholders: number;
+                } | null;
                 promptTokens: number;
                 provider: string;
                 /** @description The turn's stages in the order they started (a group before its own), with their milliseconds */
@@ -3117,7 +3181,7 @@ export interface components {
             items: {
                 description: string;
                 /** @enum {string} */
-                key: "kb:read" | "kb:write" | "chat:use" | "approvals:decide" | "templates:manage" | "agents:manage" | "users:manage" | "roles:manage" | "departments:manage" | "analytics:read" | "audit:read" | "org:admin";
+                key: "kb:read" | "kb:write" | "chat:use" | "approvals:decide" | "templates:manage" | "agents:manage" | "users:manage" | "roles:manage" | "departments:manage" | "analytics:read" | "audit:read" | "org:admin" | "pii:reveal";
             }[];
         };
         ListPersonasResponse: {
@@ -3193,6 +3257,20 @@ export interface components {
             name: string;
             persona: string | null;
             personaId: string | null;
+            piiMaskStoredQuestion: boolean;
+            /** @enum {string} */
+            piiPolicy: "off" | "mask" | "block";
+            piiRules: {
+                dictionaries?: {
+                    kind: string;
+                    terms: string[];
+                }[];
+                patterns?: {
+                    ignoreCase?: boolean;
+                    kind: string;
+                    pattern: string;
+                }[];
+            };
             slug: string;
             systemPrompt: string;
             /** Format: date-time */
@@ -3561,6 +3639,27 @@ export interface components {
             name?: string;
             persona?: string | null;
             personaId?: string | null;
+            /** @description store the person's question masked too (by default it is kept as written) */
+            piiMaskStoredQuestion?: boolean;
+            /**
+             * @description off, mask (placeholders before any model or tool; the default) or block (refuse the turn)
+             * @enum {string}
+             */
+            piiPolicy?: "off" | "mask" | "block";
+            piiRules?: {
+                dictionaries?: {
+                    /** @description the kind its findings get; placeholders read <KIND_n> */
+                    kind: string;
+                    terms: string[];
+                }[];
+                patterns?: {
+                    ignoreCase?: boolean;
+                    /** @description the kind its findings get; placeholders read <KIND_n> */
+                    kind: string;
+                    /** @description a JavaScript regular expression, without slashes */
+                    pattern: string;
+                }[];
+            };
             slug?: string;
             systemPrompt?: string;
         };
@@ -3588,7 +3687,7 @@ export interface components {
             departmentIds?: string[];
             description?: string | null;
             name?: string;
-            permissions?: ("kb:read" | "kb:write" | "chat:use" | "approvals:decide" | "templates:manage" | "agents:manage" | "users:manage" | "roles:manage" | "departments:manage" | "analytics:read" | "audit:read" | "org:admin")[];
+            permissions?: ("kb:read" | "kb:write" | "chat:use" | "approvals:decide" | "templates:manage" | "agents:manage" | "users:manage" | "roles:manage" | "departments:manage" | "analytics:read" | "audit:read" | "org:admin" | "pii:reveal")[];
             slug?: string;
         };
         UpdateToolInput: {
@@ -3654,11 +3753,11 @@ export interface components {
         UpdateUserInput: {
             avatarUrl?: string | null;
             extraDepartmentIds?: string[];
-            extraPermissions?: ("kb:read" | "kb:write" | "chat:use" | "approvals:decide" | "templates:manage" | "agents:manage" | "users:manage" | "roles:manage" | "departments:manage" | "analytics:read" | "audit:read" | "org:admin")[];
+            extraPermissions?: ("kb:read" | "kb:write" | "chat:use" | "approvals:decide" | "templates:manage" | "agents:manage" | "users:manage" | "roles:manage" | "departments:manage" | "analytics:read" | "audit:read" | "org:admin" | "pii:reveal")[];
             name?: string;
             phone?: string | null;
             revokedDepartmentIds?: string[];
-            revokedPermissions?: ("kb:read" | "kb:write" | "chat:use" | "approvals:decide" | "templates:manage" | "agents:manage" | "users:manage" | "roles:manage" | "departments:manage" | "analytics:read" | "audit:read" | "org:admin")[];
+            revokedPermissions?: ("kb:read" | "kb:write" | "chat:use" | "approvals:decide" | "templates:manage" | "agents:manage" | "users:manage" | "roles:manage" | "departments:manage" | "analytics:read" | "audit:read" | "org:admin" | "pii:reveal")[];
             /** @description a role slug (built-in like dept_head, or custom) */
             role?: string;
             /** Format: uuid */
@@ -5418,6 +5517,33 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getConversationPiiMap: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationPiiMap"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
         };
     };

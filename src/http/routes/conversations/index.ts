@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { contextOf } from "../../auth.js";
-import { authErrors, cursorPageOf, cursorQuery, idParams } from "../../schemas/common.js";
+import { authErrors, cursorPageOf, cursorQuery, idParams, timestamp } from "../../schemas/common.js";
+import { named } from "../../schemas/named.js";
 import {
   conversation,
   conversationList,
@@ -15,6 +16,21 @@ import {
 } from "./schemas.js";
 
 const tags = ["conversations"];
+
+const piiMap = named(
+  z.object({
+    items: z.array(
+      z.object({
+        placeholder: z.string(),
+        kind: z.string(),
+        value: z.string(),
+        messageId: z.uuid().nullable(),
+        createdAt: timestamp,
+      }),
+    ),
+  }),
+  "ConversationPiiMap",
+);
 const byId = { permission: "chat:use", resource: "conversation" } as const;
 
 /** Conversation CRUD, search, history and feedback (turns are in turns.ts). */
@@ -183,5 +199,19 @@ export const conversationRoutes: FastifyPluginAsyncZod = async (app) => {
       await service().deleteFeedback(contextOf(request), id, messageId);
       return reply.status(204).send(null);
     },
+  );
+  app.get(
+    "/conversations/:id/pii-map",
+    {
+      config: { permission: "pii:reveal", resource: "conversation" },
+      schema: {
+        operationId: "getConversationPiiMap",
+        tags,
+        summary: "The personal data behind a conversation's placeholders (pii:reveal; every view is audited)",
+        params: idParams,
+        response: { 200: piiMap, ...authErrors },
+      },
+    },
+    async (request) => app.container.services.pii.revealMap(contextOf(request), request.params.id),
   );
 };

@@ -24,6 +24,18 @@ export const runSummary = z.object({
     .describe(
       "The turn's stages in the order they started (a group before its own), with their milliseconds",
     ),
+  pii: z
+    .object({
+      policy: z.string(),
+      masked: z.number().int(),
+      kinds: z.array(z.string()),
+      placeholders: z.number().int(),
+      unknownPlaceholders: z.number().int(),
+    })
+    .nullable()
+    .describe(
+      "PII masking in the turn: values masked, kinds, the conversation's placeholders, placeholders the model invented (null when off)",
+    ),
   startedAt: timestamp,
   finishedAt: timestamp.nullable(),
 });

@@ -45,7 +45,7 @@ export const modelCallStage: TurnStage = {
       const tools: Record<string, Tool> = toolSet ? aiToolsFor(state, toolSet.tools, () => state.step) : {};
       const messages: ModelMessage[] = [
         ...state.history,
-        { role: "user", content: state.input.text },
+        { role: "user", content: state.question ?? state.input.text },
         ...(state.continuation ?? []),
       ];
       state.modelStartedAt = Date.now();
@@ -67,13 +67,18 @@ export const modelCallStage: TurnStage = {
         },
       });
       let failure: unknown;
+      // Tokens are shown with the conversation's values back (a placeholder may span two tokens).
+      const shown = state.pii?.stream();
       for await (const part of result.fullStream) {
         switch (part.type) {
           case "text-delta":
             if (part.text.length === 0) break;
             state.firstTokenAt ??= Date.now();
             state.rawText += part.text;
-            state.emit({ type: "token", text: part.text });
+            if (shown) {
+              const text = shown.push(part.text);
+              if (text) state.emit({ type: "token", text });
+            } else state.emit({ type: "token", text: part.text });
             break;
           case "tool-call":
             state.toolSteps.push({
@@ -114,11 +119,14 @@ export const modelCallStage: TurnStage = {
               step: state.step,
             };
             break;
-          case "finish-step":
+          case "finish-step": {
+            const held = shown?.flush();
+            if (held) state.emit({ type: "token", text: held });
             state.timers.endStep();
             state.usage.promptTokens += part.usage.inputTokens ?? 0;
             state.usage.completionTokens += part.usage.outputTokens ?? 0;
             break;
+          }
           case "error":
             failure ??= part.error;
             break;
@@ -127,6 +135,8 @@ export const modelCallStage: TurnStage = {
         }
       }
       state.timers.endStep();
+      const rest = shown?.flush();
+      if (rest) state.emit({ type: "token", text: rest });
       if (state.signal.aborted) throw state.signal.reason;
       if (failure !== undefined) throw failure instanceof AppError ? failure : new ModelCallError(failure);
     } finally {

@@ -67,7 +67,10 @@ export const persistAnswerStage: TurnStage = {
             durationMs,
             finishedAt,
             status: "ok",
-            metadata: { removedCitations: answer.removed },
+            metadata: {
+              removedCitations: answer.removed,
+              ...(state.pii ? { pii: state.pii.summary() } : {}),
+            },
           }),
         },
       ]),
@@ -144,7 +147,7 @@ export const persistAnswerStage: TurnStage = {
     state.emit({
       type: "done",
       messageId: state.assistantMessage!.id,
-      text: withheld ? heldNotice(hold!) : answer.text,
+      text: withheld ? heldNotice(hold!) : (state.shownText ?? answer.text),
       citations: withheld ? [] : cited,
       ...(withheld ? { held: { approvalId: hold!.approvalId, mode: hold!.mode as "hold" | "handoff" } } : {}),
       removedCitations: answer.removed,

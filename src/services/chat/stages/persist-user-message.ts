@@ -14,6 +14,14 @@ function adapterTypeOf(state: TurnState): "extractive" | "ai-sdk" {
   }
 }
 
+/** The placeholders the question introduced, sealed, stored in the same statement as the question. */
+function piiEntries(state: TurnState, messageId: string) {
+  const added = state.pii?.takeAdded() ?? [];
+  if (added.length === 0) return [];
+  const rows = state.deps.pii!.entryRows(state.ctx, state.conversationId, messageId, added);
+  return [state.deps.repositories.piiRedactionMaps.insertRowsStatement(rows)];
+}
+
 /**
  * The question is stored before the model runs, with the conversation's counters, its title (from
  * the first message), the turn's agent task (`running`) and the audit row: one statement
@@ -27,10 +35,14 @@ export const persistUserMessageStage: TurnStage = {
     const conversation = state.conversation!;
     const agent = state.agent!;
     const text = state.input.text;
+    // Under PII masking the title and the task's input hold placeholders; the message keeps the
+    // person's words unless the namespace stores questions masked too.
+    const masked = state.question ?? text;
+    const stored = state.pii?.maskStoredQuestion ? masked : text;
     const messageId = newId();
     const taskId = newId();
     const patch: { title?: string; agentVersionId?: string } = {};
-    if (!conversation.title && conversation.messageCount === 0) patch.title = titleFromFirstMessage(text);
+    if (!conversation.title && conversation.messageCount === 0) patch.title = titleFromFirstMessage(masked);
     if (state.pinVersionId) patch.agentVersionId = state.pinVersionId;
     const task = r.agentTasks.insertRowsStatement([
       {
@@ -47,7 +59,7 @@ export const persistUserMessageStage: TurnStage = {
         // The turn works on it from here on (retrieval is already under way).
         status: "running",
         startedAt: new Date(),
-        input: { text, channel: conversation.channel },
+        input: { text: masked, channel: conversation.channel },
       },
     ]);
     const audit = r.auditLogs.insertRowsStatement([
@@ -65,12 +77,12 @@ export const persistUserMessageStage: TurnStage = {
         orgId: ctx.orgId,
         conversationId: conversation.id,
         role: "user",
-        content: text,
-        textContent: text,
-        parts: [{ type: "text", text }],
+        content: stored,
+        textContent: stored,
+        parts: [{ type: "text", text: stored }],
         metadata: {},
       },
-      { patch, companions: [task, audit] },
+      { patch, companions: [task, audit, ...piiEntries(state, messageId)] },
       ctx.db,
     );
     state.taskId = taskId;

@@ -37,7 +37,11 @@ export const resumeTaskStage: TurnStage = {
         adapterType,
         status: "running",
         startedAt: new Date(),
-        input: { text: state.input.text, channel: conversation.channel, resumes: state.resume!.approvalId },
+        input: {
+          text: state.question ?? state.input.text,
+          channel: conversation.channel,
+          resumes: state.resume!.approvalId,
+        },
       },
       ctx.db,
     );

@@ -26,6 +26,8 @@ export const retrievalStage: TurnStage = {
     });
     const { knowledgeBaseIds, answer } = await deps.search.searchReadable(ctx, {
       query: state.input.text,
+      // Under PII masking an outside embedder or reranker gets the masked question (set by `pii-screen`).
+      outsideQuery: state.question,
       candidateIds,
       limit,
     });

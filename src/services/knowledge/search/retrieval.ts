@@ -24,6 +24,12 @@ export interface FusionWeights {
 
 export interface SearchRequest {
   query: string;
+  /**
+   * The query as outside services (an embedding API, a reranker) receive it, when it must differ from
+   * `query` (a chat turn's question with its personal data masked, ADR 0007). The in-process lexical
+   * embedder and full-text search keep `query`.
+   */
+  outsideQuery?: string | undefined;
   mode?: RetrievalMode;
   /** Only these knowledge bases (each must be visible); default every one the caller can read. */
   knowledgeBaseIds?: string[] | undefined;
@@ -138,7 +144,8 @@ export function createRetrievalService(deps: RetrievalDeps) {
       );
     }
     if (mode !== "fulltext") {
-      const [vector] = await deps.embedder.embed([request.query], "query");
+      const embedded = lexical ? request.query : (request.outsideQuery ?? request.query);
+      const [vector] = await deps.embedder.embed([embedded], "query");
       const query = {
         model: deps.embedder.model,
         dimensions: deps.embedder.dimensions,
@@ -212,7 +219,7 @@ export function createRetrievalService(deps: RetrievalDeps) {
       if (request.dedupe !== false) items = suppressNearDuplicates(items, (i) => i.detail.content).kept;
       if (useReranker && items.length > 0) {
         const scores = await deps.reranker!.rerank(
-          query,
+          request.outsideQuery?.trim() || query,
           items.map((i) => i.detail.content),
         );
         items.forEach((item, i) => {

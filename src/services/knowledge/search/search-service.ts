@@ -16,6 +16,8 @@ import {
 
 export interface SearchInput {
   query: string;
+  /** The query as outside services receive it (see `SearchRequest.outsideQuery`). */
+  outsideQuery?: string | undefined;
   mode?: RetrievalMode | undefined;
   limit?: number | undefined;
   /** Only these knowledge bases (each must be readable); default every one the caller can read. */
@@ -63,7 +65,13 @@ export function createSearchService(deps: {
     if (groups.size === 0) return { mode, models: [], results: [] };
     const responses: SearchResponse[] = await Promise.all(
       [...groups].map(([model, ids]) =>
-        retrievalFor(model).search(ctx, { query: input.query, mode, limit, knowledgeBaseIds: ids }),
+        retrievalFor(model).search(ctx, {
+          query: input.query,
+          outsideQuery: input.outsideQuery,
+          mode,
+          limit,
+          knowledgeBaseIds: ids,
+        }),
       ),
     );
     const merged = responses
