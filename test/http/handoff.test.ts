@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { messages } from "../../src/db/schema/index.js";
@@ -14,6 +15,8 @@ import {
   useChatApp,
 } from "./chat-helpers.js";
 import { audits } from "./identity-helpers.js";
+
+const trainCsv = readFileSync(new URL("../fixtures/intents-mini/train.csv", import.meta.url), "utf8");
 
 describe("human handoff", () => {
   const t = useChatApp();
@@ -210,26 +213,90 @@ describe("human handoff", () => {
     expect(reopened.body).toMatchObject({ status: "active", assigneeId: null });
   });
 
-  it("an intent routed to a person escalates the conversation; a handler claims it and the requester waits", async () => {
+  it("an intent routed to a person and an approver's escalation both hand the conversation to a person", async () => {
     const s = await setup();
-    const id = await s.start();
-    // As an approver's escalation or an intent routed to a person would leave it.
-    await t.context.container.repositories.conversations.update(id, { status: "escalated" });
+    const ns = await call(t, "POST", "/namespaces", {
+      token: s.tenant.token,
+      body: {
+        departmentId: s.tenant.generalId,
+        name: "HR desk",
+        slug: `hr-${crypto.randomUUID().slice(0, 8)}`,
+      },
+    });
+    expect(ns.status, JSON.stringify(ns.body)).toBe(201);
+    const imported = await call(t, "POST", `/namespaces/${ns.body.id}/intent-examples/import`, {
+      token: s.tenant.token,
+      body: { csv: trainCsv },
+    });
+    expect(imported.status, JSON.stringify(imported.body)).toBe(200);
+    const routed = await call(t, "PATCH", `/namespaces/${ns.body.id}/trust/payroll_change`, {
+      token: s.tenant.token,
+      body: { route: "handoff" },
+    });
+    expect(routed.status, JSON.stringify(routed.body)).toBe(200);
+    const startIn = async () => {
+      const res = await call(t, "POST", "/conversations", {
+        token: s.employee.token,
+        body: { agentId: s.agentId, namespaceId: ns.body.id },
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      return res.body.id as string;
+    };
+
+    // An intent routed to a person: the turn is handed off; a handler claims and replies.
+    const id = await startIn();
+    t.models.scripted.script({ text: "Draft about bank details." });
+    const turn = await ask(
+      t,
+      s.employee.token,
+      id,
+      "I need to change the bank account my salary is paid into",
+    );
+    expect(turn.body.held, JSON.stringify(turn.body)).toMatchObject({ mode: "handoff" });
+    expect((await call(t, "GET", `/conversations/${id}`, { token: s.approver.token })).body.status).toBe(
+      "escalated",
+    );
     const claimed = await call(t, "POST", `/conversations/${id}/claim`, { token: s.approver.token });
     expect(claimed.status, JSON.stringify(claimed.body)).toBe(200);
     const again = await call(t, "POST", `/conversations/${id}/claim`, { token: s.approver.token });
-    expect(again.status).toBe(200); // claiming what you hold is a no-op
+    expect(again.status).toBe(200); // claiming what you hold changes nothing
     const empty = await call(t, "POST", `/conversations/${id}/replies`, {
       token: s.approver.token,
       body: { content: "   " },
     });
     expect(empty.status).toBe(400);
+    const ok = await call(t, "POST", `/conversations/${id}/replies`, {
+      token: s.approver.token,
+      body: { content: "Please send the new account details through the HR portal." },
+    });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(201);
     const ghost = await call(t, "POST", `/conversations/${crypto.randomUUID()}/claim`, {
       token: s.approver.token,
     });
     expect(ghost.status).toBe(404);
+
+    // An approver escalates a held reply: the conversation is escalated and can be assigned.
+    const other = await startIn();
+    t.models.scripted.script({ text: "You have 12 days of leave left." });
+    const held = await ask(t, s.employee.token, other, "How many days of leave do I have left?");
+    expect(held.body.held, JSON.stringify(held.body)).toMatchObject({ mode: "hold" });
+    const escalated = await call(t, "POST", `/approvals/${held.body.held.approvalId}/escalate`, {
+      token: s.approver.token,
+      body: { toUserId: s.tenant.adminId, reason: "Needs a person" },
+    });
+    expect(escalated.status, JSON.stringify(escalated.body)).toBe(200);
+    const assigned = await call(t, "POST", `/conversations/${other}/assign`, {
+      token: s.approver.token,
+      body: { userId: s.second.id },
+    });
+    expect(assigned.status, JSON.stringify(assigned.body)).toBe(200);
+    const waiting = await ask(t, s.employee.token, other, "Hello?");
+    expect(waiting.status).toBe(202);
+    expect(waiting.body.handedOff.assigneeId).toBe(s.second.id);
     await eventually(async () =>
-      (await ask(t, s.employee.token, id, "Hello?")).status === 202 ? true : undefined,
+      (await notes(s.second.token)).some((n) => n.type === "handoff.message" && n.entityId === other)
+        ? true
+        : undefined,
     );
   });
 });
