@@ -3287,7 +3287,7 @@ export interface components {
             read: boolean;
             readAt: string | null;
             title: string;
-            /** @description approval.requested, approval.sampled, approval.decided, approval.escalated, handoff.requested */
+            /** @description approval.requested, approval.sampled, approval.decided, approval.escalated, handoff.requested, handoff.assigned, handoff.message, handoff.replied */
             type: string;
         };
         NotificationPreferences: {
