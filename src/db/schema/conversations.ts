@@ -89,8 +89,9 @@ export const messages = pgTable(
     tokenCount: integer(),
     heldForApproval: boolean().notNull().default(false),
     /**
-     * Who wrote the message when a person did: the requester of a user message, or the colleague
-     * who replied after a handoff (role `assistant` with an author). Null for the assistant's replies.
+     * Who wrote the message, on messages of a handoff (ADR 0012): the colleague who replied (role
+     * `assistant` with an author) or the requester writing to them. Null otherwise: the model's
+     * replies, and questions of ordinary turns (their author is the conversation's owner).
      */
     authorId: uuid().references(() => users.id, { onDelete: "set null" }),
     ...timestamps(),

@@ -92,8 +92,8 @@ export const message = z.object({
     .uuid()
     .nullable()
     .describe(
-      "The person who wrote it: the requester, or (role assistant) the colleague who replied after a handoff; " +
-        "null for the assistant's own replies",
+      "Who wrote it, on messages of a handoff: the colleague who replied (role assistant) or the requester " +
+        "writing to them; null otherwise (the assistant's replies; questions of ordinary turns are the owner's)",
     ),
   feedback: feedback.nullable().describe("Your own feedback on this message"),
   createdAt: timestamp,
