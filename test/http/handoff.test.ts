@@ -298,5 +298,13 @@ describe("human handoff", () => {
         ? true
         : undefined,
     );
+    // Approving the escalated reply after all gives the conversation back to the assistant.
+    const approved = await call(t, "POST", `/approvals/${held.body.held.approvalId}/approve`, {
+      token: s.approver.token,
+      body: {},
+    });
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+    const back = await call(t, "GET", `/conversations/${other}`, { token: s.employee.token });
+    expect(back.body).toMatchObject({ status: "active", assigneeId: null });
   });
 });
