@@ -38,6 +38,7 @@ import type { BudgetGuard } from "../services/chat/collaborators.js";
 import { createApiChat, createChatService, FINISHED_TURN_RETENTION_MS } from "../services/chat/index.js";
 import { createConversationsService } from "../services/conversations/index.js";
 import { createDepartmentService } from "../services/departments/department-service.js";
+import { createHandoffService } from "../services/handoff/index.js";
 import { createIntentServices } from "../services/intents/index.js";
 import { createInvitationsService } from "../services/invitations/index.js";
 import type { FetchLike } from "../services/knowledge/index.js";
@@ -184,7 +185,14 @@ function createServices(deps: {
     repositories,
     publish: () => chatService?.publish,
   });
+  const handoff = createHandoffService({
+    db: deps.database.db,
+    repositories,
+    notifications: governance.notifications,
+    publish: () => chatService?.publish,
+  });
   const chat = createChatService({
+    handoff,
     db: deps.database.db,
     repositories,
     chatModels: deps.chatModels,
@@ -245,6 +253,7 @@ function createServices(deps: {
     apiChat: createApiChat({ chat, conversations }),
     ...intentServices,
     ...governance,
+    handoff,
     seed: createSeedService({
       db: deps.database.db,
       repositories: deps.repositories,

@@ -4,6 +4,8 @@ export const PERMISSIONS = {
   "kb:write": "Create and change knowledge bases and their documents",
   "chat:use": "Talk to assistants",
   "approvals:decide": "Approve, edit, reject or escalate held replies",
+  "conversations:handoff":
+    "Take over conversations handed to a person in your departments: claim, assign, reply, release",
   "templates:manage": "Manage document templates",
   "agents:manage": "Manage assistants, agents, tools and schedules",
   "users:manage": "Invite, edit, transfer and deactivate users",
@@ -49,6 +51,7 @@ export const BUILT_IN_ROLES: ReadonlyArray<{
       "kb:write",
       "chat:use",
       "approvals:decide",
+      "conversations:handoff",
       "templates:manage",
       "agents:manage",
       "users:manage",
@@ -60,7 +63,7 @@ export const BUILT_IN_ROLES: ReadonlyArray<{
     name: "Approver",
     description: "Reviews held replies in their departments",
     allDepartments: false,
-    permissions: ["kb:read", "chat:use", "approvals:decide"],
+    permissions: ["kb:read", "chat:use", "approvals:decide", "conversations:handoff"],
   },
   {
     slug: "employee",

@@ -28,6 +28,7 @@ import { authRoutes } from "./routes/auth/index.js";
 import { oauthRoutes } from "./routes/auth/oauth.js";
 import { passwordRoutes } from "./routes/auth/password.js";
 import { webSessionRoutes } from "./routes/auth/session.js";
+import { handoffRoutes } from "./routes/conversations/handoff.js";
 import { conversationRoutes } from "./routes/conversations/index.js";
 import { turnRoutes } from "./routes/conversations/turns.js";
 import { departmentRoutes } from "./routes/departments/index.js";
@@ -185,6 +186,7 @@ export async function buildApp(container: Container) {
   await app.register(intentRoutes);
   await app.register(conversationRoutes);
   await app.register(turnRoutes);
+  await app.register(handoffRoutes);
   await app.register(runRoutes);
   await app.register(openaiRoutes);
   await app.register(toolRoutes);

@@ -1,4 +1,4 @@
-import { and, eq, ilike, inArray, isNotNull, or, type SQL, sql } from "drizzle-orm";
+import { and, eq, ilike, inArray, isNotNull, isNull, or, type SQL, sql } from "drizzle-orm";
 import type { Access } from "../core/access.js";
 import type { Queryable } from "../db/client.js";
 import { guarded } from "../db/errors.js";
@@ -95,6 +95,33 @@ export class ConversationRepository extends CachedTableRepository<typeof convers
     await this.invalidateOnWrite([{ id: message.conversationId } as ConversationRow], tx);
     await this.messages.forgetWritten([row!], tx);
     return row!;
+  }
+
+  /**
+   * Changes a conversation only while it is still in the state the caller saw (`escalated`, and
+   * assigned to `assigneeId` when given; `null` means unassigned or already the new assignee): the
+   * referee of two colleagues claiming at once. Undefined when the state moved on.
+   */
+  async updateIfHandedOff(
+    id: string,
+    expected: { assigneeId?: string | null | undefined; orUnassigned?: boolean | undefined },
+    patch: ConversationPatch,
+    tx?: Queryable,
+  ): Promise<ConversationRow | undefined> {
+    const assignee =
+      expected.assigneeId === undefined
+        ? undefined
+        : expected.assigneeId === null
+          ? isNull(conversations.assigneeId)
+          : expected.orUnassigned
+            ? or(isNull(conversations.assigneeId), eq(conversations.assigneeId, expected.assigneeId))
+            : eq(conversations.assigneeId, expected.assigneeId);
+    const [row] = await this.updateWhere(
+      and(eq(conversations.id, id), eq(conversations.status, "escalated"), assignee),
+      patch,
+      tx,
+    );
+    return row;
   }
 
   listForUser(

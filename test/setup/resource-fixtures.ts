@@ -376,6 +376,10 @@ export const exampleBodies: Record<string, (ctx: ExampleContext) => unknown> = {
   }),
   "PATCH /conversations/:id": () => ({ title: marker("visible", "chat-renamed") }),
   "POST /conversations/:id/messages": () => ({ text: "How many leave days do I get?" }),
+  "POST /conversations/:id/handoff": () => ({ reason: "I would like to talk to a person" }),
+  // The org A admin may handle handoffs everywhere; the fixture conversation is not escalated (412).
+  "POST /conversations/:id/assign": ({ world }) => ({ userId: world.orgA.users.admin.id }),
+  "POST /conversations/:id/replies": () => ({ content: "A colleague here: how can I help?" }),
   // `model` may name the agent by id too, which is what the example knows synchronously.
   "POST /v1/chat/completions": ({ world }) => ({
     model: exampleAgentOf(world),

@@ -46,9 +46,15 @@ export const conversations = pgTable(
     metadata: jsonb().$type<Record<string, unknown>>().notNull().default({}),
     lastMessageAt: timestamp({ withTimezone: true }),
     closedAt: timestamp({ withTimezone: true }),
+    /**
+     * The person handling the conversation after a handoff (ADR 0012): set by a claim or an
+     * assignment while the conversation is `escalated`, cleared when it goes back to the assistant.
+     */
+    assigneeId: uuid().references(() => users.id, { onDelete: "set null" }),
     ...timestamps(),
   },
   (t) => [
+    index("conversations_assignee_id_idx").on(t.assigneeId),
     index("conversations_org_channel_external_id_idx").on(t.orgId, t.channel, t.externalId),
     index("conversations_department_id_idx").on(t.departmentId),
     index("conversations_user_id_created_at_idx").on(t.userId, t.createdAt),
@@ -82,11 +88,18 @@ export const messages = pgTable(
     model: text(),
     tokenCount: integer(),
     heldForApproval: boolean().notNull().default(false),
+    /**
+     * Who wrote the message, on messages of a handoff (ADR 0012): the colleague who replied (role
+     * `assistant` with an author) or the requester writing to them. Null otherwise: the model's
+     * replies, and questions of ordinary turns (their author is the conversation's owner).
+     */
+    authorId: uuid().references(() => users.id, { onDelete: "set null" }),
     ...timestamps(),
   },
   (t) => [
     index("messages_org_id_idx").on(t.orgId),
     index("messages_conversation_id_created_at_idx").on(t.conversationId, t.createdAt),
+    index("messages_author_id_idx").on(t.authorId).where(sql`${t.authorId} is not null`),
     index("messages_text_content_gin_idx").using(
       "gin",
       sql`to_tsvector('english', coalesce(${t.textContent}, ''))`,

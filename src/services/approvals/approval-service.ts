@@ -225,7 +225,8 @@ export function createApprovalService(deps: {
           );
         } else if (decision.kind === "approve") {
           delivered = (await r.messages.update(row.messageId, { heldForApproval: false }, tx))!;
-          await r.conversations.update(row.conversationId, { status: "active" }, tx);
+          // Back with the assistant: a colleague handling a handoff no longer is (ADR 0012).
+          await r.conversations.update(row.conversationId, { status: "active", assigneeId: null }, tx);
         } else {
           const text =
             decision.kind === "edit"
@@ -247,7 +248,7 @@ export function createApprovalService(deps: {
                 ...(decision.kind === "edit" ? { editedFrom: row.messageId } : {}),
               },
             },
-            { patch: { status: "active" } },
+            { patch: { status: "active", assigneeId: null } },
             tx,
           );
         }

@@ -1,4 +1,5 @@
 import { canSeeDepartment, hasPermission } from "../../core/access.js";
+import type { Permission } from "../../core/permissions.js";
 import type { Queryable } from "../../db/client.js";
 import { afterCommit } from "../../db/transaction.js";
 import { AppError } from "../../lib/errors.js";
@@ -88,6 +89,24 @@ export function createNotificationService(deps: {
     return userId;
   }
 
+  async function holdersOf(
+    orgId: string,
+    departmentId: string | null,
+    permission: Permission,
+    tx?: Queryable,
+  ): Promise<string[]> {
+    const people = await r.approvals.activeMembers(orgId, tx);
+    const found: string[] = [];
+    for (const person of people) {
+      const access = computeAccess(person, person.role ?? undefined);
+      if (!hasPermission(access, permission)) continue;
+      if (departmentId ? !canSeeDepartment(access, departmentId) : !access.allDepartments) continue;
+      found.push(person.id);
+      if (found.length >= MAX_APPROVERS) break;
+    }
+    return found;
+  }
+
   return {
     /** Writes one notification per person (in `tx` when given) and tells live listeners after. */
     async notify(
@@ -115,18 +134,16 @@ export function createNotificationService(deps: {
      * Active members of the organisation who may decide approvals of this department (their role's
      * `approvals:decide` and department reach, with their own extra and revoked permissions).
      */
-    async approversOf(orgId: string, departmentId: string | null, tx?: Queryable): Promise<string[]> {
-      const people = await r.approvals.activeMembers(orgId, tx);
-      const found: string[] = [];
-      for (const person of people) {
-        const access = computeAccess(person, person.role ?? undefined);
-        if (!hasPermission(access, "approvals:decide")) continue;
-        if (departmentId ? !canSeeDepartment(access, departmentId) : !access.allDepartments) continue;
-        found.push(person.id);
-        if (found.length >= MAX_APPROVERS) break;
-      }
-      return found;
+    approversOf(orgId: string, departmentId: string | null, tx?: Queryable): Promise<string[]> {
+      return holdersOf(orgId, departmentId, "approvals:decide", tx);
     },
+
+    /**
+     * Active members who hold `permission` and reach the department (org-wide: every department),
+     * with their own extra and revoked permissions: who handles a department's handoffs.
+     */
+    holdersOf: (orgId: string, departmentId: string | null, permission: Permission, tx?: Queryable) =>
+      holdersOf(orgId, departmentId, permission, tx),
 
     /** Whether this active member holds `approvals:decide` (an escalation target must). */
     async mayDecide(orgId: string, userId: string, tx?: Queryable): Promise<boolean> {

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { requirePermission } from "../../core/access.js";
-import { AppError } from "../../lib/errors.js";
+import { AppError, isAppError } from "../../lib/errors.js";
 import type { TurnRelay } from "../../providers/events/turn-relay.js";
 import type { TraceExporter } from "../../providers/telemetry/trace-exporter.js";
 import { RunTraceRepository } from "../../repositories/run-trace.repository.js";
@@ -59,7 +59,28 @@ const noBudget: BudgetGuard = {
 };
 const noMemory: MemoryReader = { forPrompt: async () => null, scheduleExtraction: async () => undefined };
 
+/** Takes a requester's message while the conversation is handed to a person (ADR 0012). */
+export interface HandoffInbox {
+  takeMessage(
+    ctx: ServiceContext,
+    conversationId: string,
+    text: string,
+  ): Promise<
+    | {
+        status: "handed-off";
+        conversationId: string;
+        message: { id: string; createdAt: Date };
+        assigneeId: string | null;
+      }
+    | undefined
+  >;
+}
+
+export type HandedOffOutcome = NonNullable<Awaited<ReturnType<HandoffInbox["takeMessage"]>>>;
+
 export type ChatDeps = Omit<TurnDeps, "traces" | "budget" | "memory"> & {
+  /** Where a message goes while its conversation is `escalated` (instead of the assistant). */
+  handoff?: HandoffInbox | undefined;
   budget?: BudgetGuard | undefined;
   memory?: MemoryReader | undefined;
   hub?: TurnHub | undefined;
@@ -205,6 +226,32 @@ export function createChatService(input: ChatDeps) {
       requirePermission(ctx, "chat:use");
       if (!message.text.trim()) throw new AppError("VALIDATION", "The message is empty");
       return execute(ctx, conversationId, message, options, TURN_STAGES);
+    },
+
+    /**
+     * `sendMessage`, except that while the conversation is handed to a person (`escalated`) the
+     * message is stored for them and no model runs (ADR 0012). The check costs nothing on the usual
+     * path: it is the turn's own refusal of a conversation that is not active.
+     */
+    async sendOrHandOff(
+      ctx: ServiceContext,
+      conversationId: string,
+      message: TurnInput,
+      options: SendOptions = {},
+    ): Promise<TurnOutcome | HandedOffOutcome> {
+      try {
+        requirePermission(ctx, "chat:use");
+        if (!message.text.trim()) throw new AppError("VALIDATION", "The message is empty");
+        return await execute(ctx, conversationId, message, options, TURN_STAGES);
+      } catch (error) {
+        const escalated =
+          isAppError(error) && error.code === "PRECONDITION_FAILED" && error.details?.status === "escalated";
+        const taken = escalated
+          ? await input.handoff?.takeMessage(ctx, conversationId, message.text)
+          : undefined;
+        if (taken) return taken;
+        throw error;
+      }
     },
 
     /**

@@ -55,6 +55,12 @@ export type TurnEvent =
       messageId: string;
     }
   | {
+      /** A colleague replied in person after a handoff (ADR 0012); `done` follows with the text. */
+      type: "human-reply";
+      messageId: string;
+      authorId: string;
+    }
+  | {
       type: "error";
       code: string;
       message: string;

@@ -11,10 +11,26 @@ import type { ServiceContext } from "../context.js";
  * inside their department reach — an owner too: a conversation carries its department's knowledge,
  * so a transfer or a department-limited API key hides it like any other department data.
  */
-export type ConversationAction = "read" | "write" | "feedback";
+export type ConversationAction = "read" | "write" | "feedback" | "close";
 
 export function isOwner(ctx: ServiceContext, conversation: ConversationRow): boolean {
   return ctx.actor.userId !== undefined && conversation.userId === ctx.actor.userId;
+}
+
+/**
+ * Whether the caller may take over this conversation after a handoff (ADR 0012): they hold
+ * `conversations:handoff` and reach its department (an org-wide conversation needs every department).
+ */
+export function canHandle(ctx: ServiceContext, conversation: ConversationRow): boolean {
+  if (conversation.orgId !== ctx.orgId || !hasPermission(ctx.access, "conversations:handoff")) return false;
+  return conversation.departmentId === null
+    ? ctx.access.allDepartments
+    : canSeeDepartment(ctx.access, conversation.departmentId);
+}
+
+/** Conversations handed to a person are readable by those who may take them over. */
+function handedOff(conversation: ConversationRow): boolean {
+  return conversation.status === "escalated" || conversation.assigneeId !== null;
 }
 
 function inReach(ctx: ServiceContext, conversation: ConversationRow): boolean {
@@ -24,6 +40,7 @@ function inReach(ctx: ServiceContext, conversation: ConversationRow): boolean {
 export function canRead(ctx: ServiceContext, conversation: ConversationRow): boolean {
   if (conversation.orgId !== ctx.orgId || !inReach(ctx, conversation)) return false;
   if (isOwner(ctx, conversation) || hasPermission(ctx.access, "org:admin")) return true;
+  if (handedOff(conversation) && canHandle(ctx, conversation)) return true;
   return conversation.departmentId !== null && hasPermission(ctx.access, "analytics:read");
 }
 
@@ -31,6 +48,14 @@ function allowed(ctx: ServiceContext, conversation: ConversationRow, action: Con
   if (action === "read") return true;
   // Feedback is the owner's judgement of the answers they got; nobody gives it on their behalf.
   if (action === "feedback") return isOwner(ctx, conversation);
+  // The colleague handling a handoff may close the conversation, as its owner may.
+  if (
+    action === "close" &&
+    conversation.assigneeId !== null &&
+    conversation.assigneeId === ctx.actor.userId
+  ) {
+    return true;
+  }
   return isOwner(ctx, conversation) || hasPermission(ctx.access, "org:admin");
 }
 
@@ -48,7 +73,12 @@ export async function loadConversation(
   const conversation = await r.conversations.findById(id, ctx.db);
   if (!conversation || !canRead(ctx, conversation)) throw AppError.notFound("Conversation", id);
   if (!allowed(ctx, conversation, action)) {
-    const who = action === "feedback" ? "its owner" : "its owner or an organisation admin";
+    const who =
+      action === "feedback"
+        ? "its owner"
+        : action === "close"
+          ? "its owner, its assignee or an organisation admin"
+          : "its owner or an organisation admin";
     throw new AppError("FORBIDDEN", `Only ${who} may do this to the conversation`);
   }
   return conversation;

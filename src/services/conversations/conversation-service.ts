@@ -40,7 +40,7 @@ export function createConversationService(r: Repositories) {
     (await conversationViews(r, ctx, [row]))[0]!;
 
   async function setStatus(ctx: ServiceContext, id: string, to: "active" | "closed") {
-    const conversation = await loadConversation(r, ctx, id, "write");
+    const conversation = await loadConversation(r, ctx, id, to === "closed" ? "close" : "write");
     if (conversation.status === to) return one(ctx, conversation);
     if (to === "active" && conversation.status !== "closed") {
       throw new AppError(
@@ -50,7 +50,12 @@ export function createConversationService(r: Repositories) {
     }
     return withTransaction(ctx.db, async (tx) => {
       const closedAt = to === "closed" ? new Date() : null;
-      const updated = await r.conversations.update(id, { status: to, closedAt }, tx);
+      // Reopened, the conversation is the assistant's again: nobody is handling it any more.
+      const updated = await r.conversations.update(
+        id,
+        { status: to, closedAt, ...(to === "active" ? { assigneeId: null } : {}) },
+        tx,
+      );
       await recordAudit(
         r,
         ctx,

@@ -595,6 +595,46 @@ export interface paths {
         patch: operations["updateConversation"];
         trace?: never;
     };
+    "/conversations/{id}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Assign an escalated conversation to a colleague who handles the department's handoffs
+         * @description The assignee is notified. 412 when the conversation is not escalated.
+         */
+        post: operations["assignConversation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/conversations/{id}/claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take an escalated conversation yourself
+         * @description 409 (with the current assignee) when someone else has it or won a simultaneous claim; 412 when the conversation is not escalated.
+         */
+        post: operations["claimConversation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/conversations/{id}/close": {
         parameters: {
             query?: never;
@@ -606,6 +646,26 @@ export interface paths {
         put?: never;
         /** Close a conversation */
         post: operations["closeConversation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/conversations/{id}/handoff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask for a person: the conversation becomes escalated and the department's handlers are told
+         * @description By the owner (or an organisation admin). 409 when it is already escalated, 412 when closed. While escalated, POST /conversations/{id}/messages stores messages for the person (202) instead of asking the assistant.
+         */
+        post: operations["requestHandoff"];
         delete?: never;
         options?: never;
         head?: never;
@@ -624,7 +684,7 @@ export interface paths {
         put?: never;
         /**
          * Ask the conversation's assistant (JSON, or Server-Sent Events with Accept: text/event-stream)
-         * @description Stores the question, retrieves from the assistant's knowledge bases, calls the model with tools and returns the checked, cited answer. With `Accept: text/event-stream` the answer streams as events (`turn-start`, `token`, `tool-call`, `tool-result`, `citations`, `held`, `done` or `error`); ids are `<taskId>:<n>` for GET /conversations/{id}/stream with Last-Event-ID. A failed answer is stored and reported as UNAVAILABLE (model, timeout) with the task and message ids in `details`.
+         * @description Stores the question, retrieves from the assistant's knowledge bases, calls the model with tools and returns the checked, cited answer. With `Accept: text/event-stream` the answer streams as events (`turn-start`, `token`, `tool-call`, `tool-result`, `citations`, `held`, `done` or `error`); ids are `<taskId>:<n>` for GET /conversations/{id}/stream with Last-Event-ID. A failed answer is stored and reported as UNAVAILABLE (model, timeout) with the task and message ids in `details`. While the conversation is handed to a person (escalated) the message is stored for them and the answer is 202 `handedOff` (no assistant runs, no stream).
          */
         post: operations["sendMessage"];
         delete?: never;
@@ -668,6 +728,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/conversations/{id}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hand the conversation back to the assistant (active, nobody assigned)
+         * @description By the assignee; 412 otherwise.
+         */
+        post: operations["releaseConversation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/conversations/{id}/reopen": {
         parameters: {
             query?: never;
@@ -679,6 +759,26 @@ export interface paths {
         put?: never;
         /** Reopen a closed conversation */
         post: operations["reopenConversation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/conversations/{id}/replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reply in the conversation as yourself (the assignee)
+         * @description Stores a reply (role assistant, authorId you), notifies the requester and delivers it live on GET /conversations/{id}/stream (`human-reply`, then `done`). 412 unless the conversation is escalated and assigned to you.
+         */
+        post: operations["replyInPerson"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2126,6 +2226,13 @@ export interface components {
         ApproveApprovalInput: {
             notes?: string;
         };
+        AssignConversationInput: {
+            /**
+             * Format: uuid
+             * @description A member who may handle handoffs (conversations:handoff) in its department
+             */
+            userId: string;
+        };
         BudgetInput: {
             /** @description USD per calendar month (UTC); null removes it */
             monthlyBudgetUsd: number | null;
@@ -2153,6 +2260,8 @@ export interface components {
             agentVersion: number | null;
             /** @description The agent version the conversation is pinned to */
             agentVersionId: string | null;
+            /** @description The person handling the conversation after a handoff (null: nobody, or the assistant) */
+            assigneeId: string | null;
             /** @enum {string} */
             channel: "web" | "whatsapp" | "telegram" | "slack" | "email" | "api";
             closedAt: string | null;
@@ -2220,7 +2329,7 @@ export interface components {
             /** Format: date-time */
             expiresAt?: string;
             name: string;
-            permissions: ("kb:read" | "kb:write" | "chat:use" | "approvals:decide" | "templates:manage" | "agents:manage" | "users:manage" | "roles:manage" | "departments:manage" | "analytics:read" | "audit:read" | "org:admin" | "pii:reveal")[];
+            permissions: ("kb:read" | "kb:write" | "chat:use" | "approvals:decide" | "conversations:handoff" | "templates:manage" | "agents:manage" | "users:manage" | "roles:manage" | "departments:manage" | "analytics:read" | "audit:read" | "org:admin" | "pii:reveal")[];
         };
         CreateApiKeyResponse: {
             allDepartments: boolean;
@@ -2457,7 +2566,7 @@ export interface components {
             departmentIds: string[];
             description?: string | null;
             name: string;
-            permissions: ("kb:read" | "kb:write" | "chat:use" | "approvals:decide" | "templates:manage" | "agents:manage" | "users:manage" | "roles:manage" | "departments:manage" | "analytics:read" | "audit:read" | "org:admin" | "pii:reveal")[];
+            permissions: ("kb:read" | "kb:write" | "chat:use" | "approvals:decide" | "conversations:handoff" | "templates:manage" | "agents:manage" | "users:manage" | "roles:manage" | "departments:manage" | "analytics:read" | "audit:read" | "org:admin" | "pii:reveal")[];
             slug: string;
         };
         CreateTableDocumentInput: {
@@ -3104,31 +3213,7 @@ export interface components {
             }[];
         };
         ListMessagesResponse: {
-            items: {
-                content: string;
-                /** Format: uuid */
-                conversationId: string;
-                /** Format: date-time */
-                createdAt: string;
-                /** @description Your own feedback on this message */
-                feedback: components["schemas"]["RateMessageResponse"] | null;
-                /** @description A reply waiting for an approver; its text is withheld */
-                heldForApproval: boolean;
-                /** Format: uuid */
-                id: string;
-                metadata: {
-                    [key: string]: unknown;
-                };
-                model: string | null;
-                parts: unknown[];
-                /** @enum {string} */
-                role: "user" | "assistant" | "system" | "tool";
-                /** @description The citations the answer was checked against */
-                sources: unknown[];
-                tokenCount: number | null;
-                /** Format: date-time */
-                updatedAt: string;
-            }[];
+            items: components["schemas"]["ReplyInPersonResponse"][];
             nextCursor: string | null;
         };
         ListModelsResponse: {
@@ -3181,7 +3266,7 @@ export interface components {
             items: {
                 description: string;
                 /** @enum {string} */
-                key: "kb:read" | "kb:write" | "chat:use" | "approvals:decide" | "templates:manage" | "agents:manage" | "users:manage" | "roles:manage" | "departments:manage" | "analytics:read" | "audit:read" | "org:admin" | "pii:reveal";
+                key: "kb:read" | "kb:write" | "chat:use" | "approvals:decide" | "conversations:handoff" | "templates:manage" | "agents:manage" | "users:manage" | "roles:manage" | "departments:manage" | "analytics:read" | "audit:read" | "org:admin" | "pii:reveal";
             }[];
         };
         ListPersonasResponse: {
@@ -3287,7 +3372,7 @@ export interface components {
             read: boolean;
             readAt: string | null;
             title: string;
-            /** @description approval.requested, approval.sampled, approval.decided, approval.escalated, handoff.requested */
+            /** @description approval.requested, approval.sampled, approval.decided, approval.escalated, handoff.requested, handoff.assigned, handoff.message, handoff.replied */
             type: string;
         };
         NotificationPreferences: {
@@ -3367,6 +3452,40 @@ export interface components {
         };
         RejectApprovalInput: {
             notes?: string;
+        };
+        ReplyInPersonInput: {
+            content: string;
+        };
+        ReplyInPersonResponse: {
+            /** @description Who wrote it, on messages of a handoff: the colleague who replied (role assistant) or the requester writing to them; null otherwise (the assistant's replies; questions of ordinary turns are the owner's) */
+            authorId: string | null;
+            content: string;
+            /** Format: uuid */
+            conversationId: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description Your own feedback on this message */
+            feedback: components["schemas"]["RateMessageResponse"] | null;
+            /** @description A reply waiting for an approver; its text is withheld */
+            heldForApproval: boolean;
+            /** Format: uuid */
+            id: string;
+            metadata: {
+                [key: string]: unknown;
+            };
+            model: string | null;
+            parts: unknown[];
+            /** @enum {string} */
+            role: "user" | "assistant" | "system" | "tool";
+            /** @description The citations the answer was checked against */
+            sources: unknown[];
+            tokenCount: number | null;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        RequestHandoffInput: {
+            /** @description Why a person is needed (shown to them) */
+            reason?: string | null;
         };
         ResetPasswordInput: {
             password: string;
@@ -3470,6 +3589,21 @@ export interface components {
                 completionTokens: number;
                 costUsd: number;
                 promptTokens: number;
+            };
+        };
+        /** @description The conversation is handed to a person: the message was stored for them; no assistant ran */
+        SendMessageResponse2: {
+            handedOff: {
+                /** @description Who was told of it (null: the department's handlers) */
+                assigneeId: string | null;
+                message: {
+                    /** Format: date-time */
+                    createdAt: string;
+                    /** Format: uuid */
+                    id: string;
+                    /** @constant */
+                    role: "user";
+                };
             };
         };
         SetDepartmentBudgetResponse: {
@@ -3687,7 +3821,7 @@ export interface components {
             departmentIds?: string[];
             description?: string | null;
             name?: string;
-            permissions?: ("kb:read" | "kb:write" | "chat:use" | "approvals:decide" | "templates:manage" | "agents:manage" | "users:manage" | "roles:manage" | "departments:manage" | "analytics:read" | "audit:read" | "org:admin" | "pii:reveal")[];
+            permissions?: ("kb:read" | "kb:write" | "chat:use" | "approvals:decide" | "conversations:handoff" | "templates:manage" | "agents:manage" | "users:manage" | "roles:manage" | "departments:manage" | "analytics:read" | "audit:read" | "org:admin" | "pii:reveal")[];
             slug?: string;
         };
         UpdateToolInput: {
@@ -3753,11 +3887,11 @@ export interface components {
         UpdateUserInput: {
             avatarUrl?: string | null;
             extraDepartmentIds?: string[];
-            extraPermissions?: ("kb:read" | "kb:write" | "chat:use" | "approvals:decide" | "templates:manage" | "agents:manage" | "users:manage" | "roles:manage" | "departments:manage" | "analytics:read" | "audit:read" | "org:admin" | "pii:reveal")[];
+            extraPermissions?: ("kb:read" | "kb:write" | "chat:use" | "approvals:decide" | "conversations:handoff" | "templates:manage" | "agents:manage" | "users:manage" | "roles:manage" | "departments:manage" | "analytics:read" | "audit:read" | "org:admin" | "pii:reveal")[];
             name?: string;
             phone?: string | null;
             revokedDepartmentIds?: string[];
-            revokedPermissions?: ("kb:read" | "kb:write" | "chat:use" | "approvals:decide" | "templates:manage" | "agents:manage" | "users:manage" | "roles:manage" | "departments:manage" | "analytics:read" | "audit:read" | "org:admin" | "pii:reveal")[];
+            revokedPermissions?: ("kb:read" | "kb:write" | "chat:use" | "approvals:decide" | "conversations:handoff" | "templates:manage" | "agents:manage" | "users:manage" | "roles:manage" | "departments:manage" | "analytics:read" | "audit:read" | "org:admin" | "pii:reveal")[];
             /** @description a role slug (built-in like dept_head, or custom) */
             role?: string;
             /** Format: uuid */
@@ -5355,6 +5489,72 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    assignConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignConversationInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    claimConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     closeConversation: {
         parameters: {
             query?: never;
@@ -5365,6 +5565,41 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    requestHandoff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequestHandoffInput"];
+            };
+        };
         responses: {
             /** @description OK */
             200: {
@@ -5439,6 +5674,15 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["SendMessageResponse"];
                     "text/event-stream": string;
+                };
+            };
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SendMessageResponse2"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -5547,6 +5791,37 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    releaseConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     reopenConversation: {
         parameters: {
             query?: never;
@@ -5565,6 +5840,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Conversation"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    replyInPerson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplyInPersonInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplyInPersonResponse"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -9,6 +9,7 @@ export type Permission =
   | "kb:write"
   | "chat:use"
   | "approvals:decide"
+  | "conversations:handoff"
   | "templates:manage"
   | "agents:manage"
   | "users:manage"

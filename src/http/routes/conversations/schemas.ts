@@ -24,6 +24,10 @@ export const conversation = named(
     metadata: z.record(z.string(), z.unknown()),
     lastMessageAt: timestamp.nullable(),
     closedAt: timestamp.nullable(),
+    assigneeId: z
+      .uuid()
+      .nullable()
+      .describe("The person handling the conversation after a handoff (null: nobody, or the assistant)"),
     createdAt: timestamp,
     updatedAt: timestamp,
   }),
@@ -84,6 +88,13 @@ export const message = z.object({
   model: z.string().nullable(),
   tokenCount: z.number().int().nullable(),
   heldForApproval: z.boolean().describe("A reply waiting for an approver; its text is withheld"),
+  authorId: z
+    .uuid()
+    .nullable()
+    .describe(
+      "Who wrote it, on messages of a handoff: the colleague who replied (role assistant) or the requester " +
+        "writing to them; null otherwise (the assistant's replies; questions of ordinary turns are the owner's)",
+    ),
   feedback: feedback.nullable().describe("Your own feedback on this message"),
   createdAt: timestamp,
   updatedAt: timestamp,

@@ -43,6 +43,15 @@ const turnResponse = z.object({
     .describe("The reply waits for a person's review: `message.text` is the waiting notice, not the draft"),
 });
 
+const handedOffResponse = z
+  .object({
+    handedOff: z.object({
+      message: z.object({ id: z.uuid(), role: z.literal("user"), createdAt: timestamp }),
+      assigneeId: z.uuid().nullable().describe("Who was told of it (null: the department's handlers)"),
+    }),
+  })
+  .describe("The conversation is handed to a person: the message was stored for them; no assistant ran");
+
 const streamQuery = z.object({
   /** A turn to resume; default the conversation's latest. */
   taskId: z.uuid().optional(),
@@ -91,10 +100,18 @@ export const turnRoutes: FastifyPluginAsyncZod = async (app) => {
           "returns the checked, cited answer. With `Accept: text/event-stream` the answer streams as events " +
           "(`turn-start`, `token`, `tool-call`, `tool-result`, `citations`, `held`, `done` or `error`); ids are " +
           "`<taskId>:<n>` for GET /conversations/{id}/stream with Last-Event-ID. A failed answer is stored " +
-          "and reported as UNAVAILABLE (model, timeout) with the task and message ids in `details`.",
+          "and reported as UNAVAILABLE (model, timeout) with the task and message ids in `details`. While the " +
+          "conversation is handed to a person (escalated) the message is stored for them and the answer is 202 " +
+          "`handedOff` (no assistant runs, no stream).",
         params: idParams,
         body: sendBody,
-        response: { 200: turnResponse, ...authErrors, 429: errorBody, 503: errorBody },
+        response: {
+          200: turnResponse,
+          202: handedOffResponse,
+          ...authErrors,
+          429: errorBody,
+          503: errorBody,
+        },
       },
     },
     async (request, reply) => {
@@ -117,7 +134,7 @@ export const turnRoutes: FastifyPluginAsyncZod = async (app) => {
             });
           }
         : undefined;
-      const outcome = await chat().sendMessage(
+      const outcome = await chat().sendOrHandOff(
         ctx,
         request.params.id,
         { text: request.body.text },
@@ -129,6 +146,14 @@ export const turnRoutes: FastifyPluginAsyncZod = async (app) => {
       if (sse) {
         sse.end();
         return reply;
+      }
+      if (outcome.status === "handed-off") {
+        return reply.status(202).send({
+          handedOff: {
+            message: { id: outcome.message.id, role: "user" as const, createdAt: outcome.message.createdAt },
+            assigneeId: outcome.assigneeId,
+          },
+        });
       }
       if (outcome.status !== "done") {
         throw new AppError(outcome.error.code as never, outcome.error.message, {

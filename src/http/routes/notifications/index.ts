@@ -11,7 +11,8 @@ const notification = named(
     type: z
       .string()
       .describe(
-        "approval.requested, approval.sampled, approval.decided, approval.escalated, handoff.requested",
+        "approval.requested, approval.sampled, approval.decided, approval.escalated, handoff.requested, " +
+          "handoff.assigned, handoff.message, handoff.replied",
       ),
     title: z.string(),
     body: z.string().nullable(),

@@ -22,8 +22,14 @@ export function MessageItem({
   }
   const failed = typeof message.metadata.error === "string";
   const citations = (message.sources ?? []) as Citation[];
+  // A colleague's reply after a handoff: written by a person, not rated like the assistant's answers.
+  const byPerson = message.authorId != null;
   return (
-    <article className={`message message-assistant${failed ? " message-failed" : ""}`} aria-label="Assistant">
+    <article
+      className={`message message-assistant${failed ? " message-failed" : ""}`}
+      aria-label={byPerson ? "A colleague" : "Assistant"}
+    >
+      {byPerson && <p className="muted">A colleague replied</p>}
       <ToolSteps steps={stepsOfParts(message.parts)} />
       {message.heldForApproval ? (
         <p className="muted">This reply is waiting for review.</p>
@@ -31,7 +37,9 @@ export function MessageItem({
         <AnswerMarkdown text={message.content} citations={citations} onCite={onCite} />
       )}
       {citations.length > 0 && <Sources citations={citations} onCite={onCite} />}
-      {!failed && !message.heldForApproval && <Feedback conversationId={conversationId} message={message} />}
+      {!failed && !message.heldForApproval && !byPerson && (
+        <Feedback conversationId={conversationId} message={message} />
+      )}
     </article>
   );
 }

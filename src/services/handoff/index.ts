@@ -1,0 +1,2 @@
+export type { HandedOffMessage, HandoffService } from "./handoff-service.js";
+export { createHandoffService } from "./handoff-service.js";
