@@ -63,14 +63,16 @@ describe("journey: chat", () => {
     expect(wordsIn(await answerText(page))).toBe(SLOW_WORDS);
     expect(await page.getByRole("article", { name: "You" }).count(), "the question shows once").toBe(1);
     const token = await tokenFor(web().baseUrl, EMPLOYEE, web().password);
-    const stored = await apiCall<{ items: { role: string; content: string }[] }>(
-      web().baseUrl,
-      "GET",
-      `/conversations/${id}/messages`,
-      { token },
-    );
-    expect(stored.items.map((m) => m.role)).toEqual(["user", "assistant"]);
-    expect(wordsIn(stored.items[1]!.content)).toBe(SLOW_WORDS);
+    const messages = () =>
+      apiCall<{ items: { role: string; content: string }[] }>(
+        web().baseUrl,
+        "GET",
+        `/conversations/${id}/messages`,
+        { token },
+      );
+    // The last words reach the page a moment before the answer is stored: poll the stored list.
+    await expect.poll(async () => (await messages()).items.map((m) => m.role)).toEqual(["user", "assistant"]);
+    expect(wordsIn((await messages()).items[1]!.content)).toBe(SLOW_WORDS);
   });
 
   it("takes feedback with a comment on a reply", async () => {
