@@ -1,28 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { FakeMailer } from "../fakes/mailer.js";
-import { FakeOAuthServer, type GithubAccount } from "../fakes/oauth-server.js";
 import { useTestApp } from "../setup/container.js";
+import { useFakeOAuth } from "../setup/fake-oauth.js";
 
-const fake = new FakeOAuthServer({
-  github: { id: "gh-client", secret: "gh-secret" },
-  google: { id: "google-client.apps", secret: "google-secret" },
-});
-const env: Record<string, string> = {
-  PUBLIC_URL: "http://127.0.0.1:3000",
-  AUTH_RATE_LIMIT_PER_MINUTE: "1000",
-};
-beforeAll(async () => {
-  await fake.start();
-  Object.assign(env, fake.env());
-});
-afterAll(() => fake.stop());
-
-let nextId = 5000;
-const github = (email: string): GithubAccount => ({
-  id: nextId++,
-  login: `web${nextId}`,
-  emails: [{ email, primary: true, verified: true }],
-});
+const { fake, env, github } = useFakeOAuth("web", 5000);
 
 const cookieValue = (headers: Record<string, unknown>, name: string) => {
   const line = [headers["set-cookie"] ?? []]

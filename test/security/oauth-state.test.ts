@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { FakeMailer } from "../fakes/mailer.js";
-import { FakeOAuthServer, type GithubAccount } from "../fakes/oauth-server.js";
+import type { GithubAccount } from "../fakes/oauth-server.js";
 import { useTestApp } from "../setup/container.js";
+import { useFakeOAuth } from "../setup/fake-oauth.js";
 
 /**
  * Login CSRF through OAuth: an attacker starts a sign-in in their own browser, consents as their own
@@ -11,26 +12,7 @@ import { useTestApp } from "../setup/container.js";
  * Every start now sets a cookie whose nonce the signed state carries, and every callback needs it.
  */
 
-const fake = new FakeOAuthServer({
-  github: { id: "gh-client", secret: "gh-secret" },
-  google: { id: "google-client.apps", secret: "google-secret" },
-});
-const env: Record<string, string> = {
-  PUBLIC_URL: "http://127.0.0.1:3000",
-  AUTH_RATE_LIMIT_PER_MINUTE: "1000",
-};
-beforeAll(async () => {
-  await fake.start();
-  Object.assign(env, fake.env());
-});
-afterAll(() => fake.stop());
-
-let nextId = 9000;
-const github = (email: string): GithubAccount => ({
-  id: nextId++,
-  login: `csrf${nextId}`,
-  emails: [{ email, primary: true, verified: true }],
-});
+const { fake, env, github } = useFakeOAuth("csrf", 9000);
 
 const setCookie = (headers: Record<string, unknown>, name: string) =>
   [headers["set-cookie"] ?? []]
