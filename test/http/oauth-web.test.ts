@@ -57,7 +57,7 @@ describe("OAuth sign-in from the web application", () => {
   it("returns to the page with a refresh cookie (and no tokens in the URL or body)", async () => {
     const begun = await start("/chat/abc?x=1");
     expect(begun.setCookie).toMatch(
-      /^atrium_oauth=\w+; Path=\/auth\/oauth; Max-Age=600; HttpOnly; SameSite=Lax$/,
+      /^atrium_oauth=[\w-]+; Path=\/auth\/oauth; Max-Age=600; HttpOnly; SameSite=Lax$/,
     );
     const code = fake.grant("github", begun.redirectUri, github("employee@demo.atrium.local"));
     const res = await callback({ code, state: begun.state }, begun.nonce);
