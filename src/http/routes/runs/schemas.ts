@@ -40,6 +40,10 @@ export const runSummary = z.object({
   finishedAt: timestamp.nullable(),
 });
 
+export const runListItem = runSummary.extend({
+  agentName: z.string().nullable().describe("the assistant's name (null for runs without one)"),
+});
+
 const task = z.object({
   id: z.uuid(),
   status: z.enum(["queued", "running", "done", "failed", "timeout"]),
