@@ -2879,8 +2879,12 @@ export interface components {
                 provider: string;
                 /** @description The turn's stages in the order they started (a group before its own), with their milliseconds */
                 stages: {
+                    /** @description the stage group it ran inside (stages side by side) */
+                    group: string | null;
                     ms: number;
                     name: string;
+                    /** @description milliseconds after the turn started (null on runs recorded before it was kept) */
+                    startMs: number | null;
                 }[];
                 /** Format: date-time */
                 startedAt: string;
@@ -3150,8 +3154,12 @@ export interface components {
                 provider: string;
                 /** @description The turn's stages in the order they started (a group before its own), with their milliseconds */
                 stages: {
+                    /** @description the stage group it ran inside (stages side by side) */
+                    group: string | null;
                     ms: number;
                     name: string;
+                    /** @description milliseconds after the turn started (null on runs recorded before it was kept) */
+                    startMs: number | null;
                 }[];
                 /** Format: date-time */
                 startedAt: string;
@@ -3328,8 +3336,12 @@ export interface components {
                 provider: string;
                 /** @description The turn's stages in the order they started (a group before its own), with their milliseconds */
                 stages: {
+                    /** @description the stage group it ran inside (stages side by side) */
+                    group: string | null;
                     ms: number;
                     name: string;
+                    /** @description milliseconds after the turn started (null on runs recorded before it was kept) */
+                    startMs: number | null;
                 }[];
                 /** Format: date-time */
                 startedAt: string;
