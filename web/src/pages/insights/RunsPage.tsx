@@ -5,6 +5,7 @@ import { Spinner } from "../../ui/Spinner";
 import { formatCost, formatMs, formatTokens } from "./format";
 import { InsightsNav } from "./InsightsNav";
 import { useRuns } from "./queries";
+import { ScrollRegion } from "./ScrollRegion";
 import "../../styles/insights.css";
 
 /**
@@ -24,7 +25,7 @@ export function RunsPage() {
         <p className="notice notice-info">No runs yet: every answer an assistant gives is one.</p>
       )}
       {runs.data && runs.data.items.length > 0 && (
-        <div className="table-wrap">
+        <ScrollRegion label="Recent runs">
           <table className="table runs-table">
             <caption className="visually-hidden">Recent runs, newest first</caption>
             <thead>
@@ -70,7 +71,7 @@ export function RunsPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       )}
     </main>
   );

@@ -1,5 +1,6 @@
 import { formatMs } from "./format";
 import type { RunTrace } from "./queries";
+import { ScrollRegion } from "./ScrollRegion";
 
 type Stage = NonNullable<RunTrace["run"]>["stages"][number];
 
@@ -19,7 +20,7 @@ export function StageWaterfall({ stages, totalMs }: { stages: Stage[]; totalMs: 
   const span = Math.max(totalMs ?? 0, ...placed.map((s) => s.start + s.ms), 1);
   const pct = (ms: number) => Math.max(0, Math.min(100, (ms / span) * 100));
   return (
-    <div className="table-wrap">
+    <ScrollRegion label="Stage timings">
       <table className="table waterfall">
         <caption className="visually-hidden">Stages of the turn, in the order they started</caption>
         <thead>
@@ -66,6 +67,6 @@ export function StageWaterfall({ stages, totalMs }: { stages: Stage[]; totalMs: 
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }

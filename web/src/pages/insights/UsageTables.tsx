@@ -1,6 +1,7 @@
 import { Fragment } from "react";
 import { formatCost, formatTokens } from "./format";
 import type { UsageReport } from "./queries";
+import { ScrollRegion } from "./ScrollRegion";
 import { groupLabel } from "./UsageCharts";
 
 type Metrics = UsageReport["totals"];
@@ -42,7 +43,7 @@ function MetricHeaders() {
 /** The numbers of a per-day chart: one row per day and the period's total. */
 export function DaysTable({ report, caption }: { report: UsageReport; caption: string }) {
   return (
-    <div className="table-wrap">
+    <ScrollRegion label={caption}>
       <table className="table usage-table">
         <caption>{caption}</caption>
         <thead>
@@ -66,7 +67,7 @@ export function DaysTable({ report, caption }: { report: UsageReport; caption: s
           </tr>
         </tfoot>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }
 
@@ -84,7 +85,7 @@ export function GroupsTable({
   noun: string;
 }) {
   return (
-    <div className="table-wrap">
+    <ScrollRegion label={caption}>
       <table className="table usage-table">
         <caption>{caption}</caption>
         <thead>
@@ -122,6 +123,6 @@ export function GroupsTable({
           </tr>
         </tfoot>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }
