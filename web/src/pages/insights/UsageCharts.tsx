@@ -13,7 +13,7 @@ import {
 } from "recharts";
 import type { NameType, ValueType } from "recharts/types/component/DefaultTooltipContent";
 import { useTheme } from "../../lib/theme";
-import { formatCost, formatTokens } from "./format";
+import { daysBetween, formatCost, formatTokens } from "./format";
 import type { UsageReport } from "./queries";
 
 /** Series colours per theme (contrast checked against each theme's surface). */
@@ -54,7 +54,7 @@ export function CostByGroupChart({ report, label }: { report: UsageReport; label
     ...shown.map((row, i) => ({ key: `s${i}`, name: groupLabel(row), days: row.days })),
     ...(rest.length > 0 ? [{ key: "other", name: "Other", days: rest.flatMap((r) => r.days) }] : []),
   ];
-  const days = [...new Set(report.rows.flatMap((r) => r.days.map((d) => d.day)))].sort();
+  const days = daysBetween(report.from, report.to);
   const data = days.map((day) => {
     const point: Record<string, number | string> = { day };
     for (const s of series) {
@@ -95,7 +95,12 @@ export function CostByGroupChart({ report, label }: { report: UsageReport; label
 /** Tokens (bars) and cost (line) per day for the whole period. */
 export function OverTimeChart({ report }: { report: UsageReport }) {
   const theme = useTheme();
-  const data = report.rows.map((row) => ({ day: row.name, tokens: row.totalTokens, cost: row.costUsd }));
+  const byDay = new Map(report.rows.map((row) => [row.name, row]));
+  const data = daysBetween(report.from, report.to).map((day) => ({
+    day,
+    tokens: byDay.get(day)?.totalTokens ?? 0,
+    cost: byDay.get(day)?.costUsd ?? 0,
+  }));
   return (
     <div
       className="chart"

@@ -19,3 +19,16 @@ export const formatScore = (score: number | null | undefined) =>
 
 /** YYYY-MM-DD of a date (UTC), as the usage API counts days. */
 export const utcDay = (date: Date) => date.toISOString().slice(0, 10);
+
+/** Every day from `from` to `to` (YYYY-MM-DD, both included), so a chart shows quiet days too. */
+export function daysBetween(from: string, to: string): string[] {
+  const days: string[] = [];
+  for (
+    let t = Date.parse(`${from}T00:00:00Z`);
+    t <= Date.parse(`${to}T00:00:00Z`) && days.length < 400;
+    t += 86_400_000
+  ) {
+    days.push(utcDay(new Date(t)));
+  }
+  return days;
+}
