@@ -173,7 +173,7 @@ describe("journey: observability", () => {
     await page.getByRole("button", { name: /^Account: / }).click();
     await page.getByRole("menuitem", { name: "Your memory" }).click();
     await page.waitForURL(/\/memory$/);
-    await page.getByRole("heading", { name: "Your memory" }).waitFor();
+    await page.getByRole("heading", { name: "Your memory", exact: true }).waitFor();
     await page.getByRole("button", { name: "Erase my memory profile" }).waitFor();
     await checkAccessibility(page, "memory profile");
 
