@@ -1,7 +1,9 @@
-import { and, asc, desc, eq, or } from "drizzle-orm";
+import { and, asc, desc, eq, isNotNull, isNull, or, type SQL, sql } from "drizzle-orm";
+import { type Access, hasPermission } from "../core/access.js";
 import type { Queryable } from "../db/client.js";
 import { guarded } from "../db/errors.js";
-import { agentRuns, agentTasks, agentToolCalls, retrievalHits } from "../db/schema/index.js";
+import { agentRuns, agents, agentTasks, agentToolCalls, retrievalHits } from "../db/schema/index.js";
+import { departmentOrOrgWideScope } from "./scope.js";
 
 export type AgentTaskRow = typeof agentTasks.$inferSelect;
 export type AgentRunRow = typeof agentRuns.$inferSelect;
@@ -78,5 +80,36 @@ export class RunTraceRepository {
         .orderBy(desc(agentRuns.createdAt), desc(agentRuns.id))
         .limit(limit),
     );
+  }
+
+  /**
+   * The organisation's newest runs the caller may read (the same rule as one trace): inside the
+   * departments they reach, and either their own, or a department's with `analytics:read`, or an
+   * org-wide assistant's with `org:admin`. With the assistant's name.
+   */
+  readableRuns(
+    filter: { orgId: string; userId: string | null; access: Access; limit: number },
+    tx?: Queryable,
+  ): Promise<(AgentRunRow & { agentName: string | null })[]> {
+    const readable: (SQL | undefined)[] = [filter.userId ? eq(agentRuns.userId, filter.userId) : undefined];
+    if (hasPermission(filter.access, "analytics:read")) readable.push(isNotNull(agentRuns.departmentId));
+    if (hasPermission(filter.access, "org:admin")) readable.push(isNull(agentRuns.departmentId));
+    const anyOf = readable.filter((c): c is SQL => c !== undefined);
+    return guarded(async () => {
+      const rows = await this.q(tx)
+        .select({ run: agentRuns, agentName: agents.name })
+        .from(agentRuns)
+        .leftJoin(agents, eq(agents.id, agentRuns.agentId))
+        .where(
+          and(
+            eq(agentRuns.orgId, filter.orgId),
+            departmentOrOrgWideScope(agentRuns.departmentId, filter.access),
+            anyOf.length > 0 ? or(...anyOf) : sql`false`,
+          ),
+        )
+        .orderBy(desc(agentRuns.createdAt), desc(agentRuns.id))
+        .limit(filter.limit);
+      return rows.map((r) => ({ ...r.run, agentName: r.agentName }));
+    });
   }
 }

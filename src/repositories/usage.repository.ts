@@ -2,10 +2,10 @@ import { and, eq, gte, isNull, lt, notInArray, or, type SQL, sql } from "drizzle
 import type { Access } from "../core/access.js";
 import type { Queryable } from "../db/client.js";
 import { guarded } from "../db/errors.js";
-import { agentRuns, departments, users } from "../db/schema/index.js";
+import { agentRuns, agents, departments, users } from "../db/schema/index.js";
 import { departmentScope } from "./scope.js";
 
-export type UsageGroup = "department" | "user" | "day";
+export type UsageGroup = "department" | "user" | "agent" | "model" | "day";
 
 export interface UsageMetrics {
   promptTokens: number;
@@ -15,7 +15,10 @@ export interface UsageMetrics {
   runs: number;
 }
 
-/** One (group, day) cell of a usage report; `key` is the department or user id, null for "none". */
+/**
+ * One (group, day) cell of a usage report; `key` is the department, user or assistant id, or
+ * `provider/model`; null for "none".
+ */
 export interface UsageCell extends UsageMetrics {
   day: string;
   key: string | null;
@@ -70,7 +73,7 @@ export class UsageRepository {
     );
   }
 
-  /** Metrics per UTC day and per group (department, user, or none for `day`), ordered by day. */
+  /** Metrics per UTC day and per group (department, user, assistant, model, or none for `day`). */
   async cells(filter: UsageFilter, group: UsageGroup): Promise<UsageCell[]> {
     const day = sql<string>`to_char(${agentRuns.createdAt} at time zone 'UTC', 'YYYY-MM-DD')`;
     const q = this.db;
@@ -96,6 +99,30 @@ export class UsageRepository {
           .groupBy(day, agentRuns.userId, users.name, users.email)
           .orderBy(day, users.email),
       );
+    }
+    if (group === "agent") {
+      const rows = await guarded(() =>
+        q
+          .select({ day, key: agentRuns.agentId, label: agents.name, ...metrics })
+          .from(agentRuns)
+          .leftJoin(agents, eq(agents.id, agentRuns.agentId))
+          .where(this.where(filter))
+          .groupBy(day, agentRuns.agentId, agents.name)
+          .orderBy(day, agents.name),
+      );
+      return rows.map((r) => ({ ...r, email: null }));
+    }
+    if (group === "model") {
+      const model = sql<string>`${agentRuns.provider} || '/' || ${agentRuns.model}`;
+      const rows = await guarded(() =>
+        q
+          .select({ day, key: model, ...metrics })
+          .from(agentRuns)
+          .where(this.where(filter))
+          .groupBy(day, model)
+          .orderBy(day, model),
+      );
+      return rows.map((r) => ({ ...r, label: r.key, email: null }));
     }
     const rows = await guarded(() =>
       q

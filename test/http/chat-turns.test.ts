@@ -97,6 +97,14 @@ describe("chat turns", () => {
     );
     expect(Object.values(stageMs).every((ms) => ms >= 0)).toBe(true);
     expect(stageMs.prepare).toBeGreaterThanOrEqual(Math.max(stageMs.retrieval!, stageMs.budget!));
+    // Each stage says when it started after the turn and which group it ran in (the waterfall).
+    const stages = trace.body.run.stages as { name: string; startMs: number; group: string | null }[];
+    const at = Object.fromEntries(stages.map((s) => [s.name, s]));
+    expect(stages.every((s) => s.startMs >= 0)).toBe(true);
+    expect(at.retrieval).toMatchObject({ group: "prepare" });
+    expect(at["load-conversation"]).toMatchObject({ group: null });
+    expect(at.retrieval!.startMs).toBeGreaterThanOrEqual(at.prepare!.startMs);
+    expect(at["model-call"]!.startMs).toBeGreaterThanOrEqual(at.prompt!.startMs);
     expect(trace.body.retrievalHits.map((h: { rank: number }) => h.rank)).toEqual(hits.map((_, i) => i + 1));
     const byTask = await call(t, "GET", `/runs/${res.body.taskId}`, { token: tenant.token });
     expect(byTask.body.run.id).toBe(res.body.runId);

@@ -72,7 +72,7 @@ describe("serving the web application", () => {
   it("answers every page of the app with index.html (none collides with an API route)", async () => {
     const id = "01a25013-f418-7089-8991-d089aaaac2f5";
     for (const path of APP_PATHS) {
-      const url = `${path.replace("$conversationId", id)}?x=1`;
+      const url = `${path.replace(/\$\w+/g, id)}?x=1`;
       const res = await t.app.inject({ method: "GET", url, headers: HTML });
       expect(res.statusCode, url).toBe(200);
       expect(res.headers["content-type"], url).toBe("text/html; charset=utf-8");

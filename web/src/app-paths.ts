@@ -13,4 +13,9 @@ export const APP_PATHS = [
   "/chat/$conversationId",
   "/admin",
   "/admin/people",
+  // Observability
+  "/insights",
+  "/insights/runs/$runId",
+  "/insights/usage",
+  "/memory",
 ] as const;

@@ -116,12 +116,42 @@ const peopleRoute = createRoute({
   component: lazyRouteComponent(() => import("./pages/admin/PeoplePage"), "PeoplePage"),
 });
 
+// Observability (journey 7): runs and their traces, usage and cost, the person's memory profile.
+const insightsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/insights",
+  component: lazyRouteComponent(() => import("./pages/insights/RunsPage"), "RunsPage"),
+});
+const runTraceRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/insights/runs/$runId",
+  component: lazyRouteComponent(() => import("./pages/insights/RunTracePage"), "RunTracePage"),
+});
+const usageRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/insights/usage",
+  component: lazyRouteComponent(() => import("./pages/insights/UsagePage"), "UsagePage"),
+});
+const memoryRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/memory",
+  component: lazyRouteComponent(() => import("./pages/memory/MemoryPage"), "MemoryPage"),
+});
+const observabilityRoutes = [insightsRoute, runTraceRoute, usageRoute, memoryRoute];
+
 const routeTree = rootRoute.addChildren([
   signInRoute,
   forgotRoute,
   resetRoute,
   acceptRoute,
-  appRoute.addChildren([indexRoute, chatRoute, conversationRoute, adminRoute, peopleRoute]),
+  appRoute.addChildren([
+    indexRoute,
+    chatRoute,
+    conversationRoute,
+    adminRoute,
+    peopleRoute,
+    ...observabilityRoutes,
+  ]),
 ]);
 
 export function createAppRouter(queryClient: QueryClient) {

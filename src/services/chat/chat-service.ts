@@ -354,6 +354,20 @@ export function createChatService(input: ChatDeps) {
       return loadRunTrace(deps, ctx, runOrTaskId);
     },
 
+    /** The newest runs the caller may read the traces of (their own; more with analytics:read). */
+    async listReadableRuns(ctx: ServiceContext, limit = 50) {
+      const runs = await deps.traces.readableRuns(
+        {
+          orgId: ctx.orgId,
+          userId: ctx.actor.userId ?? null,
+          access: ctx.access,
+          limit: Math.min(200, Math.max(1, limit)),
+        },
+        ctx.db,
+      );
+      return runs.map((run) => ({ ...runView(run), agentName: run.agentName }));
+    },
+
     /** The runs of a conversation the caller can read, newest first. */
     async listRuns(ctx: ServiceContext, conversationId: string, limit = 50) {
       await loadConversation(deps.repositories, ctx, conversationId, "read");

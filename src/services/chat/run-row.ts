@@ -1,8 +1,24 @@
 import type { TurnState } from "./turn-state.js";
 
-/** The stages that had ended when the row was written (the one writing it is still running). */
-function endedStages(state: TurnState): { name: string; ms: number }[] {
-  return state.stages.flatMap((s) => (s.ms === undefined ? [] : [{ name: s.name, ms: s.ms }]));
+/**
+ * The stages that had ended when the row was written (the one writing it is still running), each
+ * with when it started after the turn did (`startMs`) and its group, for a waterfall.
+ */
+function endedStages(state: TurnState): { name: string; ms: number; startMs?: number; group?: string }[] {
+  return state.stages.flatMap((s) =>
+    s.ms === undefined
+      ? []
+      : [
+          {
+            name: s.name,
+            ms: s.ms,
+            ...(s.startedAt === undefined
+              ? {}
+              : { startMs: Math.max(0, Math.round((s.startedAt - state.startedAt) * 100) / 100) }),
+            ...(s.group ? { group: s.group } : {}),
+          },
+        ],
+  );
 }
 
 /**

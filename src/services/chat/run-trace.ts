@@ -9,14 +9,31 @@ import type {
 import type { ServiceContext } from "../context.js";
 import type { TurnDeps } from "./turn-state.js";
 
-/** The timed stages from the run's metadata; runs recorded before stages were timed have none. */
-function stagesOf(metadata: Record<string, unknown>): { name: string; ms: number }[] {
+interface StageView {
+  name: string;
+  ms: number;
+  startMs: number | null;
+  group: string | null;
+}
+
+/**
+ * The timed stages from the run's metadata; runs recorded before stages were timed have none, and
+ * runs recorded before their start offsets were kept have `startMs` null.
+ */
+function stagesOf(metadata: Record<string, unknown>): StageView[] {
   const value = metadata.stages;
   if (!Array.isArray(value)) return [];
-  return value.filter(
-    (s): s is { name: string; ms: number } =>
-      typeof s === "object" && s !== null && typeof s.name === "string" && typeof s.ms === "number",
-  );
+  return value
+    .filter(
+      (s): s is { name: string; ms: number; startMs?: unknown; group?: unknown } =>
+        typeof s === "object" && s !== null && typeof s.name === "string" && typeof s.ms === "number",
+    )
+    .map((s) => ({
+      name: s.name,
+      ms: s.ms,
+      startMs: typeof s.startMs === "number" ? s.startMs : null,
+      group: typeof s.group === "string" ? s.group : null,
+    }));
 }
 
 /** What PII masking did in the turn (counts and kinds, never values); null when it was off. */

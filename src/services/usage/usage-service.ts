@@ -19,11 +19,11 @@ export interface UsageDay extends UsageMetrics {
   day: string;
 }
 
-/** One department or user (or, grouped by day, one day) with its totals and its days. */
+/** One department, user, assistant or model (or, grouped by day, one day) with its totals and days. */
 export interface UsageRow extends UsageMetrics {
-  /** Department or user id; null for runs without one (org-wide agents, system runs). */
+  /** Department, user or assistant id, or `provider/model`; null for runs without one. */
   id: string | null;
-  /** Department name, user name, or the day (YYYY-MM-DD) when grouped by day. */
+  /** Department, user or assistant name, `provider/model`, or the day (YYYY-MM-DD) by day. */
   name: string | null;
   email: string | null;
   days: UsageDay[];

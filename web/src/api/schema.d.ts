@@ -1740,6 +1740,26 @@ export interface paths {
         patch: operations["updateRole"];
         trace?: never;
     };
+    "/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The newest runs whose traces you may read, newest first
+         * @description Your own runs; with analytics:read also the runs of the departments you reach; with org:admin also the runs of organisation-wide assistants (the rule of GET /runs/{id}).
+         */
+        get: operations["listRuns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/runs/{id}": {
         parameters: {
             query?: never;
@@ -1855,7 +1875,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Tokens, cost and runs per day, grouped by department, user or day (departments you reach) */
+        /** Tokens, cost and runs per day, grouped by department, user, assistant, model or day (departments you reach) */
         get: operations["getUsage"];
         put?: never;
         post?: never;
@@ -2859,8 +2879,12 @@ export interface components {
                 provider: string;
                 /** @description The turn's stages in the order they started (a group before its own), with their milliseconds */
                 stages: {
+                    /** @description the stage group it ran inside (stages side by side) */
+                    group: string | null;
                     ms: number;
                     name: string;
+                    /** @description milliseconds after the turn started (null on runs recorded before it was kept) */
+                    startMs: number | null;
                 }[];
                 /** Format: date-time */
                 startedAt: string;
@@ -3130,8 +3154,12 @@ export interface components {
                 provider: string;
                 /** @description The turn's stages in the order they started (a group before its own), with their milliseconds */
                 stages: {
+                    /** @description the stage group it ran inside (stages side by side) */
+                    group: string | null;
                     ms: number;
                     name: string;
+                    /** @description milliseconds after the turn started (null on runs recorded before it was kept) */
+                    startMs: number | null;
                 }[];
                 /** Format: date-time */
                 startedAt: string;
@@ -3278,6 +3306,51 @@ export interface components {
         };
         ListRolesResponse: {
             items: components["schemas"]["Role"][];
+        };
+        ListRunsResponse: {
+            items: {
+                agentId: string | null;
+                /** @description the assistant's name (null for runs without one) */
+                agentName: string | null;
+                completionTokens: number;
+                conversationId: string | null;
+                costUsd: number;
+                departmentId: string | null;
+                error: string | null;
+                finishedAt: string | null;
+                firstTokenMs: number | null;
+                /** Format: uuid */
+                id: string;
+                latencyMs: number | null;
+                messageId: string | null;
+                model: string;
+                /** @description PII masking in the turn: values masked, kinds, the conversation's placeholders, placeholders the model invented (null when off) */
+                pii: {
+                    kinds: string[];
+                    masked: number;
+                    placeholders: number;
+                    policy: string;
+                    unknownPlaceholders: number;
+                } | null;
+                promptTokens: number;
+                provider: string;
+                /** @description The turn's stages in the order they started (a group before its own), with their milliseconds */
+                stages: {
+                    /** @description the stage group it ran inside (stages side by side) */
+                    group: string | null;
+                    ms: number;
+                    name: string;
+                    /** @description milliseconds after the turn started (null on runs recorded before it was kept) */
+                    startMs: number | null;
+                }[];
+                /** Format: date-time */
+                startedAt: string;
+                /** @enum {string} */
+                status: "running" | "ok" | "error" | "timeout";
+                taskId: string | null;
+                totalTokens: number;
+                traceId: string;
+            }[];
         };
         ListToolsResponse: {
             items: components["schemas"]["Tool"][];
@@ -3906,7 +3979,7 @@ export interface components {
         UsageReport: {
             from: string;
             /** @enum {string} */
-            groupBy: "department" | "user" | "day";
+            groupBy: "department" | "user" | "agent" | "model" | "day";
             rows: {
                 completionTokens: number;
                 costUsd: number;
@@ -3919,9 +3992,9 @@ export interface components {
                     totalTokens: number;
                 }[];
                 email: string | null;
-                /** @description department or user id; null for runs without one */
+                /** @description department, user or assistant id, or provider/model; null for runs without one */
                 id: string | null;
-                /** @description department name, user name, or the day */
+                /** @description department, user or assistant name, provider/model, or the day */
                 name: string | null;
                 promptTokens: number;
                 runs: number;
@@ -8429,6 +8502,32 @@ export interface operations {
             500: components["responses"]["InternalError"];
         };
     };
+    listRuns: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListRunsResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
     getRun: {
         parameters: {
             query?: never;
@@ -8695,7 +8794,7 @@ export interface operations {
             query?: {
                 /** @description first day (default: the first day of this month) */
                 from?: string;
-                groupBy?: "department" | "user" | "day";
+                groupBy?: "department" | "user" | "agent" | "model" | "day";
                 /** @description last day, included (default: today) */
                 to?: string;
             };

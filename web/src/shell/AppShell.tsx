@@ -1,6 +1,6 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { Link, Outlet, useNavigate } from "@tanstack/react-router";
-import { LogOut, Moon, Sun, UserRound } from "lucide-react";
+import { Brain, LogOut, Moon, Sun, UserRound } from "lucide-react";
 import { Menu, MenuItem, MenuTrigger, Popover, Separator } from "react-aria-components";
 import { session } from "../api/session";
 import { useMe } from "../auth/me";
@@ -65,12 +65,22 @@ function AccountMenu({ name, email }: { name: string; email: string }) {
         <UserRound aria-hidden size={18} />
       </Button>
       <Popover placement="bottom end" className="popover">
-        <Menu className="menu" aria-label="Account" onAction={(key) => key === "sign-out" && void signOut()}>
+        <Menu
+          className="menu"
+          aria-label="Account"
+          onAction={(key) => {
+            if (key === "sign-out") void signOut();
+            if (key === "memory") void navigate({ to: "/memory" });
+          }}
+        >
           <MenuItem id="who" className="menu-item menu-label" isDisabled textValue={email}>
             <span className="who-name">{name}</span>
             <span className="who-email">{email}</span>
           </MenuItem>
           <Separator className="menu-separator" />
+          <MenuItem id="memory" className="menu-item">
+            <Brain aria-hidden size={16} /> Your memory
+          </MenuItem>
           <MenuItem id="sign-out" className="menu-item">
             <LogOut aria-hidden size={16} /> Sign out
           </MenuItem>

@@ -6,7 +6,7 @@ import type { Permission } from "../auth/me";
  * router.tsx).
  */
 export interface NavItem {
-  to: "/chat" | "/admin" | "/admin/people";
+  to: "/chat" | "/admin" | "/admin/people" | "/insights" | "/memory";
   label: string;
   /** Any one of these suffices; none means everyone signed in. */
   anyOf?: Permission[];
@@ -19,6 +19,8 @@ export const NAV_ITEMS: NavItem[] = [
     label: "Administration",
     anyOf: ["users:manage", "roles:manage", "departments:manage", "org:admin", "audit:read"],
   },
+  // Observability: runs and traces, usage and cost (the memory profile is in the account menu).
+  { to: "/insights", label: "Insights", anyOf: ["analytics:read"] },
 ];
 
 export function visibleItems(permissions: readonly string[]): NavItem[] {

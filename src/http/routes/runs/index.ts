@@ -1,9 +1,30 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
 import { contextOf } from "../../auth.js";
 import { authErrors, idParams } from "../../schemas/common.js";
-import { runTrace } from "./schemas.js";
+import { runListItem, runTrace } from "./schemas.js";
 
 export const runRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    "/runs",
+    {
+      // No route permission: everyone may list their own runs; analytics:read adds the departments'.
+      schema: {
+        operationId: "listRuns",
+        tags: ["chat"],
+        summary: "The newest runs whose traces you may read, newest first",
+        description:
+          "Your own runs; with analytics:read also the runs of the departments you reach; with org:admin " +
+          "also the runs of organisation-wide assistants (the rule of GET /runs/{id}).",
+        querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
+        response: { 200: z.object({ items: z.array(runListItem) }), ...authErrors },
+      },
+    },
+    async (request) => ({
+      items: await app.container.services.chat.listReadableRuns(contextOf(request), request.query.limit),
+    }),
+  );
+
   app.get(
     "/runs/:id",
     {

@@ -20,7 +20,17 @@ export const runSummary = z.object({
   latencyMs: z.number().int().nullable(),
   firstTokenMs: z.number().int().nullable(),
   stages: z
-    .array(z.object({ name: z.string(), ms: z.number() }))
+    .array(
+      z.object({
+        name: z.string(),
+        ms: z.number(),
+        startMs: z
+          .number()
+          .nullable()
+          .describe("milliseconds after the turn started (null on runs recorded before it was kept)"),
+        group: z.string().nullable().describe("the stage group it ran inside (stages side by side)"),
+      }),
+    )
     .describe(
       "The turn's stages in the order they started (a group before its own), with their milliseconds",
     ),
@@ -38,6 +48,10 @@ export const runSummary = z.object({
     ),
   startedAt: timestamp,
   finishedAt: timestamp.nullable(),
+});
+
+export const runListItem = runSummary.extend({
+  agentName: z.string().nullable().describe("the assistant's name (null for runs without one)"),
 });
 
 const task = z.object({

@@ -25,12 +25,18 @@ const usageReport = named(
   z.object({
     from: z.string(),
     to: z.string(),
-    groupBy: z.enum(["department", "user", "day"]),
+    groupBy: z.enum(["department", "user", "agent", "model", "day"]),
     totals: z.object(metrics),
     rows: z.array(
       z.object({
-        id: z.string().nullable().describe("department or user id; null for runs without one"),
-        name: z.string().nullable().describe("department name, user name, or the day"),
+        id: z
+          .string()
+          .nullable()
+          .describe("department, user or assistant id, or provider/model; null for runs without one"),
+        name: z
+          .string()
+          .nullable()
+          .describe("department, user or assistant name, provider/model, or the day"),
         email: z.string().nullable(),
         ...metrics,
         days: z.array(z.object({ day: z.string(), ...metrics })),
@@ -75,8 +81,11 @@ export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         operationId: "getUsage",
         tags,
-        summary: "Tokens, cost and runs per day, grouped by department, user or day (departments you reach)",
-        querystring: period.extend({ groupBy: z.enum(["department", "user", "day"]).default("day") }),
+        summary:
+          "Tokens, cost and runs per day, grouped by department, user, assistant, model or day (departments you reach)",
+        querystring: period.extend({
+          groupBy: z.enum(["department", "user", "agent", "model", "day"]).default("day"),
+        }),
         response: { 200: usageReport, ...authErrors },
       },
     },

@@ -1,7 +1,10 @@
+import { Link } from "@tanstack/react-router";
 import type { Citation, Message } from "../../api/types";
+import { Can } from "../../auth/Can";
 import { Feedback } from "./Feedback";
 import { AnswerMarkdown } from "./Markdown";
 import { stepsOfParts, ToolSteps } from "./ToolSteps";
+import "../../styles/trace-link.css";
 
 /** One stored message: the question as typed (text, never HTML), or the reply with its sources. */
 export function MessageItem({
@@ -40,6 +43,7 @@ export function MessageItem({
       {!failed && !message.heldForApproval && !byPerson && (
         <Feedback conversationId={conversationId} message={message} />
       )}
+      <TraceLink message={message} />
     </article>
   );
 }
@@ -61,5 +65,18 @@ export function Sources({ citations, onCite }: { citations: Citation[]; onCite: 
         ))}
       </ul>
     </div>
+  );
+}
+
+/** The reply's trace (its run: stages, passages, cost), for reviewers who may read traces. */
+function TraceLink({ message }: { message: Message }) {
+  const taskId = message.metadata.taskId;
+  if (typeof taskId !== "string") return null;
+  return (
+    <Can permission="analytics:read">
+      <Link className="trace-link" to="/insights/runs/$runId" params={{ runId: taskId }}>
+        Trace
+      </Link>
+    </Can>
   );
 }
