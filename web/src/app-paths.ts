@@ -13,4 +13,10 @@ export const APP_PATHS = [
   "/chat/$conversationId",
   "/admin",
   "/admin/people",
+  "/knowledge",
+  "/knowledge/$knowledgeBaseId",
+  "/knowledge/documents/$documentId",
+  "/assistants",
+  "/assistants/agents/$agentId",
+  "/assistants/namespaces/$namespaceId",
 ] as const;

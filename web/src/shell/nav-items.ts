@@ -6,7 +6,7 @@ import type { Permission } from "../auth/me";
  * router.tsx).
  */
 export interface NavItem {
-  to: "/chat" | "/admin" | "/admin/people";
+  to: "/chat" | "/admin" | "/admin/people" | "/knowledge" | "/assistants";
   label: string;
   /** Any one of these suffices; none means everyone signed in. */
   anyOf?: Permission[];
@@ -19,6 +19,8 @@ export const NAV_ITEMS: NavItem[] = [
     label: "Administration",
     anyOf: ["users:manage", "roles:manage", "departments:manage", "org:admin", "audit:read"],
   },
+  { to: "/knowledge", label: "Knowledge", anyOf: ["kb:read"] },
+  { to: "/assistants", label: "Assistants", anyOf: ["agents:manage"] },
 ];
 
 export function visibleItems(permissions: readonly string[]): NavItem[] {
