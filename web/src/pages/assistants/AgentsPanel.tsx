@@ -11,6 +11,7 @@ import { Spinner } from "../../ui/Spinner";
 import { TextField } from "../../ui/TextField";
 import { StatusBadge } from "../knowledge/StatusBadge";
 import { agentState, versionLabel } from "./agent-state";
+import { DepartmentPicker, departmentOf } from "./DepartmentPicker";
 import { assistantKeys, useAgents } from "./queries";
 
 export function AgentsPanel() {
@@ -59,10 +60,15 @@ function NewAgent() {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const [name, setName] = useState("");
+  const [department, setDepartment] = useState<string | null>(null);
   const [description, setDescription] = useState("");
   const create = useMutation({
     mutationFn: async () =>
-      unwrap(await api.POST("/agents", { body: { name, description: description || null } })),
+      unwrap(
+        await api.POST("/agents", {
+          body: { name, description: description || null, departmentId: departmentOf(department) },
+        }),
+      ),
     onSuccess: async (agent) => {
       await queryClient.invalidateQueries({ queryKey: assistantKeys.agents });
       await navigate({ to: "/assistants/agents/$agentId", params: { agentId: agent.id } });
@@ -79,6 +85,7 @@ function NewAgent() {
         }}
       >
         <TextField label="Agent name" value={name} onChange={setName} isRequired maxLength={200} />
+        <DepartmentPicker value={department} onChange={setDepartment} />
         <TextField label="Description" value={description} onChange={setDescription} maxLength={2000} />
         <Button type="submit" variant="primary" isPending={create.isPending}>
           Create agent

@@ -9,6 +9,7 @@ import { ErrorNotice } from "../../ui/ErrorNotice";
 import { TextAreaField } from "../../ui/form-fields";
 import { Spinner } from "../../ui/Spinner";
 import { TextField } from "../../ui/TextField";
+import { DepartmentPicker, departmentOf } from "./DepartmentPicker";
 import { assistantKeys, usePersonas } from "./queries";
 
 /** Reusable personas (the voice an agent or namespace speaks in). */
@@ -40,11 +41,16 @@ export function PersonasPanel() {
 function NewPersona() {
   const queryClient = useQueryClient();
   const [name, setName] = useState("");
+  const [department, setDepartment] = useState<string | null>(null);
   const [tone, setTone] = useState("");
   const [prompt, setPrompt] = useState("");
   const create = useMutation({
     mutationFn: async () =>
-      unwrap(await api.POST("/personas", { body: { name, tone: tone || null, prompt } })),
+      unwrap(
+        await api.POST("/personas", {
+          body: { name, tone: tone || null, prompt, departmentId: departmentOf(department) },
+        }),
+      ),
     onSuccess: async () => {
       setName("");
       setTone("");
@@ -63,6 +69,7 @@ function NewPersona() {
         }}
       >
         <TextField label="Persona name" value={name} onChange={setName} isRequired maxLength={200} />
+        <DepartmentPicker value={department} onChange={setDepartment} />
         <TextField label="Tone" value={tone} onChange={setTone} maxLength={200} />
         <TextAreaField label="How it speaks" value={prompt} onChange={setPrompt} rows={4} />
         <Button type="submit" variant="primary" isPending={create.isPending}>

@@ -9,6 +9,7 @@ import { ErrorNotice } from "../../ui/ErrorNotice";
 import { Spinner } from "../../ui/Spinner";
 import { TextField } from "../../ui/TextField";
 import { StatusBadge } from "../knowledge/StatusBadge";
+import { DepartmentPicker, departmentOf } from "./DepartmentPicker";
 import { assistantKeys, type ToolView, useBuiltinTools, useTools } from "./queries";
 
 const names = (value: unknown): string[] =>
@@ -80,6 +81,7 @@ export function ToolsPanel() {
 function NewHttpTool() {
   const queryClient = useQueryClient();
   const [name, setName] = useState("");
+  const [department, setDepartment] = useState<string | null>(null);
   const [description, setDescription] = useState("");
   const [url, setUrl] = useState("");
   const [secret, setSecret] = useState("");
@@ -98,7 +100,11 @@ function NewHttpTool() {
         secrets,
         headers,
       };
-      return unwrap(await api.POST("/tools", { body: { kind: "http", name, description, config } }));
+      return unwrap(
+        await api.POST("/tools", {
+          body: { kind: "http", name, description, config, departmentId: departmentOf(department) },
+        }),
+      );
     },
     onSuccess: async () => {
       setName("");
@@ -119,6 +125,7 @@ function NewHttpTool() {
         }}
       >
         <TextField label="Tool name" value={name} onChange={setName} isRequired maxLength={64} />
+        <DepartmentPicker value={department} onChange={setDepartment} />
         <TextField label="What it does" value={description} onChange={setDescription} maxLength={2000} />
         <TextField
           label="URL"

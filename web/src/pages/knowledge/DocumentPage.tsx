@@ -61,9 +61,11 @@ export function DocumentPage() {
           <dl className="facts">
             <div>
               <dt>Status</dt>
-              <dd className="status-cell" role="status">
-                <StatusBadge status={d.status} />
-                <ProgressNote status={d.status} progress={d.progress} error={d.error} />
+              <dd>
+                <span className="status-cell" role="status">
+                  <StatusBadge status={d.status} />
+                  <ProgressNote status={d.status} progress={d.progress} error={d.error} />
+                </span>
               </dd>
             </div>
             <div>

@@ -51,7 +51,7 @@ export function WebSources({ knowledgeBaseId }: { knowledgeBaseId: string }) {
                 <Button
                   onPress={() => crawl.mutate(source.id)}
                   isPending={crawl.isPending && crawl.variables === source.id}
-                  aria-label={`Crawl ${source.rootUrl} now`}
+                  aria-label={`Crawl now: ${source.rootUrl}`}
                 >
                   Crawl now
                 </Button>
