@@ -63,6 +63,46 @@ const shots: { name: string; take: (page: Page, phone: boolean) => Promise<void>
       await page.getByRole("rowheader", { name: "Emil Employee" }).waitFor();
     },
   },
+  // Knowledge and assistants (signed in as the administrator above).
+  {
+    name: "knowledge-base",
+    take: async (page) => {
+      await page.goto("/knowledge");
+      await page.getByRole("link", { name: "HR Handbook" }).click();
+      await page.getByRole("grid", { name: "Documents" }).getByRole("row").nth(1).waitFor();
+    },
+  },
+  {
+    name: "knowledge-search",
+    take: async (page) => {
+      await page.getByRole("tab", { name: "Search" }).click();
+      await page.getByLabel("Search for").fill("annual leave");
+      await page.getByRole("button", { name: "Search", exact: true }).click();
+      await page.getByRole("region", { name: "Search results" }).getByRole("listitem").first().waitFor();
+    },
+  },
+  {
+    name: "knowledge-document",
+    take: async (page) => {
+      await page.getByRole("tab", { name: "Documents" }).click();
+      await page.getByRole("grid", { name: "Documents" }).getByRole("link").first().click();
+      await page.getByRole("list", { name: "Chunks" }).waitFor();
+    },
+  },
+  {
+    name: "assistants",
+    take: async (page) => {
+      await page.goto("/assistants");
+      await page.getByRole("grid", { name: "Agents" }).getByRole("link", { name: "HR Assistant" }).waitFor();
+    },
+  },
+  {
+    name: "assistants-agent",
+    take: async (page) => {
+      await page.getByRole("grid", { name: "Agents" }).getByRole("link", { name: "HR Assistant" }).click();
+      await page.getByRole("heading", { name: "Versions" }).waitFor();
+    },
+  },
 ];
 
 let written = 0;
