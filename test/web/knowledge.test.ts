@@ -20,7 +20,10 @@ describe("journey: knowledge", () => {
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Knowledge" }).click();
     await page.getByRole("heading", { name: "Human Resources" }).waitFor();
     await expect.poll(() => page.getByRole("link", { name: "HR Handbook" }).count()).toBe(1);
-    expect(await page.getByRole("heading", { name: "IT" }).count(), "another department's bases").toBe(0);
+    expect(
+      await page.getByRole("heading", { name: "IT", exact: true }).count(),
+      "another department's bases",
+    ).toBe(0);
     const name = `Journey base ${Date.now()}`;
     await page.getByLabel("Name").fill(name);
     await page.getByRole("button", { name: "Create" }).click();
@@ -142,8 +145,8 @@ describe("journey: knowledge", () => {
     const admin = await browser.open("/chat");
     await signIn(admin, ADMIN);
     await admin.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Knowledge" }).click();
-    await admin.getByRole("heading", { name: "IT" }).waitFor();
-    const itBase = admin.getByRole("region", { name: "IT" }).getByRole("link").first();
+    await admin.getByRole("heading", { name: "IT", exact: true }).waitFor();
+    const itBase = admin.getByRole("region", { name: "IT", exact: true }).getByRole("link").first();
     const href = (await itBase.getAttribute("href")) ?? "";
     expect(href).toMatch(/^\/knowledge\/[0-9a-f-]{36}$/);
     await page.goto(href);
