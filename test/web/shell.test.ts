@@ -9,7 +9,7 @@ describe("journey: the application's frame", () => {
     const employee = await browser.open("/chat");
     await signIn(employee, EMPLOYEE);
     const nav = employee.getByRole("navigation", { name: "Main" });
-    await expect.poll(() => nav.getByRole("link").allTextContents()).toEqual(["Chat"]);
+    await expect.poll(() => nav.getByRole("link").allTextContents()).toEqual(["Chat", "Knowledge"]);
     await employee.goto("/admin/people"); // typed by hand: the API refuses, the page says why
     await expect
       .poll(() => employee.getByRole("alert").textContent())
@@ -20,7 +20,7 @@ describe("journey: the application's frame", () => {
     const adminNav = admin.getByRole("navigation", { name: "Main" });
     await expect
       .poll(() => adminNav.getByRole("link").allTextContents())
-      .toEqual(["Chat", "Administration", "Insights"]);
+      .toEqual(["Chat", "Knowledge", "Assistants", "Insights", "Administration"]);
     await adminNav.getByRole("link", { name: "Administration" }).click();
     await admin.getByRole("link", { name: "People" }).click();
     await expect.poll(() => admin.getByRole("rowheader", { name: "Emil Employee" }).count()).toBe(1);

@@ -18,4 +18,10 @@ export const APP_PATHS = [
   "/insights/runs/$runId",
   "/insights/usage",
   "/memory",
+  "/knowledge",
+  "/knowledge/$knowledgeBaseId",
+  "/knowledge/documents/$documentId",
+  "/assistants",
+  "/assistants/agents/$agentId",
+  "/assistants/namespaces/$namespaceId",
 ] as const;

@@ -138,6 +138,45 @@ const memoryRoute = createRoute({
   component: lazyRouteComponent(() => import("./pages/memory/MemoryPage"), "MemoryPage"),
 });
 const observabilityRoutes = [insightsRoute, runTraceRoute, usageRoute, memoryRoute];
+// Knowledge and assistants (issue 13, journeys 3 and 4).
+const knowledgeRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/knowledge",
+  component: lazyRouteComponent(() => import("./pages/knowledge/KnowledgePage"), "KnowledgePage"),
+});
+const knowledgeBaseRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/knowledge/$knowledgeBaseId",
+  component: lazyRouteComponent(() => import("./pages/knowledge/KnowledgeBasePage"), "KnowledgeBasePage"),
+});
+const documentRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/knowledge/documents/$documentId",
+  component: lazyRouteComponent(() => import("./pages/knowledge/DocumentPage"), "DocumentPage"),
+});
+const assistantsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/assistants",
+  component: lazyRouteComponent(() => import("./pages/assistants/AssistantsPage"), "AssistantsPage"),
+});
+const agentRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/assistants/agents/$agentId",
+  component: lazyRouteComponent(() => import("./pages/assistants/AgentPage"), "AgentPage"),
+});
+const namespaceRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/assistants/namespaces/$namespaceId",
+  component: lazyRouteComponent(() => import("./pages/assistants/NamespacePage"), "NamespacePage"),
+});
+const knowledgeRoutes = [
+  knowledgeRoute,
+  knowledgeBaseRoute,
+  documentRoute,
+  assistantsRoute,
+  agentRoute,
+  namespaceRoute,
+];
 
 const routeTree = rootRoute.addChildren([
   signInRoute,
@@ -151,6 +190,7 @@ const routeTree = rootRoute.addChildren([
     adminRoute,
     peopleRoute,
     ...observabilityRoutes,
+    ...knowledgeRoutes,
   ]),
 ]);
 

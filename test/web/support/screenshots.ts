@@ -126,6 +126,52 @@ const SHOTS: Shot[] = [
     take: visit("/memory", (p) => p.getByRole("button", { name: "Erase my memory profile" }).waitFor()),
   },
 
+  // Knowledge and assistants (one after another, as the administrator)
+  {
+    name: "knowledge-base",
+    as: "admin",
+    take: async (page) => {
+      await page.goto("/knowledge");
+      await page.getByRole("link", { name: "HR Handbook" }).click();
+      await page.getByRole("grid", { name: "Documents" }).getByRole("row").nth(1).waitFor();
+    },
+  },
+  {
+    name: "knowledge-search",
+    as: "admin",
+    take: async (page) => {
+      await page.getByRole("tab", { name: "Search" }).click();
+      await page.getByLabel("Search for").fill("annual leave");
+      await page.getByRole("button", { name: "Search", exact: true }).click();
+      await page.getByRole("region", { name: "Search results" }).getByRole("listitem").first().waitFor();
+    },
+  },
+  {
+    name: "knowledge-document",
+    as: "admin",
+    take: async (page) => {
+      await page.getByRole("tab", { name: "Documents" }).click();
+      await page.getByRole("grid", { name: "Documents" }).getByRole("link").first().click();
+      await page.getByRole("list", { name: "Chunks" }).waitFor();
+    },
+  },
+  {
+    name: "assistants",
+    as: "admin",
+    take: async (page) => {
+      await page.goto("/assistants");
+      await page.getByRole("grid", { name: "Agents" }).getByRole("link", { name: "HR Assistant" }).waitFor();
+    },
+  },
+  {
+    name: "assistants-agent",
+    as: "admin",
+    take: async (page) => {
+      await page.getByRole("grid", { name: "Agents" }).getByRole("link", { name: "HR Assistant" }).click();
+      await page.getByRole("heading", { name: "Versions" }).waitFor();
+    },
+  },
+
   { name: "not-found", as: "employee", take: visit("/no-such-page", heading("Page not found")) },
 ];
 

@@ -6,7 +6,7 @@ import type { Permission } from "../auth/me";
  * router.tsx).
  */
 export interface NavItem {
-  to: "/chat" | "/admin" | "/admin/people" | "/insights" | "/memory";
+  to: "/chat" | "/admin" | "/admin/people" | "/knowledge" | "/assistants" | "/insights" | "/memory";
   label: string;
   /** Any one of these suffices; none means everyone signed in. */
   anyOf?: Permission[];
@@ -14,13 +14,15 @@ export interface NavItem {
 
 export const NAV_ITEMS: NavItem[] = [
   { to: "/chat", label: "Chat", anyOf: ["chat:use"] },
+  { to: "/knowledge", label: "Knowledge", anyOf: ["kb:read"] },
+  { to: "/assistants", label: "Assistants", anyOf: ["agents:manage"] },
+  // Observability: runs and traces, usage and cost (the memory profile is in the account menu).
+  { to: "/insights", label: "Insights", anyOf: ["analytics:read"] },
   {
     to: "/admin",
     label: "Administration",
     anyOf: ["users:manage", "roles:manage", "departments:manage", "org:admin", "audit:read"],
   },
-  // Observability: runs and traces, usage and cost (the memory profile is in the account menu).
-  { to: "/insights", label: "Insights", anyOf: ["analytics:read"] },
 ];
 
 export function visibleItems(permissions: readonly string[]): NavItem[] {
