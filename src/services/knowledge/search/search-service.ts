@@ -47,7 +47,11 @@ export function createSearchService(deps: {
   const retrievalFor = (model: string) => {
     let service = services.get(model);
     if (!service) {
-      service = createRetrievalService({ embedder: deps.embedders.get(model), reranker: deps.reranker });
+      service = createRetrievalService({
+        repositories: r,
+        embedder: deps.embedders.get(model),
+        reranker: deps.reranker,
+      });
       services.set(model, service);
     }
     return service;
