@@ -45,11 +45,17 @@ export interface KnowledgeProviders {
   crawlFetch?: FetchLike | undefined;
 }
 
+/** The repositories of the knowledge domain. */
+export type KnowledgeRepositories = Pick<
+  Repositories,
+  "knowledgeBases" | "documents" | "chunks" | "webSources" | "retrieval" | "departments" | "auditLogs"
+>;
+
 /** What the knowledge services are built from; the composition root passes them in. */
 export interface KnowledgeDeps {
   config: Config;
   db: Db;
-  repositories: Repositories;
+  repositories: KnowledgeRepositories;
   /** The job queue the pipeline's jobs (ingestion, crawls, re-embedding) are enqueued on. */
   queue: JobQueue;
   isServer: boolean;

@@ -38,7 +38,7 @@ export interface SearchAnswer {
  * merged by fused score with citation labels renumbered.
  */
 export function createSearchService(deps: {
-  repositories: Repositories;
+  repositories: Pick<Repositories, "knowledgeBases" | "retrieval">;
   embedders: EmbedderRegistry;
   reranker?: Reranker | undefined;
 }) {
