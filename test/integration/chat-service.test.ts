@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { BudgetGuard } from "../../src/services/chat/collaborators.js";
-import type { SearchInput, SearchResult, SearchService } from "../../src/services/knowledge/index.js";
+import type { SearchResult, SearchService } from "../../src/services/knowledge/index.js";
 import {
   makeAgent,
   makeAgentVersion,
@@ -42,7 +42,7 @@ describe("chat service, built alone with a fake search", () => {
 
   /** A search that answers every question with PASSAGE, recording what it was asked. */
   function fakeSearch() {
-    const asked: (Omit<SearchInput, "knowledgeBaseIds"> & { candidateIds: readonly string[] })[] = [];
+    const asked: Parameters<SearchService["searchReadable"]>[1][] = [];
     const result: SearchResult = {
       chunkId: chunk.id,
       documentId: chunk.documentId,
