@@ -15,7 +15,7 @@ import { type DatabaseHandle, openPglite, openPostgres } from "../src/db/client.
 import { runMigrations } from "../src/db/migrate.js";
 import { createLogger } from "../src/lib/logger.js";
 import { createEmbedder } from "../src/providers/embeddings/index.js";
-import { modelIndexName, RetrievalRepository } from "../src/repositories/retrieval.repository.js";
+import { modelIndexName } from "../src/repositories/retrieval.repository.js";
 import type { ServiceContext } from "../src/services/context.js";
 import { HeuristicQuestionGenerator } from "../src/services/knowledge/ingestion/synthetic-questions.js";
 import { createRetrievalService, type RetrievalMode } from "../src/services/knowledge/search/retrieval.js";
@@ -134,7 +134,7 @@ async function main() {
       documentIds,
     );
     if (database.handle.kind === "postgres") {
-      await new RetrievalRepository(database.handle.db).ensureModelIndex(embedder.model, embedder.dimensions);
+      await repos.retrieval.ensureModelIndex(embedder.model, embedder.dimensions);
       await database.handle.db.execute(sql`ANALYZE chunks; ANALYZE chunk_questions`);
     }
     const ingestMs = performance.now() - t0;
@@ -148,7 +148,7 @@ async function main() {
         `write ${fmt(stats.ms.write / 1000, 1)} s)`,
     );
 
-    const service = createRetrievalService({ embedder });
+    const service = createRetrievalService({ repositories: repos, embedder });
     const ctx: ServiceContext = {
       orgId: org.id,
       actor: { kind: "system", id: "eval" },

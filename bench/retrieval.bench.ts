@@ -192,7 +192,7 @@ async function run(corpus: Awaited<ReturnType<typeof loadRetrievalCorpus>>, vers
   log("hybrid and full-text search through the retrieval service…");
   const embedder = new PreparedEmbedder(model, dim);
   for (const q of all) embedder.add(q.text, q.vector);
-  const service = createRetrievalService({ embedder });
+  const service = createRetrievalService({ repositories: { retrieval }, embedder });
   const logger = createLogger("silent");
   const servicePath = (mode: RetrievalMode, access: (q: RetrievalQuery) => Access) =>
     measure(

@@ -1,6 +1,7 @@
 import type { Config } from "../config/env.js";
 import { type DatabaseHandle, openPglite, openPostgres } from "../db/client.js";
 import { runMigrations } from "../db/migrate.js";
+import { createJobQueue } from "../jobs/queue.js";
 import { createLogger, type Logger } from "../lib/logger.js";
 import { ATRIUM_VERSION } from "../lib/version.js";
 import type { Cache } from "../providers/cache/cache.js";
@@ -43,7 +44,7 @@ import { createIntentServices } from "../services/intents/index.js";
 import { createInvitationsService } from "../services/invitations/index.js";
 import type { FetchLike } from "../services/knowledge/index.js";
 import { createKnowledgeServices } from "../services/knowledge/index.js";
-import { createMemoryServices } from "../services/memory/index.js";
+import { createMemoryService } from "../services/memory/index.js";
 import { createOrgService } from "../services/orgs/org-service.js";
 import { createPiiService } from "../services/pii/index.js";
 import { createRoleService } from "../services/roles/role-service.js";
@@ -115,8 +116,9 @@ function createServices(deps: {
   infra: Infra;
 }) {
   const { config, repositories } = deps;
+  const queue = createJobQueue(repositories.jobs);
   const knowledge = createKnowledgeServices(
-    { config, db: deps.database.db, repositories, isServer: deps.database.kind === "postgres" },
+    { config, db: deps.database.db, repositories, queue, isServer: deps.database.kind === "postgres" },
     {
       embedder: deps.infra.embedder ?? createEmbedder(config.embedding),
       storage: deps.infra.storage ?? createBlobStorage({ dataDir: config.dataDir }),
@@ -135,17 +137,12 @@ function createServices(deps: {
     lockout,
   });
   const authenticator = createAuthenticator({ repositories, tokens });
-  const usage = createUsageServices({
-    db: deps.database.db,
-    analytics: deps.analytics.db,
-    repositories,
-    budgetCacheSeconds: config.budgets.cacheSeconds,
-  });
+  const usage = createUsageServices({ repositories, budgetCacheSeconds: config.budgets.cacheSeconds });
   const pii = createPiiService({ repositories, authSecret });
-  const memory = createMemoryServices({
+  const memory = createMemoryService({
     db: deps.database.db,
     repositories,
-    queue: knowledge.queue,
+    queue,
     // Only a configured real model extracts memory; the offline default keeps the heuristic.
     chatModels: () => (config.llm.provider === "extractive" ? undefined : deps.chatModels),
     budget: usage.budgetGuard,
@@ -169,13 +166,13 @@ function createServices(deps: {
     db: deps.database.db,
     repositories,
     embedder: knowledge.embedders.get(knowledge.embedders.defaultModel),
-    queue: knowledge.queue,
+    queue,
     logger: deps.logger,
   });
   let chatService: ReturnType<typeof createChatService> | undefined;
   const actingUsers = createActingUsers({ repositories, authenticator });
   const governance = createApprovalServices({
-    queue: knowledge.queue,
+    queue,
     actingUsers,
     resumeTurn: () => chatService?.resumeTurn,
     db: deps.database.db,
@@ -195,6 +192,7 @@ function createServices(deps: {
     handoff,
     db: deps.database.db,
     repositories,
+    traces: repositories.runTraces,
     chatModels: deps.chatModels,
     search: knowledge.search,
     toolResolver: tools.toolResolver,
@@ -209,6 +207,7 @@ function createServices(deps: {
   });
   chatService = chat;
   return {
+    queue,
     authenticator,
     actingUsers,
     sessions,
@@ -300,7 +299,13 @@ export async function createContainer(config: Config, infra: Infra = {}): Promis
     infra.counters ?? (config.redisUrl ? new RedisCounterStore(config.redisUrl) : new MemoryCounterStore()),
     logger,
   );
-  const repositories = createRepositories(database.db, cache, config.cache.ttlSeconds, database);
+  const repositories = createRepositories(
+    database.db,
+    cache,
+    config.cache.ttlSeconds,
+    database,
+    analytics.db,
+  );
   const mailer = infra.mailer ?? createMailer(config);
   const embedder = infra.embedder ?? createEmbedder(config.embedding);
   const chatModels = infra.chatModels ?? createChatModelProvider(config.llm);

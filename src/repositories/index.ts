@@ -8,10 +8,12 @@ import {
   IntentTrustRepository,
 } from "./approval.repository.js";
 import { AuditLogRepository } from "./audit-log.repository.js";
+import { BudgetRepository } from "./budget.repository.js";
 import { ChunkRepository } from "./chunk.repository.js";
 import { ConversationRepository } from "./conversation.repository.js";
 import { DepartmentRepository } from "./department.repository.js";
 import { DocumentRepository } from "./document.repository.js";
+import { EmployeeProfileRepository } from "./employee-profile.repository.js";
 import { FeedbackRepository } from "./feedback.repository.js";
 import { ApiKeyRepository, SessionRepository, SystemRoleRepository } from "./identity.repositories.js";
 import { IntentExampleRepository, IntentExampleSetRepository } from "./intent-example.repository.js";
@@ -25,16 +27,58 @@ import { OrganizationRepository, OrgMemberRepository } from "./org.repository.js
 import { PasswordResetTokenRepository } from "./password-reset.repository.js";
 import { PersonaRepository } from "./persona.repository.js";
 import { PiiRedactionMapRepository } from "./pii.repository.js";
+import { RetrievalRepository } from "./retrieval.repository.js";
+import { RunTraceRepository } from "./run-trace.repository.js";
 import { TableRepository } from "./table-repository.js";
 import { ToolRepository } from "./tool.repository.js";
+import { UsageRepository } from "./usage.repository.js";
 import { UserRepository } from "./user.repository.js";
 import { WebSourceRepository } from "./web-source.repository.js";
+
+/**
+ * Every repository, built once by the composition root (src/app/container.ts): one per table, and the
+ * query repositories that read across tables. Services take the few they use
+ * (`Pick<Repositories, …>`). `analytics` is the read-only client of reports (a replica in server mode;
+ * the main database otherwise).
+ */
+export function createRepositories(
+  db: Queryable,
+  cache: Cache,
+  ttlSeconds: number,
+  handle?: DatabaseHandle,
+  analytics: Queryable = db,
+) {
+  return {
+    ...createTableRepositories(db, cache, ttlSeconds, handle),
+    ...createQueryRepositories(db, analytics),
+  };
+}
+
+/**
+ * Queries that join several tables and own none (no CRUD): retrieval, a turn's trace, usage and
+ * budgets. `usageReports` reads the analytics client; `usage` the main database, which has the runs
+ * recorded a moment ago (the budget guard).
+ */
+export function createQueryRepositories(db: Queryable, analytics: Queryable = db) {
+  return {
+    retrieval: new RetrievalRepository(db),
+    runTraces: new RunTraceRepository(db),
+    usage: new UsageRepository(db),
+    usageReports: new UsageRepository(analytics),
+    budgets: new BudgetRepository(db),
+  };
+}
 
 /**
  * One repository per table. Tables with domain queries get their own class; the rest share
  * TableRepository's CRUD and pagination until a domain needs more.
  */
-export function createRepositories(db: Queryable, cache: Cache, ttlSeconds: number, handle?: DatabaseHandle) {
+export function createTableRepositories(
+  db: Queryable,
+  cache: Cache,
+  ttlSeconds: number,
+  handle?: DatabaseHandle,
+) {
   const plain = <T extends Parameters<typeof tableRepository>[1]>(table: T) => tableRepository(db, table);
   const messages = new MessageRepository(db, s.messages, cache, "message", ttlSeconds);
   return {
@@ -77,7 +121,7 @@ export function createRepositories(db: Queryable, cache: Cache, ttlSeconds: numb
     documentTemplates: plain(s.documentTemplates),
     documentGenerations: plain(s.documentGenerations),
     // memory
-    employeeProfiles: plain(s.employeeProfiles),
+    employeeProfiles: new EmployeeProfileRepository(db, s.employeeProfiles),
     // execution
     agentTasks: plain(s.agentTasks),
     agentToolCalls: plain(s.agentToolCalls),
@@ -99,4 +143,6 @@ function tableRepository<T extends ConstructorParameters<typeof TableRepository>
   return new TableRepository(db, table);
 }
 
-export type Repositories = ReturnType<typeof createRepositories>;
+export type TableRepositories = ReturnType<typeof createTableRepositories>;
+export type QueryRepositories = ReturnType<typeof createQueryRepositories>;
+export type Repositories = TableRepositories & QueryRepositories;

@@ -99,13 +99,18 @@ export function modelIndexName(table: "chunks" | "chunk_questions", model: strin
 /**
  * SQL-only retrieval: filtered HNSW vector search over chunks and synthetic questions, IDF-weighted
  * full text (fulltext-search.ts), and the chunk details of the winners. Every query is filtered by organisation,
- * department reach (`departmentScope`) and knowledge bases inside the SQL itself.
+ * department reach (`departmentScope`) and knowledge bases inside the SQL itself. Each query runs on
+ * the connection passed as `tx` (the caller's `ctx.db`), else on the repository's own.
  */
 export class RetrievalRepository {
   /** Whether the server knows pgvector 0.8's iterative scan settings (checked once). */
   private iterative: Promise<boolean> | undefined;
 
   constructor(private readonly db: Queryable) {}
+
+  private q(tx?: Queryable): Queryable {
+    return tx ?? this.db;
+  }
 
   private where(table: Searchable, scope: RetrievalScope): SQL {
     const kbs = scope.knowledgeBaseIds;
@@ -132,12 +137,17 @@ export class RetrievalRepository {
    * narrow filter the planner may instead read the filter's rows by their btree index and sort them:
    * exact, and cheaper than walking the graph.
    */
-  async vectorSearch(table: Searchable, scope: RetrievalScope, query: VectorQuery): Promise<RankedHit[]> {
+  async vectorSearch(
+    table: Searchable,
+    scope: RetrievalScope,
+    query: VectorQuery,
+    tx?: Queryable,
+  ): Promise<RankedHit[]> {
     const nearest = this.nearestSql(table, scope, query);
     const iterative = await this.supportsIterativeScan();
-    return withTransaction(this.db, async (tx) => {
-      await applySearchSettings(tx, query, iterative);
-      const result = await guarded(() => tx.execute(nearest));
+    return withTransaction(this.q(tx), async (inner) => {
+      await applySearchSettings(inner, query, iterative);
+      const result = await guarded(() => inner.execute(nearest));
       return rowsOf<{ chunk_id: string; distance: number }>(result).map((r) => ({
         chunkId: r.chunk_id,
         score: 1 - Number(r.distance),
@@ -155,13 +165,16 @@ export class RetrievalRepository {
     scope: RetrievalScope,
     query: VectorQuery,
     options: { analyze?: boolean } = {},
+    tx?: Queryable,
   ): Promise<string> {
     const nearest = this.nearestSql(table, scope, query);
     const iterative = await this.supportsIterativeScan();
-    return withTransaction(this.db, async (tx) => {
-      await applySearchSettings(tx, query, iterative);
+    return withTransaction(this.q(tx), async (inner) => {
+      await applySearchSettings(inner, query, iterative);
       const how = sql.raw(options.analyze ? "EXPLAIN (ANALYZE, COSTS OFF)" : "EXPLAIN");
-      const rows = rowsOf<Record<string, unknown>>(await guarded(() => tx.execute(sql`${how} ${nearest}`)));
+      const rows = rowsOf<Record<string, unknown>>(
+        await guarded(() => inner.execute(sql`${how} ${nearest}`)),
+      );
       return rows.map((r) => String(Object.values(r)[0])).join("\n");
     });
   }
@@ -183,17 +196,18 @@ export class RetrievalRepository {
   }
 
   /** BM25-style full text over the scope's chunks (see fulltext-search.ts for the scoring and its limits). */
-  async fulltextSearch(scope: RetrievalScope, query: FulltextQuery): Promise<RankedHit[]> {
-    return fulltextSearch(this.db, this.where(chunks, scope), query);
+  async fulltextSearch(scope: RetrievalScope, query: FulltextQuery, tx?: Queryable): Promise<RankedHit[]> {
+    return fulltextSearch(this.q(tx), this.where(chunks, scope), query);
   }
 
   /** Organisation and department of knowledge bases, for the service's visibility check. */
   async knowledgeBases(
     ids: readonly string[],
+    tx?: Queryable,
   ): Promise<{ id: string; orgId: string; departmentId: string }[]> {
     if (ids.length === 0) return [];
     return guarded(() =>
-      this.db
+      this.q(tx)
         .select({
           id: knowledgeBases.id,
           orgId: knowledgeBases.orgId,
@@ -205,10 +219,10 @@ export class RetrievalRepository {
   }
 
   /** Chunk text, metadata and document title for result ids, still filtered by scope. */
-  async chunkDetails(scope: RetrievalScope, ids: readonly string[]): Promise<ChunkDetail[]> {
+  async chunkDetails(scope: RetrievalScope, ids: readonly string[], tx?: Queryable): Promise<ChunkDetail[]> {
     if (ids.length === 0) return [];
     const result = await guarded(() =>
-      this.db.execute(sql`
+      this.q(tx).execute(sql`
         SELECT ${chunks.id} AS id, ${chunks.documentId} AS document_id, ${chunks.knowledgeBaseId} AS knowledge_base_id,
           ${chunks.departmentId} AS department_id, ${chunks.ordinal} AS ordinal, ${chunks.content} AS content,
           ${chunks.metadata} AS metadata, d.title

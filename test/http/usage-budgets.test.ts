@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import { systemAccess } from "../../src/core/access.js";
 import { AppError } from "../../src/lib/errors.js";
 import { createLogger } from "../../src/lib/logger.js";
-import { UsageRepository } from "../../src/repositories/usage.repository.js";
 import type { ServiceContext } from "../../src/services/context.js";
 import { createBudgetGuard } from "../../src/services/usage/budget-guard.js";
 import { makeAgentRun } from "../factories/index.js";
@@ -345,7 +344,7 @@ describe("usage and budgets", () => {
     const tenant = await signUp(t);
     const sales = await createDepartment(t, tenant.token, "Sales");
     const guard = createBudgetGuard({
-      usage: new UsageRepository(t.context.container.database.db),
+      usage: repos().usage,
       cacheSeconds: 60,
     });
     const ctx = systemContext(t, tenant.orgId);

@@ -8,7 +8,7 @@ import { createLogger } from "../../src/lib/logger.js";
 import { approximateTokens } from "../../src/lib/text/tokens.js";
 import type { ChatModelProvider } from "../../src/providers/llm/chat-model.js";
 import type { ServiceContext } from "../../src/services/context.js";
-import { createMemoryServices } from "../../src/services/memory/index.js";
+import { createMemoryService } from "../../src/services/memory/index.js";
 import { createWorker } from "../../src/worker/index.js";
 import { makeConversation, makeMessage } from "../factories/index.js";
 import {
@@ -210,7 +210,7 @@ describe("employee memory", () => {
         );
       },
     });
-    const racing = createMemoryServices({
+    const racing = createMemoryService({
       db: container().database.db,
       repositories: container().repositories,
       queue: container().services.queue,
@@ -233,7 +233,7 @@ describe("employee memory", () => {
       frequentIntents: [{ intent: "risk summaries", count: 1 }],
     });
     const build = (provider: ChatModelProvider) =>
-      createMemoryServices({
+      createMemoryService({
         db: container().database.db,
         repositories: container().repositories,
         queue: container().services.queue,

@@ -3,7 +3,8 @@ import { PgTable } from "drizzle-orm/pg-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as schema from "../../src/db/schema/index.js";
 import { SESSION_SECRET_COLUMNS } from "../../src/repositories/identity.repositories.js";
-import type { Repositories } from "../../src/repositories/index.js";
+import { createQueryRepositories, type TableRepositories } from "../../src/repositories/index.js";
+import { TableRepository } from "../../src/repositories/table-repository.js";
 import { USER_SECRET_COLUMNS } from "../../src/repositories/user.repository.js";
 import {
   agentRunValues,
@@ -51,16 +52,16 @@ import {
 } from "../factories/index.js";
 import { useTestContainer } from "../setup/container.js";
 
-type RepoKey = keyof Repositories;
+type RepoKey = keyof TableRepositories;
 /** How to make one valid row for a repository, and a change to apply to it. */
 type CrudCase<K extends RepoKey> = {
-  build: (w: World) => Parameters<Repositories[K]["create"]>[0];
-  patch: NonNullable<Parameters<Repositories[K]["update"]>[1]>;
+  build: (w: World) => Parameters<TableRepositories[K]["create"]>[0];
+  patch: NonNullable<Parameters<TableRepositories[K]["update"]>[1]>;
 };
 
 const later = new Date("2031-05-06T07:08:09.123Z");
 
-/** One entry per repository; the first test fails when createRepositories gains a key missing here. */
+/** One entry per table repository; the first test fails when createRepositories gains a key missing here. */
 const cases: { [K in RepoKey]: CrudCase<K> } = {
   organizations: {
     build: () => orgValues(),
@@ -216,8 +217,18 @@ describe("repositories: CRUD on every table", () => {
   });
 
   it("covers every repository, and every schema table has one", () => {
-    const repositoryKeys = Object.keys(t.current.container.repositories).sort();
+    const repositories = t.current.container.repositories;
+    // The query repositories join tables and own none; everything else is one table's CRUD.
+    const queryKeys = Object.keys(createQueryRepositories(t.current.container.database.db));
+    expect(queryKeys.sort()).toEqual(["budgets", "retrieval", "runTraces", "usage", "usageReports"]);
+    for (const key of queryKeys) {
+      expect(repositories[key as keyof typeof repositories]).not.toBeInstanceOf(TableRepository);
+    }
+    const repositoryKeys = Object.keys(repositories)
+      .filter((key) => !queryKeys.includes(key))
+      .sort();
     expect(repositoryKeys).toEqual(Object.keys(cases).sort());
+    for (const key of repositoryKeys) expect(repo(key as RepoKey)).toBeInstanceOf(TableRepository);
     expect(repositoryKeys).toHaveLength(42);
     const schemaTables = Object.values(schema as Record<string, unknown>)
       .filter((value): value is PgTable => is(value, PgTable))

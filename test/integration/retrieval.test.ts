@@ -2,9 +2,12 @@ import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Access } from "../../src/core/access.js";
 import { HashEmbedder } from "../../src/providers/embeddings/hash-embedder.js";
-import { RetrievalRepository } from "../../src/repositories/retrieval.repository.js";
 import type { ServiceContext } from "../../src/services/context.js";
-import { createRetrievalService, type RetrievalMode } from "../../src/services/knowledge/search/retrieval.js";
+import {
+  createRetrievalService,
+  type RetrievalMode,
+  type RetrievalService,
+} from "../../src/services/knowledge/search/retrieval.js";
 import { makeDepartment, makeDocument, makeKnowledgeBase, makeOrg } from "../factories/index.js";
 import { useTestContainer } from "../setup/container.js";
 
@@ -34,7 +37,7 @@ function access(departmentIds: string[], options: Partial<Access> = {}): Access 
 
 describe("retrieval service", () => {
   const t = useTestContainer({ infra: { embedder } });
-  const service = createRetrievalService({ embedder });
+  let service: RetrievalService;
   let orgId: string;
   let deptA: string;
   let deptB: string;
@@ -52,6 +55,7 @@ describe("retrieval service", () => {
 
   beforeAll(async () => {
     const repos = t.current.container.repositories;
+    service = createRetrievalService({ repositories: repos, embedder });
     const org = await makeOrg(repos);
     orgId = org.id;
     const [a, b] = [await makeDepartment(repos, org.id), await makeDepartment(repos, org.id)];
@@ -161,7 +165,7 @@ describe("retrieval service", () => {
   });
 
   it("creates the partial HNSW indexes of a new model once, idempotently", async () => {
-    const repo = new RetrievalRepository(t.current.container.database.db);
+    const repo = t.current.container.repositories.retrieval;
     await repo.ensureModelIndex("text-embedding-3-small", 1536);
     await repo.ensureModelIndex("text-embedding-3-small", 1536);
     const result = await t.current.container.database.db.execute(

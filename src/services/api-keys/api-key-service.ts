@@ -52,7 +52,9 @@ function keyVisible(access: Access, key: ApiKeyRow): boolean {
  * API keys for integrations (org:admin). A key holds a subset of its creator's permissions and
  * departments, is shown once, stored as prefix + SHA-256 hash, and can be revoked.
  */
-export function createApiKeyService(repositories: Repositories) {
+export function createApiKeyService(
+  repositories: Pick<Repositories, "apiKeys" | "departments" | "auditLogs">,
+) {
   const r = repositories;
 
   async function load(ctx: ServiceContext, id: string): Promise<ApiKeyRow> {

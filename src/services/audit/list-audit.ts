@@ -8,7 +8,7 @@ import type { ServiceContext } from "../context.js";
  * Reading the audit log (audit:read), newest first. Rows stay inside the caller's organisation and
  * departments; org-level rows (no department) need a role that reaches every department.
  */
-export function createAuditService(repositories: Repositories) {
+export function createAuditService(repositories: Pick<Repositories, "auditLogs">) {
   return {
     list(
       ctx: ServiceContext,

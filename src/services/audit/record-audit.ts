@@ -57,7 +57,7 @@ export function auditRow(ctx: AuditActor, entry: AuditEntry) {
 
 /** Writes one audit row; pass the transaction of the change so both commit or neither. */
 export async function recordAudit(
-  repositories: Repositories,
+  repositories: Pick<Repositories, "auditLogs">,
   ctx: AuditActor,
   entry: AuditEntry,
   tx?: Queryable,

@@ -3,7 +3,6 @@ import { requirePermission } from "../../core/access.js";
 import { AppError, isAppError } from "../../lib/errors.js";
 import type { TurnRelay } from "../../providers/events/turn-relay.js";
 import type { TraceExporter } from "../../providers/telemetry/trace-exporter.js";
-import { RunTraceRepository } from "../../repositories/run-trace.repository.js";
 import { heldNotice, isWithheld } from "../approvals/turn-hold.js";
 import type { ServiceContext } from "../context.js";
 import { loadConversation } from "../conversations/conversation-access.js";
@@ -78,7 +77,7 @@ export interface HandoffInbox {
 
 export type HandedOffOutcome = NonNullable<Awaited<ReturnType<HandoffInbox["takeMessage"]>>>;
 
-export type ChatDeps = Omit<TurnDeps, "traces" | "budget" | "memory"> & {
+export type ChatDeps = Omit<TurnDeps, "budget" | "memory"> & {
   /** Where a message goes while its conversation is `escalated` (instead of the assistant). */
   handoff?: HandoffInbox | undefined;
   budget?: BudgetGuard | undefined;
@@ -101,7 +100,6 @@ export function createChatService(input: ChatDeps) {
   const relay = input.relay;
   const deps: TurnDeps = {
     ...input,
-    traces: new RunTraceRepository(input.db),
     budget: input.budget ?? noBudget,
     memory: input.memory ?? noMemory,
   };

@@ -1,4 +1,27 @@
+import type { Repositories } from "../../repositories/index.js";
 import type { ServiceContext } from "../context.js";
+
+/** The repositories a chat turn reads and writes (conversation, agent, trace, governance rows). */
+export type ChatRepositories = Pick<
+  Repositories,
+  | "conversations"
+  | "messages"
+  | "users"
+  | "agents"
+  | "agentVersions"
+  | "personas"
+  | "namespaces"
+  | "knowledgeBases"
+  | "agentTasks"
+  | "agentRuns"
+  | "agentToolCalls"
+  | "retrievalHits"
+  | "piiRedactionMaps"
+  | "intentTrust"
+  | "approvals"
+  | "approvalPolicies"
+  | "auditLogs"
+>;
 
 /**
  * What the turn pipeline needs from neighbouring domains, as interfaces so each side can change alone.

@@ -22,9 +22,10 @@ export interface TurnAgent {
 }
 
 type VersionRow = NonNullable<Awaited<ReturnType<Repositories["agentVersions"]["findById"]>>>;
+type AgentRepositories = Pick<Repositories, "agents" | "agentVersions" | "personas" | "namespaces">;
 
 /** The persona text a version was published with (snapshot), else the persona row's prompt. */
-async function personaOf(r: Repositories, ctx: ServiceContext, version: VersionRow): Promise<string> {
+async function personaOf(r: AgentRepositories, ctx: ServiceContext, version: VersionRow): Promise<string> {
   const snapshot = version.config.snapshot;
   if (snapshot && typeof snapshot === "object" && "persona" in snapshot) {
     const text = (snapshot as { persona?: unknown }).persona;
@@ -42,7 +43,7 @@ async function personaOf(r: Repositories, ctx: ServiceContext, version: VersionR
  * the user's message).
  */
 export async function loadPinnedAgent(
-  r: Repositories,
+  r: AgentRepositories,
   ctx: ServiceContext,
   conversation: ConversationRow,
 ): Promise<{ agent: TurnAgent; pinVersionId?: string }> {

@@ -3,7 +3,6 @@ import type { Config } from "../../config/env.js";
 import type { Queryable } from "../../db/client.js";
 import type { ChatModelProvider, ModelSpec } from "../../providers/llm/chat-model.js";
 import type { ConversationRow } from "../../repositories/conversation.repository.js";
-import type { Repositories } from "../../repositories/index.js";
 import type { MessageRow } from "../../repositories/message.repository.js";
 import type { RunTraceRepository } from "../../repositories/run-trace.repository.js";
 import type { ServiceContext } from "../context.js";
@@ -11,7 +10,7 @@ import type { Classification } from "../intents/index.js";
 import type { CitationRegistry, CitedPassage, SearchService } from "../knowledge/index.js";
 import type { PiiService, PiiTurn } from "../pii/index.js";
 import type { ToolResolver } from "../tools/runtime-tool.js";
-import type { BudgetGuard, MemoryReader } from "./collaborators.js";
+import type { BudgetGuard, ChatRepositories, MemoryReader } from "./collaborators.js";
 import type { TurnAgent } from "./pinned-agent.js";
 import type { TurnSignal } from "./turn-abort.js";
 import type { TurnEvent } from "./turn-events.js";
@@ -19,7 +18,7 @@ import type { TurnEvent } from "./turn-events.js";
 /** What the stages of a turn need from the rest of the application. */
 export interface TurnDeps {
   db: Queryable;
-  repositories: Repositories;
+  repositories: ChatRepositories;
   traces: RunTraceRepository;
   chatModels: ChatModelProvider;
   search: SearchService;

@@ -64,7 +64,7 @@ function allowed(ctx: ServiceContext, conversation: ConversationRow, action: Con
  * one; one they may read but not change is FORBIDDEN (its existence is no secret to them).
  */
 export async function loadConversation(
-  r: Repositories,
+  r: Pick<Repositories, "conversations">,
   ctx: ServiceContext,
   id: string,
   action: ConversationAction,

@@ -19,7 +19,7 @@ export interface DepartmentInput {
 /** The department's monthly budget, kept in its settings and owned by `PUT /departments/:id/budget`. */
 const BUDGET_KEY = "monthlyBudgetUsd";
 
-export function createDepartmentService(repositories: Repositories) {
+export function createDepartmentService(repositories: Pick<Repositories, "departments" | "auditLogs">) {
   const r = repositories;
 
   async function load(ctx: ServiceContext, id: string): Promise<DepartmentRow> {

@@ -7,7 +7,7 @@ const LEGACY_ROLES = new Set<string>(BUILT_IN_ROLES.map((role) => role.slug));
 
 /** Creates the built-in system roles of a new organisation; pass the organisation's transaction. */
 export async function createBuiltInRoles(
-  repositories: Repositories,
+  repositories: Pick<Repositories, "systemRoles">,
   orgId: string,
   tx: Queryable,
 ): Promise<Map<LegacyRole, SystemRoleRow>> {

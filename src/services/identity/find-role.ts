@@ -11,7 +11,7 @@ export interface RoleRef {
 
 /** The role named by id or by slug in the caller's organisation; 404 when there is none. */
 export async function findRole(
-  repositories: Repositories,
+  repositories: Pick<Repositories, "systemRoles">,
   ctx: Pick<ServiceContext, "orgId" | "db">,
   ref: RoleRef,
 ): Promise<SystemRoleRow> {

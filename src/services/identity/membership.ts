@@ -20,7 +20,7 @@ export function membershipRoleFor(userRole: UserRow["role"], current?: OrgMember
 
 /** A new user of `values.orgId` together with their membership. Run it in the caller's transaction. */
 export async function createMember(
-  repositories: Repositories,
+  repositories: Pick<Repositories, "users" | "orgMembers">,
   values: NewUser,
   tx: Queryable,
   options: { owner?: boolean } = {},
@@ -36,7 +36,7 @@ export async function createMember(
  * it was missing). Run it in the caller's transaction.
  */
 export async function updateMember(
-  repositories: Repositories,
+  repositories: Pick<Repositories, "users" | "orgMembers">,
   userId: string,
   patch: UserPatch,
   tx: Queryable,
@@ -46,7 +46,11 @@ export async function updateMember(
   return user;
 }
 
-async function syncMembership(repositories: Repositories, user: UserRow, tx: Queryable): Promise<void> {
+async function syncMembership(
+  repositories: Pick<Repositories, "orgMembers">,
+  user: UserRow,
+  tx: Queryable,
+): Promise<void> {
   const membership = await repositories.orgMembers.findMembership(user.orgId, user.id, tx);
   const role = membershipRoleFor(user.role, membership?.role);
   if (!membership) {

@@ -98,7 +98,7 @@ export function assertCanManage(ctx: Caller, target: UserRow, targetAccess: Acce
  * is hidden from the caller is reported as not found, so hidden ids do not leak.
  */
 export async function loadVisibleDepartments(
-  repositories: Repositories,
+  repositories: Pick<Repositories, "departments">,
   ctx: ServiceContext,
   ids: readonly string[],
 ): Promise<DepartmentRow[]> {

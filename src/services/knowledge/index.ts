@@ -1,11 +1,10 @@
 import type { Config } from "../../config/env.js";
 import type { Db } from "../../db/client.js";
-import { createJobQueue } from "../../jobs/queue.js";
+import type { JobQueue } from "../../jobs/queue.js";
 import type { Embedder } from "../../providers/embeddings/index.js";
 import type { Reranker } from "../../providers/rerank/reranker.js";
 import type { BlobStorage } from "../../providers/storage/index.js";
 import type { Repositories } from "../../repositories/index.js";
-import { RetrievalRepository } from "../../repositories/retrieval.repository.js";
 import { createEmbedderRegistry, createKnowledgeBaseService } from "./bases/index.js";
 import type { FetchLike } from "./crawl/index.js";
 import { createCrawlScheduler, createWebSourceCrawler, createWebSourceService } from "./crawl/index.js";
@@ -46,18 +45,28 @@ export interface KnowledgeProviders {
   crawlFetch?: FetchLike | undefined;
 }
 
-/** Builds the knowledge services (bases, documents, web sources, pipeline, search) and the job queue. */
-export function createKnowledgeServices(
-  deps: { config: Config; db: Db; repositories: Repositories; isServer: boolean },
-  providers: KnowledgeProviders,
-) {
-  const { repositories, db } = deps;
-  const queue = createJobQueue(repositories.jobs);
+/** The repositories of the knowledge domain. */
+export type KnowledgeRepositories = Pick<
+  Repositories,
+  "knowledgeBases" | "documents" | "chunks" | "webSources" | "retrieval" | "departments" | "auditLogs"
+>;
+
+/** What the knowledge services are built from; the composition root passes them in. */
+export interface KnowledgeDeps {
+  config: Config;
+  db: Db;
+  repositories: KnowledgeRepositories;
+  /** The job queue the pipeline's jobs (ingestion, crawls, re-embedding) are enqueued on. */
+  queue: JobQueue;
+  isServer: boolean;
+}
+
+/** Builds the knowledge services (bases, documents, web sources, pipeline, search). */
+export function createKnowledgeServices(deps: KnowledgeDeps, providers: KnowledgeProviders) {
+  const { repositories, db, queue } = deps;
   const embedders = createEmbedderRegistry(providers.embedder);
   const storage = providers.storage;
-  const retrieval = new RetrievalRepository(db);
   return {
-    queue,
     embedders,
     knowledgeBases: createKnowledgeBaseService({ repositories, queue, embedders, storage }),
     documents: createDocumentService({
@@ -89,7 +98,7 @@ export function createKnowledgeServices(
       repositories,
       embedders,
       ensureIndex: (model, dimensions) =>
-        retrieval.ensureModelIndex(model, dimensions, { concurrently: deps.isServer }),
+        repositories.retrieval.ensureModelIndex(model, dimensions, { concurrently: deps.isServer }),
     }),
   };
 }

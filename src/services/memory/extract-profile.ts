@@ -13,7 +13,7 @@ import type { ExtractedProfile, ProfileInput } from "./profile.js";
 
 export interface ExtractionDeps {
   db: Db;
-  repositories: Repositories;
+  repositories: Pick<Repositories, "agentRuns">;
   chatModels?: (() => ChatModelProvider | undefined) | undefined;
   budget?: BudgetGuard | undefined;
   orgId: string;

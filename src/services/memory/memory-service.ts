@@ -6,7 +6,6 @@ import { AppError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/logger.js";
 import type { ChatModelProvider } from "../../providers/llm/chat-model.js";
 import {
-  type EmployeeProfileRepository,
   type EmployeeProfileRow,
   PROFILE_ERASED_ACTION,
 } from "../../repositories/employee-profile.repository.js";
@@ -21,8 +20,8 @@ import { profileSection } from "./prompt-section.js";
 
 export interface MemoryServiceDeps {
   db: Db;
-  repositories: Repositories;
-  profiles: EmployeeProfileRepository;
+  /** `employeeProfiles` holds the profiles; the others check who may see them and audit erasures. */
+  repositories: Pick<Repositories, "employeeProfiles" | "users" | "departments" | "auditLogs" | "agentRuns">;
   queue: JobQueue;
   /** Models for LLM extraction; absent (or resolving to `extractive`) means the offline heuristic. */
   chatModels?: (() => ChatModelProvider | undefined) | undefined;
@@ -74,8 +73,8 @@ const MAX_ROUNDS = 3;
 
 /** Employee memory: the profile a turn sees, its background extraction, and the owner's erasure. */
 export function createMemoryService(deps: MemoryServiceDeps) {
-  const { profiles } = deps;
   const r = deps.repositories;
+  const profiles = r.employeeProfiles;
   const noProfile = () =>
     new AppError(
       "NOT_FOUND",

@@ -31,7 +31,13 @@ export interface PiiMapView {
   createdAt: Date;
 }
 
-export function createPiiService(deps: { repositories: Repositories; authSecret: string }) {
+export function createPiiService(deps: {
+  repositories: Pick<
+    Repositories,
+    "piiRedactionMaps" | "organizations" | "namespaces" | "conversations" | "auditLogs"
+  >;
+  authSecret: string;
+}) {
   const r = deps.repositories;
   const key = deriveKey(deps.authSecret, PII_MAP_PURPOSE);
   const hashKey = deriveKey(deps.authSecret, PII_HASH_PURPOSE);

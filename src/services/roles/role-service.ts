@@ -35,7 +35,9 @@ function present(access: Access, role: SystemRoleRow): SystemRoleRow {
  * Roles (seed 000 SystemRole). Listing is open to every member (people need to know what a role
  * means); changing needs roles:manage, and nobody can write a role that reaches beyond their own access.
  */
-export function createRoleService(repositories: Repositories) {
+export function createRoleService(
+  repositories: Pick<Repositories, "systemRoles" | "users" | "invitations" | "departments" | "auditLogs">,
+) {
   const r = repositories;
 
   async function load(ctx: ServiceContext, id: string): Promise<SystemRoleRow> {

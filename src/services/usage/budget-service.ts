@@ -42,7 +42,7 @@ function line(budgetUsd: number | null, spentUsd: number): BudgetLine {
 }
 
 export interface BudgetServiceDeps {
-  repositories: Repositories;
+  repositories: Pick<Repositories, "organizations" | "departments" | "auditLogs">;
   budgets: BudgetRepository;
   /** Spend for the overview, read on the analytics client. */
   usage: UsageRepository;

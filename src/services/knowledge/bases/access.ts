@@ -10,7 +10,7 @@ import type { ServiceContext } from "../../context.js";
  * while the department is archived (read-only).
  */
 export async function loadKnowledgeBase(
-  r: Repositories,
+  r: Pick<Repositories, "knowledgeBases">,
   ctx: ServiceContext,
   id: string,
   options: { write?: boolean } = {},
@@ -25,7 +25,7 @@ export async function loadKnowledgeBase(
 
 /** Archived departments keep their knowledge readable but refuse every change. */
 export async function assertWritable(
-  r: Repositories,
+  r: Pick<Repositories, "knowledgeBases">,
   ctx: ServiceContext,
   departmentId: string,
 ): Promise<void> {

@@ -35,7 +35,7 @@ export type KnowledgeBaseView = Omit<KnowledgeBaseRow, "config"> & { config: Kno
 const view = (kb: KnowledgeBaseRow): KnowledgeBaseView => ({ ...kb, config: resolveConfig(kb.config) });
 
 export interface KnowledgeBaseDeps {
-  repositories: Repositories;
+  repositories: Pick<Repositories, "knowledgeBases" | "departments" | "documents" | "auditLogs">;
   queue: JobQueue;
   embedders: EmbedderRegistry;
   storage: BlobStorage;

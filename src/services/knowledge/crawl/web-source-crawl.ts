@@ -14,7 +14,7 @@ import type { CrawledPage, CrawlSummary, FetchLike } from "./types.js";
 
 export interface CrawlDeps {
   db: Db;
-  repositories: Repositories;
+  repositories: Pick<Repositories, "webSources" | "documents">;
   queue: JobQueue;
   storage: BlobStorage;
   /** CRAWL_ALLOW_PRIVATE_NETWORKS: intranet crawling; off by default (SSRF protection). */

@@ -36,7 +36,11 @@ export function validateSchedule(schedule: string): Date {
  * crawl job and their next time, in one transaction. Sources are locked with SKIP LOCKED, so with
  * many workers each due source is enqueued once; the job's dedupe key covers a crawl still running.
  */
-export function createCrawlScheduler(deps: { db: Db; repositories: Repositories; queue: JobQueue }) {
+export function createCrawlScheduler(deps: {
+  db: Db;
+  repositories: Pick<Repositories, "webSources">;
+  queue: JobQueue;
+}) {
   const r = deps.repositories;
   return {
     async enqueueDue(limit = 100): Promise<number> {

@@ -30,7 +30,7 @@ export const toWebSourceView = (row: WebSourceRow): WebSourceView => ({
 });
 
 export function createWebSourceService(deps: {
-  repositories: Repositories;
+  repositories: Pick<Repositories, "webSources" | "documents" | "knowledgeBases" | "auditLogs">;
   queue: JobQueue;
   storage: BlobStorage;
 }) {

@@ -33,7 +33,7 @@ const EMBED_BATCH = 64;
 
 export interface IngestDeps {
   db: Queryable;
-  repositories: Repositories;
+  repositories: Pick<Repositories, "documents" | "knowledgeBases">;
   storage: BlobStorage;
   embedders: EmbedderRegistry;
   questions: QuestionGenerator;

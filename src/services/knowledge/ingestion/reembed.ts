@@ -8,7 +8,7 @@ const BATCH = 256;
 
 export interface ReembedDeps {
   db: Db;
-  repositories: Repositories;
+  repositories: Pick<Repositories, "documents" | "knowledgeBases">;
   embedders: EmbedderRegistry;
   /** Creates the model's partial HNSW indexes if missing (retrieval repository). */
   ensureIndex(model: string, dimensions: number): Promise<void>;

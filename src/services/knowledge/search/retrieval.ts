@@ -1,16 +1,11 @@
 import { canSeeDepartment, requirePermission } from "../../../core/access.js";
-import type { Queryable } from "../../../db/client.js";
 import { chunkQuestions, chunks } from "../../../db/schema/index.js";
 import { AppError } from "../../../lib/errors.js";
 import type { Embedder } from "../../../providers/embeddings/embedder.js";
 import { HashEmbedder } from "../../../providers/embeddings/hash-embedder.js";
 import type { Reranker } from "../../../providers/rerank/reranker.js";
-import {
-  type ChunkDetail,
-  type RankedHit,
-  RetrievalRepository,
-  type RetrievalScope,
-} from "../../../repositories/retrieval.repository.js";
+import type { Repositories } from "../../../repositories/index.js";
+import type { ChunkDetail, RankedHit, RetrievalScope } from "../../../repositories/retrieval.repository.js";
 import type { ServiceContext } from "../../context.js";
 import { type RankedList, reciprocalRankFusion, suppressNearDuplicates } from "./fusion.js";
 
@@ -90,29 +85,17 @@ export const RETRIEVAL_DEFAULTS = {
 type Path = "vector" | "fulltext" | "question";
 
 export interface RetrievalDeps {
+  /** The SQL of every path; queries run on the caller's `ctx.db`. */
+  repositories: Pick<Repositories, "retrieval">;
   embedder: Embedder;
   reranker?: Reranker | undefined;
-  /** Reads knowledge-base rows to check visibility; defaults to a query on `knowledge_bases`. */
-  findKnowledgeBases?: (
-    db: Queryable,
-    ids: string[],
-  ) => Promise<{ id: string; orgId: string; departmentId: string }[]>;
 }
 
 export function createRetrievalService(deps: RetrievalDeps) {
-  const repos = new WeakMap<object, RetrievalRepository>();
-  const repository = (db: Queryable) => {
-    const known = repos.get(db);
-    if (known) return known;
-    const repo = new RetrievalRepository(db);
-    repos.set(db, repo);
-    return repo;
-  };
+  const repo = deps.repositories.retrieval;
 
   async function visibleKnowledgeBases(ctx: ServiceContext, ids: string[]): Promise<string[]> {
-    const find =
-      deps.findKnowledgeBases ?? ((db: Queryable, list: string[]) => repository(db).knowledgeBases(list));
-    const rows = await find(ctx.db, ids);
+    const rows = await repo.knowledgeBases(ids, ctx.db);
     for (const id of ids) {
       const row = rows.find((r) => r.id === id);
       if (!row || row.orgId !== ctx.orgId || !canSeeDepartment(ctx.access, row.departmentId)) {
@@ -128,7 +111,6 @@ export function createRetrievalService(deps: RetrievalDeps) {
     request: SearchRequest,
     mode: RetrievalMode,
   ) {
-    const repo = repository(ctx.db);
     const candidates = Math.min(500, request.candidates ?? RETRIEVAL_DEFAULTS.candidates);
     const lexical = deps.embedder instanceof HashEmbedder;
     const weights = { ...(lexical ? LEXICAL_WEIGHTS : SEMANTIC_WEIGHTS), ...request.weights };
@@ -138,7 +120,7 @@ export function createRetrievalService(deps: RetrievalDeps) {
     const tasks: Promise<void>[] = [];
     if (mode !== "vector" && weights.fulltext > 0) {
       tasks.push(
-        repo.fulltextSearch(scope, { text: request.query, limit: candidates, strict }).then((h) => {
+        repo.fulltextSearch(scope, { text: request.query, limit: candidates, strict }, ctx.db).then((h) => {
           hits.fulltext = h;
         }),
       );
@@ -157,14 +139,14 @@ export function createRetrievalService(deps: RetrievalDeps) {
       const embeddable = vector!.some((v) => v !== 0);
       if (embeddable && (weights.vector > 0 || mode === "vector")) {
         tasks.push(
-          repo.vectorSearch(chunks, scope, query).then((h) => {
+          repo.vectorSearch(chunks, scope, query, ctx.db).then((h) => {
             hits.vector = h;
           }),
         );
       }
       if (embeddable && mode === "hybrid" && weights.question > 0) {
         tasks.push(
-          repo.vectorSearch(chunkQuestions, scope, query).then((h) => {
+          repo.vectorSearch(chunkQuestions, scope, query, ctx.db).then((h) => {
             hits.question = h;
           }),
         );
@@ -202,9 +184,10 @@ export function createRetrievalService(deps: RetrievalDeps) {
       const top = fused.slice(0, wanted);
       const details = new Map(
         (
-          await repository(ctx.db).chunkDetails(
+          await repo.chunkDetails(
             scope,
             top.map((f) => f.id),
+            ctx.db,
           )
         ).map((d) => [d.id, d]),
       );

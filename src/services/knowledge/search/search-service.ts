@@ -38,7 +38,7 @@ export interface SearchAnswer {
  * merged by fused score with citation labels renumbered.
  */
 export function createSearchService(deps: {
-  repositories: Repositories;
+  repositories: Pick<Repositories, "knowledgeBases" | "retrieval">;
   embedders: EmbedderRegistry;
   reranker?: Reranker | undefined;
 }) {
@@ -47,7 +47,11 @@ export function createSearchService(deps: {
   const retrievalFor = (model: string) => {
     let service = services.get(model);
     if (!service) {
-      service = createRetrievalService({ embedder: deps.embedders.get(model), reranker: deps.reranker });
+      service = createRetrievalService({
+        repositories: r,
+        embedder: deps.embedders.get(model),
+        reranker: deps.reranker,
+      });
       services.set(model, service);
     }
     return service;

@@ -11,7 +11,7 @@ import type { Repositories } from "../../../repositories/index.js";
  */
 
 export interface DocumentDeps {
-  repositories: Repositories;
+  repositories: Pick<Repositories, "documents" | "chunks" | "knowledgeBases" | "auditLogs">;
   queue: JobQueue;
   storage: BlobStorage;
   uploadMaxBytes: number;
