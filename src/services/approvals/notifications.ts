@@ -60,7 +60,11 @@ export function createNotificationService(deps: {
   mailer?: Mailer | undefined;
   publicUrl?: string | undefined;
   logger?: Logger | undefined;
+  /** Bodies stored with placeholders, whole for a reader allowed to see what they point at. */
+  reveal?: ((ctx: ServiceContext, rows: NotificationRow[]) => Promise<NotificationRow[]>) | undefined;
 }) {
+  const reveal = (ctx: ServiceContext, rows: NotificationRow[]) =>
+    deps.reveal ? deps.reveal(ctx, rows) : Promise.resolve(rows);
   const r = deps.repositories;
 
   /** E-mails the notification to those of `userIds` who want it; failures are logged, never thrown. */
@@ -161,7 +165,8 @@ export function createNotificationService(deps: {
     ) {
       const userId = requireUser(ctx);
       const result = await r.notifications.pageFor(ctx.orgId, userId, filter, page, ctx.db);
-      return { items: result.items.map(notificationView), nextCursor: result.nextCursor };
+      const items = await reveal(ctx, result.items);
+      return { items: items.map(notificationView), nextCursor: result.nextCursor };
     },
 
     async unreadCount(ctx: ServiceContext): Promise<{ unread: number }> {
@@ -196,7 +201,11 @@ export function createNotificationService(deps: {
     subscribe(ctx: ServiceContext, listener: (view: NotificationView) => void, signal: AbortSignal): void {
       const userId = requireUser(ctx);
       const own: Listener = (row) => {
-        if (row.orgId === ctx.orgId) listener(notificationView(row));
+        if (row.orgId !== ctx.orgId) return;
+        reveal(ctx, [row]).then(
+          ([shown]) => listener(notificationView(shown ?? row)),
+          () => listener(notificationView(row)),
+        );
       };
       let set = listeners.get(userId);
       if (!set) {

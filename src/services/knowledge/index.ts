@@ -9,7 +9,12 @@ import { RetrievalRepository } from "../../repositories/retrieval.repository.js"
 import { createEmbedderRegistry, createKnowledgeBaseService } from "./bases/index.js";
 import type { FetchLike } from "./crawl/index.js";
 import { createCrawlScheduler, createWebSourceCrawler, createWebSourceService } from "./crawl/index.js";
-import { createIngestService, createReembedService, HeuristicQuestionGenerator } from "./ingestion/index.js";
+import {
+  createIngestService,
+  createReembedService,
+  HeuristicQuestionGenerator,
+  type IngestFailureListener,
+} from "./ingestion/index.js";
 import { createSearchService } from "./search/index.js";
 import { createDocumentService } from "./sources/index.js";
 
@@ -20,7 +25,7 @@ export {
   knowledgeBaseConfigInput,
 } from "./bases/index.js";
 export type { FetchLike, WebSourceCrawler, WebSourceService } from "./crawl/index.js";
-export type { IngestService, ReembedService } from "./ingestion/index.js";
+export type { IngestFailureListener, IngestService, ReembedService } from "./ingestion/index.js";
 export {
   CitationRegistry,
   type CitedPassage,
@@ -48,7 +53,14 @@ export interface KnowledgeProviders {
 
 /** Builds the knowledge services (bases, documents, web sources, pipeline, search) and the job queue. */
 export function createKnowledgeServices(
-  deps: { config: Config; db: Db; repositories: Repositories; isServer: boolean },
+  deps: {
+    config: Config;
+    db: Db;
+    repositories: Repositories;
+    isServer: boolean;
+    /** Who hears of documents that failed for good (set once the notification centre exists). */
+    onIngestFailed?: (() => IngestFailureListener | undefined) | undefined;
+  },
   providers: KnowledgeProviders,
 ) {
   const { repositories, db } = deps;
@@ -74,6 +86,7 @@ export function createKnowledgeServices(
       storage,
       embedders,
       questions: new HeuristicQuestionGenerator(),
+      onFailed: deps.onIngestFailed,
     }),
     webSourceCrawler: createWebSourceCrawler({
       db,
