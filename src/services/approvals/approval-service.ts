@@ -85,10 +85,13 @@ export function createApprovalService(deps: {
 
   /**
    * A held reply's notification body: its intent and the start of its draft, as stored (with
-   * placeholders); the notification list shows it whole to an approver of the department, and an
-   * e-mail carries it as stored, never the values.
+   * placeholders); the notification list shows it whole to an approver of the department. E-mails
+   * never quote a draft: they carry the title only.
    */
-  async function heldBody(row: ApprovalRow, tx: Queryable): Promise<{ body?: string }> {
+  async function heldBody(
+    row: ApprovalRow,
+    tx: Queryable,
+  ): Promise<{ body?: string; bodyInAppOnly?: boolean }> {
     const draft = (await r.messages.findById(row.messageId, tx))?.content.trim() ?? "";
     let excerpt = draft;
     if (draft.length > DRAFT_EXCERPT) {
@@ -99,7 +102,7 @@ export function createApprovalService(deps: {
     }
     const lines = [row.intentName ? `Intent: ${row.intentName}` : "", excerpt ? `Draft: ${excerpt}` : ""];
     const body = lines.filter(Boolean).join("\n");
-    return body ? { body } : {};
+    return body ? { body, bodyInAppOnly: true } : {};
   }
 
   async function draftsOf(rows: ApprovalRow[], tx: Queryable) {

@@ -40,6 +40,8 @@ export interface NewNotification {
   type: string;
   title: string;
   body?: string | undefined;
+  /** The body stays in the app (it quotes a draft): an e-mail carries the title only. */
+  bodyInAppOnly?: boolean | undefined;
   entityType: string;
   entityId: string;
 }
@@ -77,7 +79,7 @@ export function createNotificationService(deps: {
         await deps.mailer.send({
           to: recipient.email,
           subject: `[Atrium] ${notification.title}`,
-          text: `${notification.title}${notification.body ? `\n\n${notification.body}` : ""}${link}`,
+          text: `${notification.title}${notification.body && !notification.bodyInAppOnly ? `\n\n${notification.body}` : ""}${link}`,
         });
       }
     } catch (error) {
@@ -122,7 +124,15 @@ export function createNotificationService(deps: {
       const unique = [...new Set(userIds)];
       if (unique.length === 0) return [];
       const rows = await r.notifications.createMany(
-        unique.map((userId) => ({ orgId, userId, ...notification, body: notification.body ?? null })),
+        unique.map((userId) => ({
+          orgId,
+          userId,
+          type: notification.type,
+          title: notification.title,
+          body: notification.body ?? null,
+          entityType: notification.entityType,
+          entityId: notification.entityId,
+        })),
         tx,
       );
       const tell = async () => {
