@@ -14,6 +14,12 @@
  * (a name, an e-mail address, a phone number…), so the `pii-screen`, `pii-mask` and `pii-rehydrate`
  * stages do real work; their times are in the stage table. `--no-pii 1` asks the bare questions.
  *
+ * Intent classification is on too: the conversations belong to a bench namespace of the HR
+ * department whose intent examples are the demo's HR phrases (every intent made autonomous, so no
+ * reply waits for a person and the conversation goes on; autonomous replies are still sampled for
+ * review at the default rate). `classify-intent` therefore embeds and votes for every question, and
+ * `approval-gate` decides; their times are in the stage table.
+ *
  * Options: --chunks N (BENCH_CHAT_CHUNKS, 50,000), --turns N (BENCH_CHAT_TURNS, 200), --warmup N (20),
  * --per-conversation N (10 turns, then a new conversation, so history stays realistic), --seed N.
  * Server from BENCH_DATABASE_URL, else TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres.
@@ -28,6 +34,7 @@ import { openPostgres } from "../src/db/client.js";
 import { runMigrations } from "../src/db/migrate.js";
 import { createLogger } from "../src/lib/logger.js";
 import type { ChatModelProvider } from "../src/providers/llm/chat-model.js";
+import { DEMO_CONTENT } from "../src/services/seed/demo-content.js";
 import { createWorker } from "../src/worker/index.js";
 import { ScriptedChatModel } from "../test/fakes/scripted-chat-model.js";
 import { addSyntheticChunks } from "./lib/chat-corpus.js";
@@ -56,6 +63,7 @@ const PII_SUFFIXES = [
   "born on 12 March 1985, employee Jan van der Berg",
 ];
 const EMPLOYEE = "employee@demo.atrium.local";
+const ADMIN = "admin@demo.atrium.local";
 
 /** Zero-latency model: every call answers at once by citing the first passage in its prompt. */
 function zeroLatencyModels(): ChatModelProvider {
@@ -139,6 +147,25 @@ async function main() {
     const knowledgeBaseIds = agent.ragEnabled;
     const kbId = knowledgeBaseIds[0];
     if (!kbId) throw new Error("the HR Assistant searches no knowledge base");
+    // The bench namespace: the demo's HR intent examples, every intent autonomous.
+    const admin = await services.actingUsers.contextFor(seeded.orgId, ADMIN, handle.db, logger, "bench");
+    const hr = DEMO_CONTENT.find((d) => d.namespace?.slug === "hr");
+    const intents = hr?.intents ?? [];
+    if (intents.length === 0) throw new Error("the demo content has no HR intents");
+    const namespace = await services.namespaces.create(admin, {
+      departmentId: agent.departmentId!,
+      name: "Bench desk",
+      slug: "bench-desk",
+      config: { defaultAgentId: agent.id },
+    });
+    await services.intents.import(admin, namespace.id, {
+      examples: intents.flatMap((i) => i.phrases.map((phrase) => ({ intent: i.intent, phrase }))),
+    });
+    for (const { intent } of intents) await services.trust.promote(admin, namespace.id, intent);
+    const examples = (await services.intents.summary(admin, namespace.id)).examples;
+    console.log(
+      `intent classification: on, namespace "${namespace.name}" with ${examples} examples of ${intents.length} intents (all autonomous)`,
+    );
     const rng = createRng(seed);
     const t0 = now();
     const corpus = await addSyntheticChunks(container, { knowledgeBaseId: kbId, target: chunkTarget, rng });
@@ -162,7 +189,13 @@ async function main() {
     let cited = 0;
     for (const [i, question] of questions.entries()) {
       if (i % perConversation === 0) {
-        conversationId = (await services.conversations.create(ctx, { agentId: agent.id, channel: "api" })).id;
+        conversationId = (
+          await services.conversations.create(ctx, {
+            agentId: agent.id,
+            namespaceId: namespace.id,
+            channel: "api",
+          })
+        ).id;
       }
       const retrieval = async () => {
         const start = now();

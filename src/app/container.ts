@@ -24,7 +24,7 @@ import { OtlpHttpTraceExporter } from "../providers/telemetry/otlp-http-exporter
 import type { TraceExporter } from "../providers/telemetry/trace-exporter.js";
 import { createRepositories, type Repositories } from "../repositories/index.js";
 import { createApiKeyService } from "../services/api-keys/api-key-service.js";
-import { createApprovalServices } from "../services/approvals/index.js";
+import { createApprovalServices, ingestFailureNotifier } from "../services/approvals/index.js";
 import { createAssistantServices } from "../services/assistants/index.js";
 import { createAuditService } from "../services/audit/list-audit.js";
 import { createAccessTokens } from "../services/auth/access-tokens.js";
@@ -42,7 +42,7 @@ import { createDepartmentService } from "../services/departments/department-serv
 import { createHandoffService } from "../services/handoff/index.js";
 import { createIntentServices } from "../services/intents/index.js";
 import { createInvitationsService } from "../services/invitations/index.js";
-import type { FetchLike } from "../services/knowledge/index.js";
+import type { FetchLike, IngestFailureListener } from "../services/knowledge/index.js";
 import { createKnowledgeServices } from "../services/knowledge/index.js";
 import { createMemoryService } from "../services/memory/index.js";
 import { createOrgService } from "../services/orgs/org-service.js";
@@ -117,8 +117,16 @@ function createServices(deps: {
 }) {
   const { config, repositories } = deps;
   const queue = createJobQueue(repositories.jobs);
+  let ingestFailed: IngestFailureListener | undefined;
   const knowledge = createKnowledgeServices(
-    { config, db: deps.database.db, repositories, queue, isServer: deps.database.kind === "postgres" },
+    {
+      config,
+      db: deps.database.db,
+      repositories,
+      queue,
+      isServer: deps.database.kind === "postgres",
+      onIngestFailed: () => ingestFailed,
+    },
     {
       embedder: deps.infra.embedder ?? createEmbedder(config.embedding),
       storage: deps.infra.storage ?? createBlobStorage({ dataDir: config.dataDir }),
@@ -180,12 +188,15 @@ function createServices(deps: {
     mailer: deps.mailer,
     publicUrl: config.publicUrl,
     repositories,
+    pii,
     publish: () => chatService?.publish,
   });
+  ingestFailed = ingestFailureNotifier(governance.notifications, deps.logger);
   const handoff = createHandoffService({
     db: deps.database.db,
     repositories,
     notifications: governance.notifications,
+    pii,
     publish: () => chatService?.publish,
   });
   const chat = createChatService({

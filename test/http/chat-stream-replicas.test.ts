@@ -5,6 +5,7 @@ import { buildApp } from "../../src/http/app.js";
 import { createLogger } from "../../src/lib/logger.js";
 import { testConfig } from "../setup/container.js";
 import {
+  ask,
   askStreaming,
   createAgent,
   listen,
@@ -96,6 +97,33 @@ describe.runIf(redisUrl)("chat streaming across replicas (REDIS_URL)", () => {
     expect(replay.status).toBe(200);
     const all = parseSse(await replay.text());
     expect(all.map((e) => e.id)).toEqual([...head, ...rest].map((e) => e!.id));
+  });
+
+  it("follows the conversation from the other replica: each new turn arrives without reconnecting", async () => {
+    const conversationId = await startConversation(t, tenant.token, agentId);
+    const followed = await stream(second, conversationId, tenant.token, { accept: "text/event-stream" });
+    // A plain stream answers 204 here; a follower stays open.
+    const follower = sseReader(
+      await fetch(`${second}/conversations/${conversationId}/stream?follow=true`, {
+        headers: { authorization: `Bearer ${tenant.token}` },
+      }),
+    );
+    expect(followed.status).toBe(204);
+    try {
+      for (const answer of ["First answer.", "Second answer."]) {
+        t.models.scripted.script({ text: answer });
+        expect((await ask(t, tenant.token, conversationId, "Where do visitors park?")).status).toBe(200);
+        const events: { event?: string; data: Record<string, unknown> }[] = [];
+        for (let e = await follower.next(); e; e = await follower.next()) {
+          events.push(e as (typeof events)[number]);
+          if (e.event === "done") break;
+        }
+        expect(events[0]!.event).toBe("turn-start");
+        expect(events.at(-1)!.data.text).toBe(answer);
+      }
+    } finally {
+      await follower.cancel();
+    }
   });
 });
 

@@ -18,8 +18,10 @@ import { recordAudit } from "../audit/record-audit.js";
 import type { ActingUsers } from "../auth/acting-user.js";
 import type { CitationView, TurnEvent } from "../chat/turn-events.js";
 import type { ServiceContext } from "../context.js";
+import type { PiiService } from "../pii/index.js";
 import { type ApprovalView, viewOf } from "./approval-view.js";
 import type { NotificationService } from "./notifications.js";
+import { createRevealer } from "./reveal.js";
 import { applyOutcome } from "./trust.js";
 
 export type { ApprovalView } from "./approval-view.js";
@@ -36,6 +38,9 @@ export type Decision =
 /** Publishes events on a conversation's stream as a turn of their own (hub + relay). */
 export type ConversationPublisher = (conversationId: string, taskId: string, events: TurnEvent[]) => void;
 
+/** How much of a held draft a notification quotes. */
+const DRAFT_EXCERPT = 280;
+
 const STATUS_OF = { approve: "approved", reject: "rejected", edit: "edited", escalate: "escalated" } as const;
 
 /**
@@ -49,6 +54,8 @@ export function createApprovalService(deps: {
   repositories: Repositories;
   notifications: NotificationService;
   publish?: ConversationPublisher | undefined;
+  /** Masks what approvers write and reads held drafts back whole for those allowed (ADR 0007). */
+  pii?: PiiService | undefined;
   /** Queues `approval.resume` in the deciding transaction (approved tool calls). */
   queue?: JobQueue | undefined;
   /** The requester's context, for resuming their turn. */
@@ -59,6 +66,44 @@ export function createApprovalService(deps: {
     | undefined;
 }) {
   const r = deps.repositories;
+  const reveal = createRevealer({ repositories: r, pii: deps.pii });
+
+  /** The view as the caller may read it: texts whole for an approver of the department. */
+  async function shown(ctx: ServiceContext, view: ApprovalView): Promise<ApprovalView> {
+    return (await reveal.approvals(ctx, [view]))[0]!;
+  }
+
+  /**
+   * What a person wrote (an edited reply, notes, a reason), masked with the conversation's map before
+   * it is stored, like every text of the conversation (ADR 0007).
+   */
+  async function masked(ctx: ServiceContext, conversationId: string, texts: string[]): Promise<string[]> {
+    if (!deps.pii) return texts;
+    const conversation = await r.conversations.findById(conversationId, ctx.db);
+    return conversation ? deps.pii.maskForStorage(ctx, conversation, texts) : texts;
+  }
+
+  /**
+   * A held reply's notification body: its intent and the start of its draft, as stored (with
+   * placeholders); the notification list shows it whole to an approver of the department. E-mails
+   * never quote a draft: they carry the title only.
+   */
+  async function heldBody(
+    row: ApprovalRow,
+    tx: Queryable,
+  ): Promise<{ body?: string; bodyInAppOnly?: boolean }> {
+    const draft = (await r.messages.findById(row.messageId, tx))?.content.trim() ?? "";
+    let excerpt = draft;
+    if (draft.length > DRAFT_EXCERPT) {
+      const cut = draft.slice(0, DRAFT_EXCERPT);
+      // Never half a placeholder: it could not be read back.
+      const open = cut.lastIndexOf("<");
+      excerpt = `${(open > cut.lastIndexOf(">") ? cut.slice(0, open) : cut).trimEnd()}…`;
+    }
+    const lines = [row.intentName ? `Intent: ${row.intentName}` : "", excerpt ? `Draft: ${excerpt}` : ""];
+    const body = lines.filter(Boolean).join("\n");
+    return body ? { body, bodyInAppOnly: true } : {};
+  }
 
   async function draftsOf(rows: ApprovalRow[], tx: Queryable) {
     const messages = await r.messages.findByIds(
@@ -122,19 +167,28 @@ export function createApprovalService(deps: {
     const delivery: { events: TurnEvent[]; taskId: string } = { events: [], taskId: newId() };
     const result = await withTransaction(ctx.db, async (tx) => {
       const approverId = actor.system ? null : (ctx.actor.userId ?? null);
+      // Stored masked: the approver writes with the real values in front of them.
+      const [written = "", notes = ""] = await masked({ ...ctx, db: tx }, current.conversationId, [
+        decision.kind === "escalate"
+          ? decision.reason.trim()
+          : decision.kind === "edit"
+            ? decision.text.trim()
+            : "",
+        decision.kind === "escalate" ? "" : (decision.notes?.trim() ?? ""),
+      ]);
       const patch =
         decision.kind === "escalate"
           ? {
               status: "escalated" as const,
               escalatedToId: decision.toUserId,
-              escalationReason: decision.reason.trim(),
+              escalationReason: written,
             }
           : {
               status: STATUS_OF[decision.kind],
               approverId,
-              approverNotes: decision.notes?.trim() || null,
+              approverNotes: notes || null,
               decidedAt: now,
-              ...(decision.kind === "edit" ? { editedContent: decision.text.trim() } : {}),
+              ...(decision.kind === "edit" ? { editedContent: written } : {}),
             };
       const row = await r.approvals.decideIfOpen(id, patch, tx);
       if (!row) throw await conflict(id, tx);
@@ -147,7 +201,7 @@ export function createApprovalService(deps: {
           {
             type: "approval.escalated",
             title: "A held reply was escalated to you",
-            body: decision.reason.trim(),
+            body: written,
             entityType: "approval",
             entityId: row.id,
           },
@@ -175,7 +229,7 @@ export function createApprovalService(deps: {
         } else {
           const text =
             decision.kind === "edit"
-              ? decision.text.trim()
+              ? written
               : ((await policyOf(row.namespaceId, tx))?.rejectionMessage ?? DEFAULT_REJECTION_MESSAGE);
           delivered = await r.conversations.appendMessage(
             {
@@ -258,8 +312,19 @@ export function createApprovalService(deps: {
       );
       return viewOf(row, draft);
     });
-    if (delivery.events.length > 0) deps.publish?.(result.conversationId, delivery.taskId, delivery.events);
-    return result;
+    if (delivery.events.length > 0) {
+      // The requester reads the reply whole, as every answer (the stored one keeps its placeholders).
+      const events: TurnEvent[] = [];
+      for (const event of delivery.events) {
+        events.push(
+          event.type === "done"
+            ? { ...event, text: await reveal.text(result.conversationId, event.text, deps.db) }
+            : event,
+        );
+      }
+      deps.publish?.(result.conversationId, delivery.taskId, events);
+    }
+    return shown(ctx, result);
   }
 
   return {
@@ -274,12 +339,13 @@ export function createApprovalService(deps: {
         ctx.db,
       );
       const drafts = await draftsOf(result.items, ctx.db);
-      return { ...result, items: result.items.map((row) => viewOf(row, drafts.get(row.messageId))) };
+      const views = result.items.map((row) => viewOf(row, drafts.get(row.messageId)));
+      return { ...result, items: await reveal.approvals(ctx, views) };
     },
 
     async get(ctx: ServiceContext, id: string): Promise<ApprovalView> {
       const row = await loadOwn(ctx, id);
-      return viewOf(row, await r.messages.findById(row.messageId, ctx.db));
+      return shown(ctx, viewOf(row, await r.messages.findById(row.messageId, ctx.db)));
     },
 
     decide: (ctx: ServiceContext, id: string, decision: Decision) => decide(ctx, id, decision),
@@ -328,7 +394,7 @@ export function createApprovalService(deps: {
             ? "handoff.requested"
             : "approval.requested",
         title,
-        ...(row.intentName ? { body: `Intent: ${row.intentName}` } : {}),
+        ...(await heldBody(row, ctx.db)),
         entityType: "approval",
         entityId: row.id,
       });

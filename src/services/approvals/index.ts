@@ -5,12 +5,15 @@ import type { Mailer } from "../../providers/mail/index.js";
 import type { Repositories } from "../../repositories/index.js";
 import type { ActingUsers } from "../auth/acting-user.js";
 import type { ServiceContext } from "../context.js";
+import type { PiiService } from "../pii/index.js";
 import { type ConversationPublisher, createApprovalService } from "./approval-service.js";
 import { createNotificationService } from "./notifications.js";
+import { createRevealer } from "./reveal.js";
 import { createTrustService } from "./trust.js";
 
 export type { ApprovalView, ConversationPublisher, Decision } from "./approval-service.js";
 export { DEFAULT_REJECTION_MESSAGE } from "./approval-service.js";
+export { ingestFailureNotifier } from "./ingest-failures.js";
 export type { NotificationView } from "./notifications.js";
 
 /** Human approval of replies, earned autonomy and the notification centre (ADR 0008). */
@@ -20,23 +23,28 @@ export function createApprovalServices(deps: {
   repositories: Repositories;
   mailer?: Mailer | undefined;
   publicUrl?: string | undefined;
+  /** Masks what approvers write; reads held drafts and notification bodies back for those allowed. */
+  pii?: PiiService | undefined;
   /** Set once the chat service exists: decided replies go out on the conversation's stream. */
   publish: () => ConversationPublisher | undefined;
   queue?: JobQueue | undefined;
   actingUsers?: ActingUsers | undefined;
   resumeTurn?: () => ((ctx: ServiceContext, approvalId: string) => Promise<unknown>) | undefined;
 }) {
+  const revealer = createRevealer({ repositories: deps.repositories, pii: deps.pii });
   const notifications = createNotificationService({
     repositories: deps.repositories,
     mailer: deps.mailer,
     publicUrl: deps.publicUrl,
     logger: deps.logger,
+    reveal: (ctx, rows) => revealer.notifications(ctx, rows),
   });
   const approvals = createApprovalService({
     db: deps.db,
     logger: deps.logger,
     repositories: deps.repositories,
     notifications,
+    pii: deps.pii,
     publish: (conversationId, taskId, events) => deps.publish()?.(conversationId, taskId, events),
     queue: deps.queue,
     actingUsers: deps.actingUsers,

@@ -40,6 +40,8 @@ export interface NewNotification {
   type: string;
   title: string;
   body?: string | undefined;
+  /** The body stays in the app (it quotes a draft): an e-mail carries the title only. */
+  bodyInAppOnly?: boolean | undefined;
   entityType: string;
   entityId: string;
 }
@@ -60,7 +62,11 @@ export function createNotificationService(deps: {
   mailer?: Mailer | undefined;
   publicUrl?: string | undefined;
   logger?: Logger | undefined;
+  /** Bodies stored with placeholders, whole for a reader allowed to see what they point at. */
+  reveal?: ((ctx: ServiceContext, rows: NotificationRow[]) => Promise<NotificationRow[]>) | undefined;
 }) {
+  const reveal = (ctx: ServiceContext, rows: NotificationRow[]) =>
+    deps.reveal ? deps.reveal(ctx, rows) : Promise.resolve(rows);
   const r = deps.repositories;
 
   /** E-mails the notification to those of `userIds` who want it; failures are logged, never thrown. */
@@ -73,7 +79,7 @@ export function createNotificationService(deps: {
         await deps.mailer.send({
           to: recipient.email,
           subject: `[Atrium] ${notification.title}`,
-          text: `${notification.title}${notification.body ? `\n\n${notification.body}` : ""}${link}`,
+          text: `${notification.title}${notification.body && !notification.bodyInAppOnly ? `\n\n${notification.body}` : ""}${link}`,
         });
       }
     } catch (error) {
@@ -118,7 +124,15 @@ export function createNotificationService(deps: {
       const unique = [...new Set(userIds)];
       if (unique.length === 0) return [];
       const rows = await r.notifications.createMany(
-        unique.map((userId) => ({ orgId, userId, ...notification, body: notification.body ?? null })),
+        unique.map((userId) => ({
+          orgId,
+          userId,
+          type: notification.type,
+          title: notification.title,
+          body: notification.body ?? null,
+          entityType: notification.entityType,
+          entityId: notification.entityId,
+        })),
         tx,
       );
       const tell = async () => {
@@ -161,7 +175,8 @@ export function createNotificationService(deps: {
     ) {
       const userId = requireUser(ctx);
       const result = await r.notifications.pageFor(ctx.orgId, userId, filter, page, ctx.db);
-      return { items: result.items.map(notificationView), nextCursor: result.nextCursor };
+      const items = await reveal(ctx, result.items);
+      return { items: items.map(notificationView), nextCursor: result.nextCursor };
     },
 
     async unreadCount(ctx: ServiceContext): Promise<{ unread: number }> {
@@ -196,7 +211,11 @@ export function createNotificationService(deps: {
     subscribe(ctx: ServiceContext, listener: (view: NotificationView) => void, signal: AbortSignal): void {
       const userId = requireUser(ctx);
       const own: Listener = (row) => {
-        if (row.orgId === ctx.orgId) listener(notificationView(row));
+        if (row.orgId !== ctx.orgId) return;
+        reveal(ctx, [row]).then(
+          ([shown]) => listener(notificationView(shown ?? row)),
+          () => listener(notificationView(row)),
+        );
       };
       let set = listeners.get(userId);
       if (!set) {

@@ -8,6 +8,7 @@ import type { ServiceContext } from "../context.js";
 import { loadConversation } from "../conversations/conversation-access.js";
 import { CitationRegistry } from "../knowledge/index.js";
 import type { BudgetGuard, MemoryReader } from "./collaborators.js";
+import { eventsOf, findTurn, followConversation } from "./conversation-follow.js";
 import { RESUME_STAGES, runTurn, TURN_STAGES } from "./pipeline.js";
 import { loadRunTrace, runView } from "./run-trace.js";
 import { TurnSignal } from "./turn-abort.js";
@@ -88,10 +89,6 @@ export type ChatDeps = Omit<TurnDeps, "budget" | "memory"> & {
   /** Exports each finished turn as an OpenTelemetry trace (OTEL_EXPORTER_OTLP_*). */
   traceExporter?: TraceExporter | undefined;
 };
-
-function relayedTurn(relay: TurnRelay, conversationId: string, taskId: string) {
-  return taskId === "latest" ? relay.latest(conversationId) : relay.find(taskId);
-}
 
 export function createChatService(input: ChatDeps) {
   const hub = input.hub ?? new TurnHub();
@@ -315,20 +312,26 @@ export function createChatService(input: ChatDeps) {
       signal?: AbortSignal,
     ): Promise<{ taskId: string; events: AsyncGenerator<NumberedTurnEvent> } | null> {
       await loadConversation(deps.repositories, ctx, conversationId, "read");
-      // This process's turns first; the relay knows the turns of every process (this one's too, so
-      // its answer to "latest" wins: the newest turn may run elsewhere).
-      const here = taskId === "latest" ? hub.latest(conversationId) : hub.find(taskId);
-      const relayed =
-        relay && (taskId === "latest" || !here)
-          ? await relayedTurn(relay, conversationId, taskId)
-          : undefined;
-      const turn = relayed ?? here;
+      const turn = await findTurn({ hub, relay }, conversationId, taskId);
       // Null: nothing is running or kept (the stored messages hold the finished answer).
-      if (turn?.conversationId !== conversationId) return null;
-      const events = hub.find(turn.taskId)
-        ? hub.events(turn.taskId, afterEventId, signal)
-        : (relay!.events(turn.taskId, afterEventId, signal) as AsyncGenerator<NumberedTurnEvent>);
+      if (!turn) return null;
+      const events = eventsOf({ hub, relay }, turn.taskId, afterEventId, signal);
       return { taskId: turn.taskId, events };
+    },
+
+    /**
+     * Follows the conversation until `signal` aborts: the turn to resume (after `after`), then every
+     * turn after it, such as a held reply an approver decided or a colleague's reply. The caller must
+     * be able to read the conversation.
+     */
+    async follow(
+      ctx: ServiceContext,
+      conversationId: string,
+      start: { taskId?: string | undefined; after: number },
+      signal: AbortSignal,
+    ): Promise<AsyncGenerator<{ taskId: string; event: NumberedTurnEvent }>> {
+      await loadConversation(deps.repositories, ctx, conversationId, "read");
+      return followConversation({ hub, relay }, conversationId, start, signal);
     },
 
     /**

@@ -23,6 +23,8 @@ export const isFinalEvent = (event: TurnEvent) => event.type === "done" || event
 export class TurnHub {
   private readonly turns = new Map<string, LiveTurn>();
   private readonly latestByConversation = new Map<string, string>();
+  /** Followers of a conversation waiting for its next turn to open (`waitForTurn`). */
+  private readonly waiting = new Map<string, Set<() => void>>();
 
   constructor(private readonly retentionMs = FINISHED_TURN_RETENTION_MS) {}
 
@@ -33,6 +35,9 @@ export class TurnHub {
       turn = { taskId, conversationId, events: [], finished: false, listeners: new Set() };
       this.turns.set(taskId, turn);
       this.latestByConversation.set(conversationId, taskId);
+      const waiters = this.waiting.get(conversationId);
+      this.waiting.delete(conversationId);
+      for (const wake of waiters ?? []) wake();
     }
     const numbered = { ...event, id: turn.events.length + 1 } as NumberedTurnEvent;
     if (turn.finished) return numbered;
@@ -105,10 +110,47 @@ export class TurnHub {
     }
   }
 
+  /**
+   * Resolves when a turn other than `knownTaskId` becomes the conversation's latest in this process,
+   * after `timeoutMs`, or when `signal` aborts, whichever comes first (at once if one already has).
+   */
+  waitForTurn(
+    conversationId: string,
+    knownTaskId: string | undefined,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const latest = this.latestByConversation.get(conversationId);
+    if ((latest !== undefined && latest !== knownTaskId) || signal?.aborted) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      let set = this.waiting.get(conversationId);
+      if (!set) {
+        set = new Set();
+        this.waiting.set(conversationId, set);
+      }
+      const waiters = set;
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", done);
+        waiters.delete(done);
+        if (waiters.size === 0 && this.waiting.get(conversationId) === waiters) {
+          this.waiting.delete(conversationId);
+        }
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      timer.unref();
+      signal?.addEventListener("abort", done, { once: true });
+      waiters.add(done);
+    });
+  }
+
   /** Stops expiry timers (tests, shutdown). */
   clear(): void {
     for (const turn of this.turns.values()) if (turn.expiry) clearTimeout(turn.expiry);
     this.turns.clear();
     this.latestByConversation.clear();
+    for (const waiters of this.waiting.values()) for (const wake of waiters) wake();
+    this.waiting.clear();
   }
 }

@@ -17,6 +17,7 @@ import {
   type MessageView,
   messageView,
 } from "../conversations/views.js";
+import type { PiiService } from "../pii/index.js";
 
 /** A user message stored for the person handling the conversation instead of running the assistant. */
 export interface HandedOffMessage {
@@ -40,10 +41,15 @@ export function createHandoffService(deps: {
   db: Queryable;
   repositories: Repositories;
   notifications: NotificationService;
+  /** Masks the messages and reasons people write here before they are stored (ADR 0007). */
+  pii?: PiiService | undefined;
   /** Delivers a person's reply live on the conversation's stream (set once the chat service exists). */
   publish: () => ConversationPublisher | undefined;
 }) {
   const r = deps.repositories;
+  /** The texts as stored: masked with the conversation's map (in the transaction of `ctx`). */
+  const stored = (ctx: ServiceContext, conversation: ConversationRow, texts: string[]) =>
+    deps.pii ? deps.pii.maskForStorage(ctx, conversation, texts) : Promise.resolve(texts);
   const one = async (ctx: ServiceContext, row: ConversationRow): Promise<ConversationView> =>
     (await conversationViews(r, ctx, [row]))[0]!;
 
@@ -119,6 +125,7 @@ export function createHandoffService(deps: {
       const reason = input.reason?.trim() || null;
       return withTransaction(ctx.db, async (tx) => {
         const updated = await r.conversations.update(id, { status: "escalated", assigneeId: null }, tx);
+        const [body] = reason ? await stored({ ...ctx, db: tx }, conversation, [reason]) : [];
         const handlers = await deps.notifications.holdersOf(
           ctx.orgId,
           conversation.departmentId,
@@ -131,7 +138,7 @@ export function createHandoffService(deps: {
           {
             type: "handoff.requested",
             title: "Someone asked to talk to a person",
-            ...(reason ? { body: reason } : {}),
+            ...(body ? { body } : {}),
             entityType: "conversation",
             entityId: id,
           },
@@ -256,15 +263,16 @@ export function createHandoffService(deps: {
           tx,
         );
         if (!still) throw await moved(id, tx);
+        const [content = text] = await stored({ ...ctx, db: tx }, still, [text]);
         const row = await r.conversations.appendMessage(
           {
             orgId: ctx.orgId,
             conversationId: id,
             role: "assistant",
             authorId: me,
-            content: text,
-            textContent: text,
-            parts: [{ type: "text", text }],
+            content,
+            textContent: content,
+            parts: [{ type: "text", text: content }],
             metadata: { handoff: true },
           },
           {},
@@ -300,7 +308,8 @@ export function createHandoffService(deps: {
         {
           type: "done",
           messageId: message.id,
-          text: message.content,
+          // The requester reads it as the colleague wrote it; the stored message keeps placeholders.
+          text,
           citations: [],
           removedCitations: 0,
           usage: { promptTokens: 0, completionTokens: 0, costUsd: 0 },
@@ -308,7 +317,7 @@ export function createHandoffService(deps: {
           taskId,
         },
       ]);
-      return messageView(message, undefined, false);
+      return { ...messageView(message, undefined, false), content: text, parts: [{ type: "text", text }] };
     },
 
     /** The assignee hands the conversation back to the assistant: `active`, nobody assigned. */
@@ -349,15 +358,17 @@ export function createHandoffService(deps: {
       if (conversation.status !== "escalated") return undefined;
       const content = text.trim();
       const message: MessageRow = await withTransaction(ctx.db, async (tx) => {
+        // Stored masked, like what is written during a handoff by the colleague (ADR 0012).
+        const [masked = content] = await stored({ ...ctx, db: tx }, conversation, [content]);
         const row = await r.conversations.appendMessage(
           {
             orgId: ctx.orgId,
             conversationId: id,
             role: "user",
             authorId: ctx.actor.userId ?? null,
-            content,
-            textContent: content,
-            parts: [{ type: "text", text: content }],
+            content: masked,
+            textContent: masked,
+            parts: [{ type: "text", text: masked }],
             metadata: { handoff: true },
           },
           {},

@@ -8,7 +8,12 @@ import type { Repositories } from "../../repositories/index.js";
 import { createEmbedderRegistry, createKnowledgeBaseService } from "./bases/index.js";
 import type { FetchLike } from "./crawl/index.js";
 import { createCrawlScheduler, createWebSourceCrawler, createWebSourceService } from "./crawl/index.js";
-import { createIngestService, createReembedService, HeuristicQuestionGenerator } from "./ingestion/index.js";
+import {
+  createIngestService,
+  createReembedService,
+  HeuristicQuestionGenerator,
+  type IngestFailureListener,
+} from "./ingestion/index.js";
 import { createSearchService } from "./search/index.js";
 import { createDocumentService } from "./sources/index.js";
 
@@ -19,7 +24,7 @@ export {
   knowledgeBaseConfigInput,
 } from "./bases/index.js";
 export type { FetchLike, WebSourceCrawler, WebSourceService } from "./crawl/index.js";
-export type { IngestService, ReembedService } from "./ingestion/index.js";
+export type { IngestFailureListener, IngestService, ReembedService } from "./ingestion/index.js";
 export {
   CitationRegistry,
   type CitedPassage,
@@ -59,6 +64,8 @@ export interface KnowledgeDeps {
   /** The job queue the pipeline's jobs (ingestion, crawls, re-embedding) are enqueued on. */
   queue: JobQueue;
   isServer: boolean;
+  /** Who hears of documents that failed for good (set once the notification centre exists). */
+  onIngestFailed?: (() => IngestFailureListener | undefined) | undefined;
 }
 
 /** Builds the knowledge services (bases, documents, web sources, pipeline, search). */
@@ -83,6 +90,7 @@ export function createKnowledgeServices(deps: KnowledgeDeps, providers: Knowledg
       storage,
       embedders,
       questions: new HeuristicQuestionGenerator(),
+      onFailed: deps.onIngestFailed,
     }),
     webSourceCrawler: createWebSourceCrawler({
       db,

@@ -160,6 +160,25 @@ export function createPiiService(deps: {
       await r.piiRedactionMaps.createMany(this.entryRows(ctx, conversationId, messageId, entries), ctx.db);
     },
 
+    /**
+     * Masks what a person writes into a conversation outside a model turn (an approver's edited
+     * reply, a colleague's or the requester's message during a handoff, an escalation reason) before
+     * it is stored: the values join the conversation's map (written with `ctx.db`, so pass the
+     * transaction's context) and keep their placeholders. Unchanged when the policy is `off`.
+     */
+    async maskForStorage(
+      ctx: ServiceContext,
+      conversation: ConversationRow,
+      texts: readonly string[],
+      messageId: string | null = null,
+    ): Promise<string[]> {
+      const turn = await this.forTurn(ctx, conversation);
+      if (!turn) return [...texts];
+      const masked = texts.map((text) => turn.mask(text));
+      await this.storeEntries(ctx, conversation.id, messageId, turn.takeAdded());
+      return masked;
+    },
+
     /** The conversation's map, for reading its stored answers back (placeholders → values). */
     async rehydratorFor(
       conversationId: string,

@@ -831,7 +831,7 @@ export interface paths {
         };
         /**
          * Resume the events of the conversation's running (or just finished) answer
-         * @description Server-Sent Events after `Last-Event-ID` (header or `lastEventId` query). 204 when no answer is running or recent; the stored messages then hold everything.
+         * @description Server-Sent Events after `Last-Event-ID` (header or `lastEventId` query). 204 when no answer is running or recent; the stored messages then hold everything. With `follow=true` the stream never answers 204: it stays open (heartbeats) and delivers every turn of the conversation as it starts — a held reply's `decided` then `done` when an approver decides it, a colleague's `human-reply` — until the client disconnects.
          */
         get: operations["resumeTurnStream"];
         put?: never;
@@ -6024,6 +6024,8 @@ export interface operations {
     resumeTurnStream: {
         parameters: {
             query?: {
+                /** @description Keep the stream open after the turn and follow the conversation's next turns too (a held reply an approver decides, a colleague's reply during a handoff, the next answer) until the client closes it */
+                follow?: "true" | "false";
                 lastEventId?: string;
                 taskId?: string;
             };

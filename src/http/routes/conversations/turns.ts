@@ -57,6 +57,14 @@ const streamQuery = z.object({
   taskId: z.uuid().optional(),
   /** Same as the Last-Event-ID header, for clients that cannot set headers (EventSource). */
   lastEventId: z.string().max(100).optional(),
+  follow: z
+    .enum(["true", "false"])
+    .transform((v) => v === "true")
+    .default(false)
+    .describe(
+      "Keep the stream open after the turn and follow the conversation's next turns too (a held reply an " +
+        "approver decides, a colleague's reply during a handoff, the next answer) until the client closes it",
+    ),
 });
 
 /** The Server-Sent Events of a turn, for the OpenAPI document (`config.eventStream`). */
@@ -189,7 +197,10 @@ export const turnRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: "Resume the events of the conversation's running (or just finished) answer",
         description:
           "Server-Sent Events after `Last-Event-ID` (header or `lastEventId` query). 204 when no answer is " +
-          "running or recent; the stored messages then hold everything.",
+          "running or recent; the stored messages then hold everything. With `follow=true` the stream never " +
+          "answers 204: it stays open (heartbeats) and delivers every turn of the conversation as it starts " +
+          "— a held reply's `decided` then `done` when an approver decides it, a colleague's `human-reply` " +
+          "— until the client disconnects.",
         params: idParams,
         querystring: streamQuery,
         response: { 204: z.null(), ...authErrors },
@@ -202,6 +213,20 @@ export const turnRoutes: FastifyPluginAsyncZod = async (app) => {
       const taskId = request.query.taskId ?? last.taskId ?? "latest";
       const controller = new AbortController();
       abortOnDisconnect(reply, controller);
+      if (request.query.follow) {
+        const followed = await chat().follow(
+          ctx,
+          request.params.id,
+          { taskId: request.query.taskId ?? last.taskId, after: last.after },
+          controller.signal,
+        );
+        const sse = new SseWriter(reply);
+        for await (const { taskId: id, event } of followed) {
+          sse.send({ id: eventId(id, event), event: event.type, data: event });
+        }
+        sse.end();
+        return reply;
+      }
       const subscription = await chat().subscribe(
         ctx,
         request.params.id,

@@ -37,7 +37,12 @@ export interface IngestDeps {
   storage: BlobStorage;
   embedders: EmbedderRegistry;
   questions: QuestionGenerator;
+  /** Told once when a document fails for good (the notification centre, once it exists). */
+  onFailed?: (() => IngestFailureListener | undefined) | undefined;
 }
+
+/** Hears of a document whose ingestion failed for good (no retry follows). */
+export type IngestFailureListener = (doc: DocumentRow, message: string) => Promise<void>;
 
 /**
  * The `document.ingest` pipeline: source → extract → chunk → embed (batches, the knowledge base's
@@ -197,6 +202,7 @@ export function createIngestService(deps: IngestDeps) {
     async recordFailure(documentId: string, message: string, options: { final: boolean; attempt?: number }) {
       const doc = await r.documents.findById(documentId);
       if (!doc) return;
+      const newlyFailed = options.final && doc.status !== "failed";
       await r.documents.update(documentId, {
         status: options.final ? "failed" : "pending",
         error: options.final ? message : `Attempt ${options.attempt ?? "?"} failed (${message}); retrying`,
@@ -205,6 +211,7 @@ export function createIngestService(deps: IngestDeps) {
         documentId,
         options.final ? { stage: "failed" } : { stage: "retrying", attempt: options.attempt },
       );
+      if (newlyFailed) await deps.onFailed?.()?.(doc, message);
     },
   };
 }
