@@ -13,4 +13,6 @@ export const APP_PATHS = [
   "/chat/$conversationId",
   "/admin",
   "/admin/people",
+  // Approvals and administration (journeys 5 and 6)
+  "/review",
 ] as const;

@@ -116,12 +116,36 @@ const peopleRoute = createRoute({
   component: lazyRouteComponent(() => import("./pages/admin/PeoplePage"), "PeoplePage"),
 });
 
+/* Approvals (journey 5): the inbox at /review (GET /approvals is the API's). */
+const reviewViews = ["waiting", "escalated", "samples", "all"] as const;
+const reviewRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/review",
+  validateSearch: (
+    search: Record<string, unknown>,
+  ): { view?: (typeof reviewViews)[number]; id?: string } => ({
+    ...(reviewViews.includes(search.view as never)
+      ? { view: search.view as (typeof reviewViews)[number] }
+      : {}),
+    ...(optionalString(search.id) ? { id: optionalString(search.id) } : {}),
+  }),
+  component: lazyRouteComponent(() => import("./pages/approvals/ApprovalsPage"), "ApprovalsPage"),
+});
+const governanceRoutes = [reviewRoute];
+
 const routeTree = rootRoute.addChildren([
   signInRoute,
   forgotRoute,
   resetRoute,
   acceptRoute,
-  appRoute.addChildren([indexRoute, chatRoute, conversationRoute, adminRoute, peopleRoute]),
+  appRoute.addChildren([
+    indexRoute,
+    chatRoute,
+    conversationRoute,
+    adminRoute,
+    peopleRoute,
+    ...governanceRoutes,
+  ]),
 ]);
 
 export function createAppRouter(queryClient: QueryClient) {

@@ -6,7 +6,7 @@ import type { Permission } from "../auth/me";
  * router.tsx).
  */
 export interface NavItem {
-  to: "/chat" | "/admin" | "/admin/people";
+  to: "/chat" | "/admin" | "/admin/people" | "/review";
   label: string;
   /** Any one of these suffices; none means everyone signed in. */
   anyOf?: Permission[];
@@ -20,6 +20,9 @@ export const NAV_ITEMS: NavItem[] = [
     anyOf: ["users:manage", "roles:manage", "departments:manage", "org:admin", "audit:read"],
   },
 ];
+
+// Approvals (journey 5)
+NAV_ITEMS.splice(1, 0, { to: "/review", label: "Approvals", anyOf: ["approvals:decide"] });
 
 export function visibleItems(permissions: readonly string[]): NavItem[] {
   return NAV_ITEMS.filter((item) => !item.anyOf || item.anyOf.some((p) => permissions.includes(p)));
