@@ -15,4 +15,9 @@ export const APP_PATHS = [
   "/admin/people",
   // Approvals and administration (journeys 5 and 6)
   "/review",
+  "/admin/departments",
+  "/admin/roles",
+  "/admin/api-keys",
+  "/admin/audit",
+  "/admin/settings",
 ] as const;

@@ -131,7 +131,25 @@ const reviewRoute = createRoute({
   }),
   component: lazyRouteComponent(() => import("./pages/approvals/ApprovalsPage"), "ApprovalsPage"),
 });
-const governanceRoutes = [reviewRoute];
+/* Administration (journey 6): one lazy page per area under /admin. */
+const adminArea = <P extends `/admin/${string}`, N extends string>(
+  path: P,
+  load: () => Promise<Record<N, () => React.ReactNode>>,
+  name: N,
+) =>
+  createRoute({
+    getParentRoute: () => appRoute,
+    path,
+    component: lazyRouteComponent(load, name),
+  });
+const adminAreas = [
+  adminArea("/admin/departments", () => import("./pages/admin/DepartmentsPage"), "DepartmentsPage"),
+  adminArea("/admin/roles", () => import("./pages/admin/RolesPage"), "RolesPage"),
+  adminArea("/admin/api-keys", () => import("./pages/admin/ApiKeysPage"), "ApiKeysPage"),
+  adminArea("/admin/audit", () => import("./pages/admin/AuditPage"), "AuditPage"),
+  adminArea("/admin/settings", () => import("./pages/admin/SettingsPage"), "SettingsPage"),
+];
+const governanceRoutes = [reviewRoute, ...adminAreas];
 
 const routeTree = rootRoute.addChildren([
   signInRoute,
