@@ -50,7 +50,9 @@ describe("journey: approvals", () => {
       const conversationId = await askDesk(employee, question);
       await expect.poll(() => answerText(employee), { timeout: 20_000 }).toMatch(/waiting for review/);
       await expect
-        .poll(() => employee.getByLabel("Your question").isDisabled(), "nothing more is asked meanwhile")
+        .poll(() => employee.getByLabel("Your question").isDisabled(), {
+          message: "nothing more is asked meanwhile",
+        })
         .toBe(true);
 
       // The approver's open inbox shows it without a reload (notification stream), counted.

@@ -18,7 +18,9 @@ describe("journey: the application's frame", () => {
     const admin = await browser.open("/chat");
     await signIn(admin, ADMIN);
     const adminNav = admin.getByRole("navigation", { name: "Main" });
-    await expect.poll(() => adminNav.getByRole("link").allTextContents()).toEqual(["Chat", "Administration"]);
+    await expect
+      .poll(() => adminNav.getByRole("link").allTextContents())
+      .toEqual(["Chat", "Approvals", "Administration"]);
     await adminNav.getByRole("link", { name: "Administration" }).click();
     await admin.getByRole("link", { name: "People" }).click();
     await expect.poll(() => admin.getByRole("rowheader", { name: "Emil Employee" }).count()).toBe(1);

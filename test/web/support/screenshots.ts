@@ -63,6 +63,50 @@ const shots: { name: string; take: (page: Page, phone: boolean) => Promise<void>
       await page.getByRole("rowheader", { name: "Emil Employee" }).waitFor();
     },
   },
+  ...(
+    [
+      ["admin-departments", "/admin/departments", "Departments"],
+      ["admin-roles", "/admin/roles", "Roles"],
+      ["admin-api-keys", "/admin/api-keys", "API keys"],
+      ["admin-audit", "/admin/audit", "Audit log"],
+      ["admin-settings", "/admin/settings", "Organisation settings"],
+    ] as const
+  ).map(([name, path, heading]) => ({
+    name,
+    take: async (page: Page) => {
+      await page.goto(path);
+      await page.getByRole("heading", { name: heading, level: 1 }).waitFor();
+    },
+  })),
+  {
+    name: "approvals",
+    take: async (page, phone) => {
+      // An employee's question to the HR desk is held; the approver opens it (on a phone, the detail).
+      await page.context().clearCookies();
+      await signIn(page, "employee@demo.atrium.local");
+      await page.goto("/chat?new=true");
+      await page
+        .getByRole("button", { name: /Assistant/ })
+        .first()
+        .click();
+      await page.getByRole("option", { name: /^HR desk/ }).click();
+      await page.getByLabel("Your question").fill("How many days of leave do I have left?");
+      await page.getByRole("button", { name: "Send" }).click();
+      await page
+        .getByText(/waiting for review/)
+        .first()
+        .waitFor();
+      await page.context().clearCookies();
+      await signIn(page, "approver@demo.atrium.local");
+      await page.goto("/review");
+      await page
+        .getByRole("link", { name: /how many days of leave/i })
+        .first()
+        .click();
+      await page.locator("blockquote").waitFor();
+      if (!phone) await page.getByRole("button", { name: "Edit", exact: true }).click();
+    },
+  },
 ];
 
 let written = 0;
