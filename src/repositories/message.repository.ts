@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt } from "drizzle-orm";
+import { and, asc, desc, eq, gt, lt } from "drizzle-orm";
 import type { Queryable } from "../db/client.js";
 import { guarded } from "../db/errors.js";
 import { messages } from "../db/schema/index.js";
@@ -99,6 +99,36 @@ export class MessageRepository extends CachedTableRepository<typeof messages> {
         .limit(options.limit + 1),
     );
     return buildCursorPage(rows, options.limit);
+  }
+
+  /**
+   * The question each reply answers: the latest user message before it in its conversation (ids are
+   * time-ordered), by the reply's id. Replies without an earlier question are left out.
+   */
+  async questionsBefore(
+    replies: ReadonlyArray<{ id: string; conversationId: string }>,
+    tx?: Queryable,
+  ): Promise<Map<string, string>> {
+    const found = await Promise.all(
+      replies.map(async (reply) => {
+        const [row] = await guarded(() =>
+          this.q(tx)
+            .select({ content: messages.content })
+            .from(messages)
+            .where(
+              and(
+                eq(messages.conversationId, reply.conversationId),
+                eq(messages.role, "user"),
+                lt(messages.id, reply.id),
+              ),
+            )
+            .orderBy(desc(messages.id))
+            .limit(1),
+        );
+        return [reply.id, row?.content] as const;
+      }),
+    );
+    return new Map(found.filter((entry): entry is readonly [string, string] => entry[1] !== undefined));
   }
 
   /** A message of one conversation (a message id from another conversation finds nothing). */

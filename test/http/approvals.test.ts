@@ -111,7 +111,12 @@ describe("human approval of replies", () => {
     });
     expect(inbox.status, JSON.stringify(inbox.body)).toBe(200);
     expect(inbox.body.items).toHaveLength(1);
-    expect(inbox.body.items[0]).toMatchObject({ id: row!.id, draft: DRAFT, intent: "leave_balance" });
+    expect(inbox.body.items[0]).toMatchObject({
+      id: row!.id,
+      question: LEAVE,
+      draft: DRAFT,
+      intent: "leave_balance",
+    });
     const notes = await call(t, "GET", "/notifications", { token: s.approver.token });
     expect(notes.body.items).toEqual(
       expect.arrayContaining([

@@ -20,7 +20,7 @@ describe("journey: the application's frame", () => {
     const adminNav = admin.getByRole("navigation", { name: "Main" });
     await expect
       .poll(() => adminNav.getByRole("link").allTextContents())
-      .toEqual(["Chat", "Knowledge", "Assistants", "Insights", "Administration"]);
+      .toEqual(["Chat", "Approvals", "Knowledge", "Assistants", "Insights", "Administration"]);
     await adminNav.getByRole("link", { name: "Administration" }).click();
     await admin.getByRole("link", { name: "People" }).click();
     await expect.poll(() => admin.getByRole("rowheader", { name: "Emil Employee" }).count()).toBe(1);

@@ -24,4 +24,11 @@ export const APP_PATHS = [
   "/assistants",
   "/assistants/agents/$agentId",
   "/assistants/namespaces/$namespaceId",
+  // Approvals and administration (journeys 5 and 6)
+  "/review",
+  "/admin/departments",
+  "/admin/roles",
+  "/admin/api-keys",
+  "/admin/audit",
+  "/admin/settings",
 ] as const;

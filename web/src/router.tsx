@@ -177,6 +177,40 @@ const knowledgeRoutes = [
   agentRoute,
   namespaceRoute,
 ];
+/* Approvals (journey 5): the inbox at /review (GET /approvals is the API's). */
+const reviewViews = ["waiting", "escalated", "samples", "all"] as const;
+const reviewRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/review",
+  validateSearch: (
+    search: Record<string, unknown>,
+  ): { view?: (typeof reviewViews)[number]; id?: string } => ({
+    ...(reviewViews.includes(search.view as never)
+      ? { view: search.view as (typeof reviewViews)[number] }
+      : {}),
+    ...(optionalString(search.id) ? { id: optionalString(search.id) } : {}),
+  }),
+  component: lazyRouteComponent(() => import("./pages/approvals/ApprovalsPage"), "ApprovalsPage"),
+});
+/* Administration (journey 6): one lazy page per area under /admin. */
+const adminArea = <P extends `/admin/${string}`, N extends string>(
+  path: P,
+  load: () => Promise<Record<N, () => React.ReactNode>>,
+  name: N,
+) =>
+  createRoute({
+    getParentRoute: () => appRoute,
+    path,
+    component: lazyRouteComponent(load, name),
+  });
+const adminAreas = [
+  adminArea("/admin/departments", () => import("./pages/admin/DepartmentsPage"), "DepartmentsPage"),
+  adminArea("/admin/roles", () => import("./pages/admin/RolesPage"), "RolesPage"),
+  adminArea("/admin/api-keys", () => import("./pages/admin/ApiKeysPage"), "ApiKeysPage"),
+  adminArea("/admin/audit", () => import("./pages/admin/AuditPage"), "AuditPage"),
+  adminArea("/admin/settings", () => import("./pages/admin/SettingsPage"), "SettingsPage"),
+];
+const governanceRoutes = [reviewRoute, ...adminAreas];
 
 const routeTree = rootRoute.addChildren([
   signInRoute,
@@ -191,6 +225,7 @@ const routeTree = rootRoute.addChildren([
     peopleRoute,
     ...observabilityRoutes,
     ...knowledgeRoutes,
+    ...governanceRoutes,
   ]),
 ]);
 

@@ -113,6 +113,15 @@ export function createApprovalService(deps: {
     return new Map(messages.map((m) => [m.id, m]));
   }
 
+  /** The question of one held draft (the requester's message before it). */
+  async function questionOf(row: ApprovalRow, tx: Queryable): Promise<string | undefined> {
+    const questions = await r.messages.questionsBefore(
+      [{ id: row.messageId, conversationId: row.conversationId }],
+      tx,
+    );
+    return questions.get(row.messageId);
+  }
+
   async function loadOwn(ctx: ServiceContext, id: string, tx: Queryable = ctx.db): Promise<ApprovalRow> {
     requirePermission(ctx, "approvals:decide");
     const row = await r.approvals.findVisible(ctx.orgId, ctx.access, ctx.actor.userId, id, tx);
@@ -310,7 +319,7 @@ export function createApprovalService(deps: {
         },
         tx,
       );
-      return viewOf(row, draft);
+      return viewOf(row, draft, await questionOf(row, tx));
     });
     if (delivery.events.length > 0) {
       // The requester reads the reply whole, as every answer (the stored one keeps its placeholders).
@@ -339,13 +348,22 @@ export function createApprovalService(deps: {
         ctx.db,
       );
       const drafts = await draftsOf(result.items, ctx.db);
-      const views = result.items.map((row) => viewOf(row, drafts.get(row.messageId)));
+      const questions = await r.messages.questionsBefore(
+        result.items.map((row) => ({ id: row.messageId, conversationId: row.conversationId })),
+        ctx.db,
+      );
+      const views = result.items.map((row) =>
+        viewOf(row, drafts.get(row.messageId), questions.get(row.messageId)),
+      );
       return { ...result, items: await reveal.approvals(ctx, views) };
     },
 
     async get(ctx: ServiceContext, id: string): Promise<ApprovalView> {
       const row = await loadOwn(ctx, id);
-      return shown(ctx, viewOf(row, await r.messages.findById(row.messageId, ctx.db)));
+      return shown(
+        ctx,
+        viewOf(row, await r.messages.findById(row.messageId, ctx.db), await questionOf(row, ctx.db)),
+      );
     },
 
     decide: (ctx: ServiceContext, id: string, decision: Decision) => decide(ctx, id, decision),

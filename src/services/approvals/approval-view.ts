@@ -15,6 +15,8 @@ export interface ApprovalView {
   approverId: string | null;
   intent: string | null;
   confidence: number | null;
+  /** The requester's question the draft answers (null when it cannot be found). */
+  question: string | null;
   /** The drafted reply as the model wrote it (kept after an edit). */
   draft: string;
   citations: CitationView[];
@@ -31,7 +33,11 @@ export interface ApprovalView {
   updatedAt: Date;
 }
 
-export function viewOf(row: ApprovalRow, draft: MessageRow | undefined): ApprovalView {
+export function viewOf(
+  row: ApprovalRow,
+  draft: MessageRow | undefined,
+  question: string | undefined,
+): ApprovalView {
   return {
     id: row.id,
     status: row.status,
@@ -44,6 +50,7 @@ export function viewOf(row: ApprovalRow, draft: MessageRow | undefined): Approva
     approverId: row.approverId,
     intent: row.intentName,
     confidence: row.intentConfidence,
+    question: question ?? null,
     draft: draft?.content ?? "",
     citations: row.citations as CitationView[],
     editedText: row.editedContent,

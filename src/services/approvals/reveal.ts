@@ -51,6 +51,7 @@ export function createRevealer(deps: { repositories: Repositories; pii?: PiiServ
   function revealView(view: ApprovalView, show: Show): ApprovalView {
     return {
       ...view,
+      question: view.question === null ? null : show(view.question),
       draft: show(view.draft),
       editedText: view.editedText === null ? null : show(view.editedText),
       citations: deep(view.citations, show) as ApprovalView["citations"],

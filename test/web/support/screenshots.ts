@@ -19,6 +19,7 @@ const PEOPLE = {
   employee: "employee@demo.atrium.local",
   head: "hr.head@demo.atrium.local",
   admin: "admin@demo.atrium.local",
+  approver: "approver@demo.atrium.local",
 } as const;
 type Person = keyof typeof PEOPLE;
 
@@ -169,6 +170,54 @@ const SHOTS: Shot[] = [
     take: async (page) => {
       await page.getByRole("grid", { name: "Agents" }).getByRole("link", { name: "HR Assistant" }).click();
       await page.getByRole("heading", { name: "Versions" }).waitFor();
+    },
+  },
+
+  // Administration areas and approvals
+  ...(
+    [
+      ["admin-departments", "/admin/departments", "Departments"],
+      ["admin-roles", "/admin/roles", "Roles"],
+      ["admin-api-keys", "/admin/api-keys", "API keys"],
+      ["admin-audit", "/admin/audit", "Audit log"],
+      ["admin-settings", "/admin/settings", "Organisation settings"],
+    ] as const
+  ).map(
+    ([name, path, heading]): Shot => ({
+      name,
+      as: "admin",
+      take: async (page: Page) => {
+        await page.goto(path);
+        await page.getByRole("heading", { name: heading, level: 1 }).waitFor();
+      },
+    }),
+  ),
+  {
+    name: "approvals",
+    as: null,
+    take: async (page, phone) => {
+      // An employee's question to the HR desk is held; the approver opens it (on a phone, the detail).
+      await signInAs(page, "employee");
+      await page.goto("/chat?new=true");
+      await page
+        .getByRole("button", { name: /Assistant/ })
+        .first()
+        .click();
+      await page.getByRole("option", { name: /^HR desk/ }).click();
+      await page.getByLabel("Your question").fill("How many days of leave do I have left?");
+      await page.getByRole("button", { name: "Send" }).click();
+      await page
+        .getByText(/waiting for review/)
+        .first()
+        .waitFor();
+      await signInAs(page, "approver");
+      await page.goto("/review");
+      await page
+        .getByRole("link", { name: /how many days of leave/i })
+        .first()
+        .click();
+      await page.locator("blockquote").waitFor();
+      if (!phone) await page.getByRole("button", { name: "Edit", exact: true }).click();
     },
   },
 

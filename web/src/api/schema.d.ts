@@ -2215,6 +2215,8 @@ export interface components {
                 input: unknown;
                 name: string;
             } | null;
+            /** @description The requester's question the draft answers */
+            question: string | null;
             requesterId: string | null;
             /** @enum {string} */
             status: "pending" | "approved" | "rejected" | "edited" | "escalated";

@@ -5,6 +5,7 @@ import { Menu, MenuItem, MenuTrigger, Popover, Separator } from "react-aria-comp
 import { session } from "../api/session";
 import { useMe } from "../auth/me";
 import { setTheme, useTheme } from "../lib/theme";
+import { NotificationBell } from "../notifications/NotificationBell";
 import { Button } from "../ui/Button";
 import { ErrorNotice } from "../ui/ErrorNotice";
 import { visibleItems } from "./nav-items";
@@ -31,6 +32,7 @@ export function AppShell() {
           ))}
         </nav>
         <div className="topbar-actions">
+          <NotificationBell />
           <ThemeToggle />
           <AccountMenu name={me.data?.name ?? me.data?.email ?? ""} email={me.data?.email ?? ""} />
         </div>

@@ -6,7 +6,7 @@ import type { Permission } from "../auth/me";
  * router.tsx).
  */
 export interface NavItem {
-  to: "/chat" | "/admin" | "/admin/people" | "/knowledge" | "/assistants" | "/insights" | "/memory";
+  to: "/chat" | "/admin" | "/admin/people" | "/knowledge" | "/assistants" | "/insights" | "/memory" | "/review";
   label: string;
   /** Any one of these suffices; none means everyone signed in. */
   anyOf?: Permission[];
@@ -14,6 +14,8 @@ export interface NavItem {
 
 export const NAV_ITEMS: NavItem[] = [
   { to: "/chat", label: "Chat", anyOf: ["chat:use"] },
+  // Approvals (journey 5): the review inbox (its path is not /approvals, an API route)
+  { to: "/review", label: "Approvals", anyOf: ["approvals:decide"] },
   { to: "/knowledge", label: "Knowledge", anyOf: ["kb:read"] },
   { to: "/assistants", label: "Assistants", anyOf: ["agents:manage"] },
   // Observability: runs and traces, usage and cost (the memory profile is in the account menu).

@@ -31,6 +31,7 @@ const approval = named(
     approverId: z.uuid().nullable(),
     intent: z.string().nullable(),
     confidence: z.number().nullable(),
+    question: z.string().nullable().describe("The requester's question the draft answers"),
     draft: z.string().describe("The reply as drafted (kept after an edit)"),
     citations: z.array(citation),
     editedText: z.string().nullable(),

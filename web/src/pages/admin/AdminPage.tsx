@@ -5,12 +5,50 @@ import { type Permission, useMe } from "../../auth/me";
  * Administration home (code-split: loaded only when opened). Lists the areas the person may manage;
  * each area is a page under /admin with its own lazy route in router.tsx.
  */
-const AREAS: { to: "/admin/people"; title: string; description: string; permission: Permission }[] = [
+type AreaPath =
+  | "/admin/people"
+  | "/admin/departments"
+  | "/admin/roles"
+  | "/admin/api-keys"
+  | "/admin/audit"
+  | "/admin/settings";
+
+const AREAS: { to: AreaPath; title: string; description: string; permission: Permission }[] = [
   {
     to: "/admin/people",
     title: "People",
     description: "Everyone in the departments you manage, their roles and whether they are active.",
     permission: "users:manage",
+  },
+  {
+    to: "/admin/departments",
+    title: "Departments",
+    description: "The organisation's departments: create, archive and bring back.",
+    permission: "departments:manage",
+  },
+  {
+    to: "/admin/roles",
+    title: "Roles",
+    description: "Roles and the permissions each holds, with the permission catalogue.",
+    permission: "roles:manage",
+  },
+  {
+    to: "/admin/api-keys",
+    title: "API keys",
+    description: "Keys for scripts and integrations, each limited to some permissions.",
+    permission: "org:admin",
+  },
+  {
+    to: "/admin/audit",
+    title: "Audit log",
+    description: "Who did what and when, filtered by action, kind and day.",
+    permission: "audit:read",
+  },
+  {
+    to: "/admin/settings",
+    title: "Organisation settings",
+    description: "The organisation's name and this month's budgets.",
+    permission: "org:admin",
   },
 ];
 

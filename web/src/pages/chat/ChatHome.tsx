@@ -16,7 +16,7 @@ import { ErrorNotice } from "../../ui/ErrorNotice";
 import { Spinner } from "../../ui/Spinner";
 import { ChatLayout } from "./ChatLayout";
 import { Composer } from "./Composer";
-import { useChatAgents, useCreateConversation } from "./queries";
+import { type ChatTarget, useChatAgents, useChatDesks, useCreateConversation } from "./queries";
 import { ask } from "./turns";
 
 const route = getRouteApi("/app/chat");
@@ -25,9 +25,21 @@ const route = getRouteApi("/app/chat");
 export function ChatHome() {
   const canChat = useCan("chat:use");
   const agents = useChatAgents();
+  const desks = useChatDesks();
   const [picked, setAgentId] = useState<string | null>(null);
   // The first assistant until the person picks one (derived, so nothing "changes" on load).
   const agentId = picked ?? agents.data?.[0]?.id ?? null;
+  // Assistants by their id; a department's desk as "desk:<id>" (its rules apply: reviews, handoff).
+  const choices = [
+    ...(agents.data ?? []).map((a) => ({ id: a.id, name: a.name, description: a.description })),
+    ...(desks.data ?? []).map((d) => ({
+      id: `desk:${d.id}`,
+      name: `${d.name} desk`,
+      description: d.description ?? "A department's desk: some replies are reviewed by a person first",
+    })),
+  ];
+  const target = (id: string): ChatTarget =>
+    id.startsWith("desk:") ? { namespaceId: id.slice(5) } : { agentId: id };
   const create = useCreateConversation();
   const navigate = useNavigate();
   const client = useQueryClient();
@@ -35,7 +47,7 @@ export function ChatHome() {
 
   const send = async (text: string) => {
     if (!agentId) return;
-    const conversation = await create.mutateAsync(agentId);
+    const conversation = await create.mutateAsync(target(agentId));
     void ask(client, conversation.id, text).catch(() => undefined);
     await navigate({ to: "/chat/$conversationId", params: { conversationId: conversation.id } });
   };
@@ -68,7 +80,7 @@ export function ChatHome() {
                 <span aria-hidden>▾</span>
               </AriaButton>
               <Popover className="popover">
-                <ListBox className="listbox" items={agents.data}>
+                <ListBox className="listbox" items={choices}>
                   {(agent) => (
                     <ListBoxItem id={agent.id} className="listbox-item" textValue={agent.name}>
                       <span className="agent-name">{agent.name}</span>
@@ -78,7 +90,7 @@ export function ChatHome() {
                 </ListBox>
               </Popover>
             </Select>
-            <p className="muted">{agents.data.find((a) => a.id === agentId)?.description ?? ""}</p>
+            <p className="muted">{choices.find((a) => a.id === agentId)?.description ?? ""}</p>
             <Composer onSend={send} busy={create.isPending} disabled={!agentId || !canChat} />
           </>
         )}

@@ -3,7 +3,7 @@ import { getRouteApi, Link } from "@tanstack/react-router";
 import { ArrowLeft, MoreVertical } from "lucide-react";
 import { useEffect, useRef, useState } from "react";
 import { Menu, MenuItem, MenuTrigger, Popover } from "react-aria-components";
-import type { Citation } from "../../api/types";
+import type { Citation, Message } from "../../api/types";
 import { Button } from "../../ui/Button";
 import { ErrorNotice } from "../../ui/ErrorNotice";
 import { notifyError } from "../../ui/notices";
@@ -17,12 +17,35 @@ import { conversationQuery, messagesQuery, useSetStatus } from "./queries";
 import { ask, isLive, resume, stop, useLiveTurn } from "./turns";
 
 const route = getRouteApi("/app/chat/$conversationId");
+const REVIEW_POLL_MS = 4000;
+
+const approvalOf = (m: Message) =>
+  typeof m.metadata.approvalId === "string" ? m.metadata.approvalId : undefined;
+
+/** A held reply nobody has decided yet (no later message delivers its approval). */
+function awaitingReview(messages: Message[]): boolean {
+  return withoutDecidedDrafts(messages).some((m) => m.heldForApproval);
+}
+
+/** Drops held drafts whose approval delivered another message (an edit or a rejection replaced them). */
+function withoutDecidedDrafts(messages: Message[]): Message[] {
+  const delivered = new Set(messages.filter((m) => !m.heldForApproval).map(approvalOf));
+  return messages.filter((m) => !(m.heldForApproval && delivered.has(approvalOf(m))));
+}
 
 export function ConversationPage() {
   const { conversationId } = route.useParams();
   const client = useQueryClient();
-  const conversation = useQuery(conversationQuery(conversationId));
-  const messages = useQuery(messagesQuery(conversationId));
+  // While a reply waits for review, look again every few seconds: the reviewed reply then shows
+  // without a reload (the notification stream also refreshes it the moment it is decided).
+  const conversation = useQuery({
+    ...conversationQuery(conversationId),
+    refetchInterval: (q) => (q.state.data?.status === "awaiting_approval" ? REVIEW_POLL_MS : false),
+  });
+  const messages = useQuery({
+    ...messagesQuery(conversationId),
+    refetchInterval: (q) => (awaitingReview(q.state.data ?? []) ? REVIEW_POLL_MS : false),
+  });
   const turn = useLiveTurn(conversationId);
   const status = useSetStatus(conversationId);
   const [citation, setCitation] = useState<Citation | null>(null);
@@ -41,8 +64,9 @@ export function ConversationPage() {
   }, [growth]);
 
   const closed = conversation.data?.status === "closed";
+  const waiting = conversation.data?.status === "awaiting_approval";
   const writing = turn !== undefined && (turn.status === "connecting" || turn.status === "streaming");
-  const stored = messages.data ?? [];
+  const stored = withoutDecidedDrafts(messages.data ?? []);
   const showQuestion = turn?.question && !stored.some((m) => m.id === turn.userMessageId);
 
   return (
@@ -116,7 +140,7 @@ export function ConversationPage() {
           busy={writing}
           onSend={(text) => ask(client, conversationId, text)}
           onStop={() => void stop(conversationId)}
-          disabled={!conversation.data}
+          disabled={!conversation.data || waiting}
         />
       )}
       <CitationDialog citation={citation} onClose={() => setCitation(null)} />

@@ -27,15 +27,20 @@ export function MessageItem({
   const citations = (message.sources ?? []) as Citation[];
   // A colleague's reply after a handoff: written by a person, not rated like the assistant's answers.
   const byPerson = message.authorId != null;
+  // A reply a reviewer edited or replaced (an approved draft is delivered as it was written).
+  const reviewed = typeof message.metadata.decision === "string" && !message.heldForApproval;
   return (
     <article
       className={`message message-assistant${failed ? " message-failed" : ""}`}
       aria-label={byPerson ? "A colleague" : "Assistant"}
     >
       {byPerson && <p className="muted">A colleague replied</p>}
+      {reviewed && <p className="muted">Reviewed by a person</p>}
       <ToolSteps steps={stepsOfParts(message.parts)} />
       {message.heldForApproval ? (
-        <p className="muted">This reply is waiting for review.</p>
+        <p className="muted held-notice" role="status">
+          This reply is waiting for review by a person; it will appear here once approved.
+        </p>
       ) : (
         <AnswerMarkdown text={message.content} citations={citations} onCite={onCite} />
       )}

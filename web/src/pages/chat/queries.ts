@@ -10,6 +10,7 @@ export const chatKeys = {
   one: (id: string) => ["conversations", "one", id] as const,
   messages: (id: string) => ["conversations", "messages", id] as const,
   agents: ["agents", "chat"] as const,
+  desks: ["namespaces", "chat"] as const,
 };
 
 export function useConversations(q: string) {
@@ -64,11 +65,29 @@ export function useChatAgents() {
   });
 }
 
+/**
+ * The department desks (namespaces) the person may ask: a conversation through a desk follows its
+ * rules (intents, approval of replies, handoff to a person) and its department's assistant.
+ */
+export function useChatDesks() {
+  return useQuery({
+    queryKey: chatKeys.desks,
+    queryFn: async () => {
+      const page = unwrap(await api.GET("/namespaces", { params: { query: { pageSize: 100 } } }));
+      return page.items.filter((ns) => ns.isActive).sort((a, b) => a.name.localeCompare(b.name));
+    },
+    staleTime: 60_000,
+  });
+}
+
+/** Whom a new conversation talks to: an assistant, or a department's desk. */
+export type ChatTarget = { agentId: string } | { namespaceId: string };
+
 export function useCreateConversation() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: async (agentId: string) =>
-      unwrap(await api.POST("/conversations", { body: { agentId, channel: "web" } })),
+    mutationFn: async (target: ChatTarget) =>
+      unwrap(await api.POST("/conversations", { body: { ...target, channel: "web" } })),
     onSuccess: (conversation) => {
       client.setQueryData(chatKeys.one(conversation.id), conversation);
       void client.invalidateQueries({ queryKey: ["conversations", "list"] });
