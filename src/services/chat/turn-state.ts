@@ -6,13 +6,13 @@ import type { ConversationRow } from "../../repositories/conversation.repository
 import type { Repositories } from "../../repositories/index.js";
 import type { MessageRow } from "../../repositories/message.repository.js";
 import type { RunTraceRepository } from "../../repositories/run-trace.repository.js";
+import type { ResolvedAgent } from "../assistants/agent-loader.js";
 import type { ServiceContext } from "../context.js";
 import type { Classification } from "../intents/index.js";
 import type { CitationRegistry, CitedPassage, SearchService } from "../knowledge/index.js";
 import type { PiiService, PiiTurn } from "../pii/index.js";
 import type { ToolResolver } from "../tools/runtime-tool.js";
 import type { BudgetGuard, MemoryReader } from "./collaborators.js";
-import type { TurnAgent } from "./pinned-agent.js";
 import type { TurnSignal } from "./turn-abort.js";
 import type { TurnEvent } from "./turn-events.js";
 
@@ -114,7 +114,7 @@ export interface TurnState {
   readonly citations: CitationRegistry;
 
   conversation?: ConversationRow;
-  agent?: TurnAgent;
+  agent?: ResolvedAgent;
   /** The turn's PII masking, when the policy is `mask` or `block` (set by `pii-screen`). */
   pii?: PiiTurn | undefined;
   /** The question as the model receives it (masked); `input.text` when nothing is masked. */

@@ -1,6 +1,6 @@
 import { isAppError } from "../../../lib/errors.js";
+import { createAgentLoader } from "../../assistants/agent-loader.js";
 import { UNKNOWN_INTENT } from "../../intents/index.js";
-import { loadPinnedAgent } from "../pinned-agent.js";
 import type { TurnStage } from "../turn-state.js";
 
 /**
@@ -48,12 +48,7 @@ export const classifyIntentStage: TurnStage = {
       samplingRate: trust.samplingRate,
     };
     if (trust.route === "assistant" && trust.routeAgentId && trust.routeAgentId !== state.agent!.agentId) {
-      const { agent } = await loadPinnedAgent(r, ctx, {
-        ...conversation,
-        agentId: trust.routeAgentId,
-        agentVersionId: null,
-      });
-      state.agent = agent;
+      state.agent = await createAgentLoader(r).routedAgent(ctx, conversation, trust.routeAgentId);
     }
   },
 };

@@ -1,6 +1,6 @@
 import { AppError } from "../../../lib/errors.js";
+import { createAgentLoader } from "../../assistants/agent-loader.js";
 import { loadConversation } from "../../conversations/conversation-access.js";
-import { loadPinnedAgent } from "../pinned-agent.js";
 import type { TurnStage } from "../turn-state.js";
 
 /** The conversation (visible, writable by the caller, `active`) and the agent version it is pinned to. */
@@ -18,7 +18,10 @@ export const loadConversationStage: TurnStage = {
         { status: conversation.status },
       );
     }
-    const { agent, pinVersionId } = await loadPinnedAgent(deps.repositories, ctx, conversation);
+    const { agent, pinVersionId } = await createAgentLoader(deps.repositories).forConversation(
+      ctx,
+      conversation,
+    );
     state.conversation = conversation;
     state.agent = agent;
     state.pinVersionId = pinVersionId;

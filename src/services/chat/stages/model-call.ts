@@ -54,7 +54,7 @@ export const modelCallStage: TurnStage = {
         instructions: state.system,
         messages,
         ...(Object.keys(tools).length > 0 ? { tools, stopWhen: stepCountIs(agent.maxSteps) } : {}),
-        ...(agent.temperature === undefined ? {} : { temperature: agent.temperature }),
+        ...(agent.temperature === null ? {} : { temperature: agent.temperature }),
         abortSignal: state.signal,
         maxRetries: 1,
         prepareStep: ({ stepNumber }) => {

@@ -14,8 +14,8 @@ export const promptStage: TurnStage = {
   async run(state) {
     const agent = state.agent!;
     const sections = [
-      agent.namespaceSystemPrompt,
-      agent.persona,
+      agent.namespaceSystemPrompt ?? "",
+      agent.persona ?? "",
       agent.prompt,
       state.memory ? `What you know about the person asking:\n${state.memory}` : "",
       state.input.instructions
