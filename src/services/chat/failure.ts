@@ -3,7 +3,7 @@ import { type ErrorCode, isAppError } from "../../lib/errors.js";
 import { runRow } from "./run-row.js";
 import { ModelCallError } from "./stages/model-call.js";
 import { TurnAbort } from "./turn-abort.js";
-import type { TurnState } from "./turn-state.js";
+import type { StartedTurn } from "./turn-state.js";
 
 export interface TurnFailure {
   /** How the task ends. A cancelled turn is `failed` with reason `cancelled`. */
@@ -39,7 +39,7 @@ export function classifyFailure(error: unknown): TurnFailure {
  * Ends a turn that failed after its task existed: an assistant message saying so (metadata.error),
  * the task `failed`/`timeout`, a failed run, and the `error` event. Never throws: it is the last word.
  */
-export async function recordFailure(state: TurnState, failure: TurnFailure): Promise<string | undefined> {
+export async function recordFailure(state: StartedTurn, failure: TurnFailure): Promise<string | undefined> {
   const { ctx, deps } = state;
   const r = deps.repositories;
   const finishedAt = new Date();
@@ -65,7 +65,7 @@ export async function recordFailure(state: TurnState, failure: TurnFailure): Pro
       const tokens = state.usage.promptTokens + state.usage.completionTokens;
       const cost = state.modelSpec ? deps.chatModels.costUsd(state.modelSpec, state.usage) : 0;
       await r.agentTasks.update(
-        state.taskId!,
+        state.taskId,
         {
           status: failure.status,
           error: failure.message,

@@ -1,11 +1,12 @@
 import { AppError } from "../../../lib/errors.js";
 import { createAgentLoader } from "../../assistants/agent-loader.js";
 import { loadConversation } from "../../conversations/conversation-access.js";
-import type { TurnStage } from "../turn-state.js";
+import type { TurnStageOf } from "../turn-state.js";
 
 /** The conversation (visible, writable by the caller, `active`) and the agent version it is pinned to. */
-export const loadConversationStage: TurnStage = {
+export const loadConversationStage: TurnStageOf<"new"> = {
   name: "load-conversation",
+  needs: "new",
   async run(state) {
     const { ctx, deps } = state;
     const conversation = await loadConversation(deps.repositories, ctx, state.conversationId, "write");
