@@ -50,7 +50,7 @@ export function createRepositories(db: Queryable, cache: Cache, ttlSeconds: numb
     apiKeys: new ApiKeyRepository(db, s.apiKeys),
     // knowledge
     knowledgeBases: new KnowledgeBaseRepository(db, s.knowledgeBases),
-    documents: new DocumentRepository(db, handle),
+    documents: new DocumentRepository(db),
     webSources: new WebSourceRepository(db, s.webSources),
     chunks: new ChunkRepository(db, handle),
     chunkQuestions: plain(s.chunkQuestions),

@@ -51,7 +51,8 @@ export function createReembedService(deps: ReembedDeps) {
         batch.map((c, i) => ({ id: c.id, vector: vectors[i]! })),
         tx,
       );
-      await r.documents.writeQuestions(
+      await r.chunks.write(
+        [],
         questions.map((q, i) => ({
           orgId: q.chunk.orgId,
           departmentId: q.chunk.departmentId,
