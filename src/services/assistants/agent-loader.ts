@@ -112,11 +112,15 @@ export function createAgentLoader(r: Repositories) {
     return agent;
   }
 
+  /** A version of the caller's organisation, through the version cache (versions never change). */
+  async function versionInOrg(ctx: ServiceContext, id: string): Promise<AgentVersionRow | undefined> {
+    const version = await r.agentVersions.findById(id, ctx.db);
+    return version?.orgId === ctx.orgId ? version : undefined;
+  }
+
   async function current(ctx: ServiceContext, agent: AgentRow | undefined, ref: string) {
     const usable = assertUsable(ctx, agent, ref);
-    const version = usable.currentVersionId
-      ? await r.agentVersions.findInOrg(ctx.orgId, usable.currentVersionId, ctx.db)
-      : undefined;
+    const version = usable.currentVersionId ? await versionInOrg(ctx, usable.currentVersionId) : undefined;
     if (!version) throw new AppError("PRECONDITION_FAILED", `Agent ${usable.name} has no published version`);
     return { agent: usable, version };
   }
@@ -186,7 +190,7 @@ export function createAgentLoader(r: Repositories) {
     /** A pinned version (a conversation continues with the version it started with), if visible and usable. */
     async loadAgentVersion(ctx: ServiceContext, versionId: string): Promise<AgentForChat> {
       requireAssistantRead(ctx);
-      const version = await r.agentVersions.findInOrg(ctx.orgId, versionId, ctx.db);
+      const version = await versionInOrg(ctx, versionId);
       const agent = version ? await r.agents.findInOrg(ctx.orgId, version.agentId, ctx.db) : undefined;
       if (!version || !agent || !canSeeScope(ctx.access, agent.departmentId)) {
         throw AppError.notFound("Agent version", versionId);
@@ -213,7 +217,7 @@ export function createAgentLoader(r: Repositories) {
             const agent = await r.agents.findInOrg(ctx.orgId, conversation.agentId, ctx.db);
             return { ...(await current(ctx, agent, conversation.agentId)), pinned: false };
           }
-          const version = await r.agentVersions.findInOrg(ctx.orgId, conversation.agentVersionId, ctx.db);
+          const version = await versionInOrg(ctx, conversation.agentVersionId);
           if (!version) return undefined;
           const agent = await r.agents.findInOrg(ctx.orgId, version.agentId, ctx.db);
           return { agent: assertUsable(ctx, agent, version.agentId), version, pinned: true };
