@@ -1,7 +1,7 @@
 /**
  * `npm run bench:db`: loads the same synthetic corpus into embedded PGlite and into server PostgreSQL
  * through Atrium's own code paths (openPglite/openPostgres, runMigrations, repositories, chunk
- * bulkInsert) and prints PGlite/server ratios for bulk insert, point select by id, HNSW top-10 and
+ * chunks.write) and prints PGlite/server ratios for bulk insert, point select by id, HNSW top-10 and
  * full-text top-10.
  *
  * Options: --rows N (env BENCH_ROWS), --seed N (BENCH_SEED); server from BENCH_DATABASE_URL, else
@@ -40,7 +40,7 @@ import { formatDuration, measure, now, timed } from "./lib/timing.js";
 const DEFAULT_ROWS = 6_000;
 const EF_SEARCH = 40;
 const TOP_K = 10;
-/** Rows per bulkInsert call: large enough for COPY to reach full speed, small enough for progress lines. */
+/** Rows per chunks.write call: large enough for COPY to reach full speed, small enough for progress lines. */
 const LOAD_SLICE = 2_000;
 
 function parseConfig() {
@@ -144,7 +144,7 @@ async function benchEngine(engine: EngineKind, handle: DatabaseHandle, data: Dat
   for (let i = 0; i < data.chunks.length; i += LOAD_SLICE) {
     const slice = data.chunks.slice(i, i + LOAD_SLICE);
     const t0 = now();
-    await repos.chunks.bulkInsert(slice);
+    await repos.chunks.write(slice);
     const done = i + slice.length;
     const sliceRate = (slice.length * 1000) / (now() - t0);
     log(

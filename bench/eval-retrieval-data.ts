@@ -182,9 +182,10 @@ export async function ingestCorpus(
           status: "ready",
         })),
       );
-      await repos.chunks.bulkInsert(chunkRows);
+      await repos.chunks.write(chunkRows);
       if (questionRows.length > 0) {
-        await repos.chunkQuestions.createMany(
+        await repos.chunks.write(
+          [],
           questionRows.map((q, j) => ({
             ...target,
             chunkId: q.chunkId,

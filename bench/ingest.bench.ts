@@ -1,7 +1,7 @@
 /**
  * `npm run bench:ingest`: on server PostgreSQL (a scratch database, dropped at the end),
  * 1. rows/s of Atrium's chunk write path — the pipeline's transactional replace
- *    (DocumentRepository.replaceChunks: DELETE + COPY on the transaction's connection, one
+ *    (ChunkRepository.replaceOfDocument: DELETE + COPY on the transaction's connection, one
  *    transaction per document) — against a raw `COPY` of the same rows into the same table, in the
  *    same run, alternating rounds with the table emptied before each; prints the ratio (goal ≥ 0.7×);
  * 2. end-to-end documents/s of the offline pipeline (hash embedder, heuristic questions, the job
@@ -147,7 +147,7 @@ async function main() {
       start = now();
       for (const [d, chunkRows] of perDocument.entries()) {
         await withTransaction(handle.db, (tx) =>
-          r.documents.replaceChunks(documentIds[d]!, chunkRows, [], tx),
+          r.chunks.replaceOfDocument(documentIds[d]!, chunkRows, [], tx),
         );
       }
       timing.atrium += now() - start;
@@ -165,7 +165,7 @@ async function main() {
         [
           ["raw COPY (one statement, one transaction)", formatNumber(rows), formatNumber(rawRate), "1×"],
           [
-            `Atrium replaceChunks (tx per ${CHUNKS_PER_DOC}-chunk document)`,
+            `Atrium replaceOfDocument (tx per ${CHUNKS_PER_DOC}-chunk document)`,
             formatNumber(rows),
             formatNumber(atriumRate),
             formatRatio(ratio),

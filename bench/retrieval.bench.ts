@@ -239,7 +239,7 @@ async function run(corpus: Awaited<ReturnType<typeof loadRetrievalCorpus>>, vers
       `${departmentCount} departments (${formatNumber(100 / departmentCount)}% each, not aligned with clusters), seed ${seed}`,
   );
   console.log(
-    `load (COPY, ChunkRepository.bulkInsert) ${formatDuration(corpus.loadMs)}; HNSW build (ensureModelIndex, ` +
+    `load (COPY, ChunkRepository.write) ${formatDuration(corpus.loadMs)}; HNSW build (ensureModelIndex, ` +
       `CONCURRENTLY, maintenance_work_mem ${MAINTENANCE_WORK_MEM}) ${formatDuration(corpus.indexBuildMs)}`,
   );
   console.log(

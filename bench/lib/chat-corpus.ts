@@ -61,7 +61,7 @@ export async function addSyntheticChunks(
       syntheticQuestions: [],
       metadata: { headingPath: [] },
     }));
-    await withTransaction(container.database.db, (tx) => r.documents.replaceChunks(doc.id, rows, [], tx));
+    await withTransaction(container.database.db, (tx) => r.chunks.replaceOfDocument(doc.id, rows, [], tx));
   }
   return {
     total: existing + wanted,

@@ -31,7 +31,7 @@ export interface RetrievalCorpus {
 
 /**
  * Migrates the scratch database, writes the synthetic corpus through Atrium's COPY path
- * (ChunkRepository.bulkInsert) and builds the model's HNSW index with Atrium's run-time index code
+ * (ChunkRepository.write) and builds the model's HNSW index with Atrium's run-time index code
  * (RetrievalRepository.ensureModelIndex, CONCURRENTLY as on a server), then VACUUM ANALYZE.
  */
 export async function loadRetrievalCorpus(
@@ -78,7 +78,7 @@ export async function loadRetrievalCorpus(
       await db.execute(sql.raw(`DROP INDEX IF EXISTS ${modelIndexName(table, model)}`));
     const load = await timed(async () => {
       for (let i = 0; i < data.chunks.length; i += LOAD_SLICE) {
-        await repos.chunks.bulkInsert(data.chunks.slice(i, i + LOAD_SLICE));
+        await repos.chunks.write(data.chunks.slice(i, i + LOAD_SLICE));
         log(`  loaded ${formatNumber(Math.min(i + LOAD_SLICE, data.chunks.length))} chunks`);
       }
     });

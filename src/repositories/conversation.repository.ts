@@ -183,13 +183,4 @@ export class ConversationRepository extends CachedTableRepository<typeof convers
   ): Promise<CursorPage<ConversationRow>> {
     return this.pageAfter(this.visible(orgId, access, scope, filter), options, tx);
   }
-
-  /** Keeps the denormalised counter and last activity in step with an appended message. */
-  async recordMessage(id: string, at: Date, tx?: Queryable): Promise<ConversationRow | undefined> {
-    return this.update(
-      id,
-      { messageCount: sql`${conversations.messageCount} + 1` as unknown as number, lastMessageAt: at },
-      tx,
-    );
-  }
 }

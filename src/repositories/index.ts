@@ -94,7 +94,7 @@ export function createTableRepositories(
     apiKeys: new ApiKeyRepository(db, s.apiKeys),
     // knowledge
     knowledgeBases: new KnowledgeBaseRepository(db, s.knowledgeBases),
-    documents: new DocumentRepository(db, handle),
+    documents: new DocumentRepository(db),
     webSources: new WebSourceRepository(db, s.webSources),
     chunks: new ChunkRepository(db, handle),
     chunkQuestions: plain(s.chunkQuestions),

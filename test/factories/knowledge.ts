@@ -1,6 +1,8 @@
 import type { Queryable } from "../../src/db/client.js";
 import type * as s from "../../src/db/schema/index.js";
 import { DEFAULT_EMBEDDING_MODEL } from "../../src/db/schema/index.js";
+import { newId } from "../../src/lib/ids.js";
+import type { NewChunkQuestion } from "../../src/repositories/chunk.repository.js";
 import type { DepartmentRow } from "./identity.js";
 import type { Overrides, Repositories, Row, Values } from "./types.js";
 import { unique, uniqueNumber } from "./unique.js";
@@ -132,13 +134,41 @@ export function chunkValues(
   };
 }
 
-export function makeChunk(
+/**
+ * Writes chunks (and synthetic questions) through the production writer, `ChunkRepository.write` (COPY
+ * on server PostgreSQL, INSERTs on PGlite), and returns the chunk rows in the order given.
+ */
+export async function writeChunks(
+  repos: Repositories,
+  rows: Values<typeof s.chunks>[],
+  questions: NewChunkQuestion[] = [],
+  tx?: Queryable,
+): Promise<ChunkRow[]> {
+  const withIds = rows.map((row) => ({ ...row, id: row.id ?? newId() }));
+  await repos.chunks.write(withIds, questions, tx);
+  const written = new Map(
+    (
+      await repos.chunks.findByIds(
+        withIds.map((row) => row.id),
+        tx,
+      )
+    ).map((c) => [c.id, c]),
+  );
+  return withIds.map((row) => {
+    const chunk = written.get(row.id);
+    if (!chunk) throw new Error(`chunk ${row.id} was not written`);
+    return chunk;
+  });
+}
+
+export async function makeChunk(
   repos: Repositories,
   doc: DocumentRef,
   overrides: Overrides<typeof s.chunks> = {},
   tx?: Queryable,
-) {
-  return repos.chunks.create(chunkValues(doc, overrides), tx);
+): Promise<ChunkRow> {
+  const [chunk] = await writeChunks(repos, [chunkValues(doc, overrides)], [], tx);
+  return chunk!;
 }
 
 export function chunkQuestionValues(

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { expect } from "vitest";
 import { feedback } from "../../src/db/schema/index.js";
 import { makeAgent, makeAgentVersion } from "../factories/assistants.js";
-import { makeMessage } from "../factories/conversations.js";
+import { messageValues } from "../factories/conversations.js";
 import { addMember, call, createDepartment, signUp, type TestApp } from "./identity-helpers.js";
 
 export { addMember, audits, call, createDepartment, signUp, uniq } from "./identity-helpers.js";
@@ -34,8 +34,8 @@ export async function startConversation(t: TestApp, token: string, body: Record<
 }
 
 /**
- * Appends a question and an answer the way the turn pipeline stores them (messages and the
- * conversation's counters), since turns are not what these tests are about.
+ * Appends a question and an answer through the pipeline's own verb (`ConversationRepository.appendMessage`:
+ * the message and the conversation's counters), since turns are not what these tests are about.
  */
 export async function exchange(
   t: TestApp,
@@ -45,16 +45,16 @@ export async function exchange(
   options: { heldForApproval?: boolean } = {},
 ) {
   const repos = t.context.container.repositories;
-  const asked = await makeMessage(repos, conversation, { content: question });
-  await repos.conversations.recordMessage(conversation.id, new Date());
-  const answered = await makeMessage(repos, conversation, {
-    role: "assistant",
-    content: answer,
-    parts: [{ type: "text", text: answer }],
-    sources: [{ label: "1", title: "Handbook" }],
-    heldForApproval: options.heldForApproval ?? false,
-  });
-  await repos.conversations.recordMessage(conversation.id, new Date());
+  const asked = await repos.conversations.appendMessage(messageValues(conversation, { content: question }));
+  const answered = await repos.conversations.appendMessage(
+    messageValues(conversation, {
+      role: "assistant",
+      content: answer,
+      parts: [{ type: "text", text: answer }],
+      sources: [{ label: "1", title: "Handbook" }],
+      heldForApproval: options.heldForApproval ?? false,
+    }),
+  );
   return { questionId: asked.id, answerId: answered.id };
 }
 

@@ -59,17 +59,16 @@ function cachedRepositoryBehaviour(t: ReturnType<typeof useContainer>) {
     expect(await repos().users.findById(user.id)).toBeUndefined();
   });
 
-  it("conversations: cached by id, invalidated by update and recordMessage", async () => {
+  it("conversations: cached by id, invalidated by update and appendMessage", async () => {
     const user = await makeUser(repos(), t.org.id);
     const conversation = await makeConversation(repos(), user, { title: "Before" });
     await repos().conversations.findById(conversation.id);
     await db().update(conversations).set({ title: "Raw" }).where(eq(conversations.id, conversation.id));
     expect((await repos().conversations.findById(conversation.id))?.title).toBe("Before");
 
-    const at = new Date("2030-01-02T03:04:05.678Z");
-    await repos().conversations.recordMessage(conversation.id, at);
+    await repos().conversations.appendMessage(messageValues(conversation, { content: "hello" }));
     const fresh = await repos().conversations.findById(conversation.id);
-    expect(fresh).toMatchObject({ title: "Raw", messageCount: 1, lastMessageAt: at });
+    expect(fresh).toMatchObject({ title: "Raw", messageCount: 1 });
     expect(fresh?.lastMessageAt).toBeInstanceOf(Date);
   });
 
@@ -135,8 +134,7 @@ function cachedRepositoryBehaviour(t: ReturnType<typeof useContainer>) {
     const conversation = await makeConversation(repos(), user);
     await makeMessage(repos(), conversation, { content: "before" });
     await withTransaction(db(), async (tx) => {
-      await makeMessage(repos(), conversation, { content: "in tx" }, tx);
-      await repos().conversations.recordMessage(conversation.id, new Date(), tx);
+      await repos().conversations.appendMessage(messageValues(conversation, { content: "in tx" }), {}, tx);
       if (t.current.container.database.kind === "postgres") {
         expect((await repos().messages.listRecent(conversation.id)).map((m) => m.content)).toEqual([
           "before",
@@ -221,11 +219,9 @@ describe("cache outage (Redis unreachable)", () => {
     expect(await repos.users.update(user.id, { name: "Hopper" })).toMatchObject({ name: "Hopper" });
 
     const conversation = await makeConversation(repos, user);
-    await makeMessage(repos, conversation, { content: "still works" });
+    await repos.conversations.appendMessage(messageValues(conversation, { content: "still works" }));
     expect((await repos.messages.listRecent(conversation.id)).map((m) => m.content)).toEqual(["still works"]);
-    expect(await repos.conversations.recordMessage(conversation.id, new Date())).toMatchObject({
-      messageCount: 1,
-    });
+    expect(await repos.conversations.findById(conversation.id)).toMatchObject({ messageCount: 1 });
     expect(await repos.users.delete(user.id)).toBe(true);
     expect(await repos.users.findById(user.id)).toBeUndefined();
 

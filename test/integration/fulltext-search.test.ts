@@ -7,7 +7,7 @@ import {
   fulltextSearch,
   termStatistics,
 } from "../../src/repositories/fulltext-search.js";
-import { makeDepartment, makeDocument, makeKnowledgeBase, makeOrg } from "../factories/index.js";
+import { makeDepartment, makeDocument, makeKnowledgeBase, makeOrg, writeChunks } from "../factories/index.js";
 import { useTestContainer } from "../setup/container.js";
 
 /** Limits small enough that a 76-chunk corpus exercises the estimated and budgeted paths. */
@@ -26,7 +26,8 @@ describe("full-text search at scale (capped counts, estimated frequencies, candi
     const add = async (department: typeof a, texts: string[], prefix: string) => {
       const kb = await makeKnowledgeBase(repos, department);
       const doc = await makeDocument(repos, kb);
-      const rows = await repos.chunks.createMany(
+      const rows = await writeChunks(
+        repos,
         texts.map((content, ordinal) => ({
           orgId: org.id,
           departmentId: department.id,

@@ -73,10 +73,10 @@ describe("ingestion pipeline", () => {
     await drain();
     const before = await chunkIds(doc.id);
     expect(before.length).toBeGreaterThan(0);
-    const documents = repos().documents;
-    const write = documents.writeChunks.bind(documents);
-    vi.spyOn(documents, "writeChunks").mockImplementationOnce(async (rows, questions, tx) => {
-      await write(rows.slice(0, 1), questions.slice(0, 1), tx);
+    const chunkRepo = repos().chunks;
+    const write = chunkRepo.write.bind(chunkRepo);
+    vi.spyOn(chunkRepo, "write").mockImplementationOnce(async (rows, questions, tx) => {
+      await write(rows.slice(0, 1), questions?.slice(0, 1), tx);
       throw new Error("worker killed mid-write");
     });
     const replaced = await services().documents.upload(ctx, kbId, file("Use the admin console instead."));

@@ -17,7 +17,7 @@ import {
 import { useTestContainer } from "../setup/container.js";
 import { testBackend } from "../setup/database.js";
 
-// Wraps copyRows in a spy (same behaviour) to see which write path bulkInsert took.
+// Wraps copyRows in a spy (same behaviour) to see which write path chunks.write took.
 vi.mock(import("../../src/db/copy.js"), async (importOriginal) => {
   const original = await importOriginal();
   return { ...original, copyRows: vi.fn(original.copyRows) };
@@ -108,7 +108,7 @@ describe("chunks", () => {
     const kb = await makeKnowledgeBase(repos(), department);
     doc = await makeDocument(repos(), kb);
     expected = Array.from({ length: ROWS }, (_, i) => row(doc, i));
-    expect(await repos().chunks.bulkInsert(expected)).toBe(ROWS);
+    expect(await repos().chunks.write(expected)).toBe(ROWS);
     stored = await t.current.container.database.db
       .select()
       .from(chunks)
@@ -116,7 +116,7 @@ describe("chunks", () => {
       .orderBy(asc(chunks.ordinal));
   });
 
-  it("bulkInsert writes every row, with COPY on server PostgreSQL and INSERTs on PGlite", () => {
+  it("chunks.write writes every row, with COPY on server PostgreSQL and INSERTs on PGlite", () => {
     expect(vi.mocked(copyRows)).toHaveBeenCalledTimes(onPostgres ? 1 : 0);
     expect(stored).toHaveLength(ROWS);
     expect(new Set(stored.map((c) => c.id)).size).toBe(ROWS);
@@ -193,16 +193,16 @@ describe("chunks", () => {
     expect(plan).toContain("chunks_content_tsv_idx");
   });
 
-  it("bulkInsert inside a transaction is rolled back with it", async () => {
+  it("chunks.write inside a transaction is rolled back with it", async () => {
     const extra = [0, 1, 2].map((i) => row(doc, ROWS + i));
     await expect(
       withTransaction(t.current.container.database.db, async (tx) => {
-        expect(await repos().chunks.bulkInsert(extra, tx)).toBe(3);
+        expect(await repos().chunks.write(extra, [], tx)).toBe(3);
         expect(await repos().chunks.count(eq(chunks.documentId, doc.id), tx)).toBe(ROWS + 3);
         throw new Error("undo");
       }),
     ).rejects.toThrow("undo");
     expect(await repos().chunks.count(eq(chunks.documentId, doc.id))).toBe(ROWS);
-    expect(await repos().chunks.bulkInsert([])).toBe(0);
+    expect(await repos().chunks.write([])).toBe(0);
   });
 });

@@ -8,7 +8,7 @@ import {
   type RetrievalMode,
   type RetrievalService,
 } from "../../src/services/knowledge/search/retrieval.js";
-import { makeDepartment, makeDocument, makeKnowledgeBase, makeOrg } from "../factories/index.js";
+import { makeDepartment, makeDocument, makeKnowledgeBase, makeOrg, writeChunks } from "../factories/index.js";
 import { useTestContainer } from "../setup/container.js";
 
 const embedder = new HashEmbedder();
@@ -68,7 +68,8 @@ describe("retrieval service", () => {
     ] as const) {
       const doc = await makeDocument(repos, kb, { title: `Handbook ${prefix.toUpperCase()}` });
       const vectors = await embedder.embed([...texts], "document");
-      const rows = await repos.chunks.createMany(
+      const rows = await writeChunks(
+        repos,
         texts.map((content, i) => ({
           orgId: kb.orgId,
           departmentId: kb.departmentId,
@@ -88,15 +89,20 @@ describe("retrieval service", () => {
       ["How do I get reimbursed for driving my own vehicle?"],
       "document",
     );
-    await repos.chunkQuestions.create({
-      orgId,
-      departmentId: deptA,
-      knowledgeBaseId: kbA,
-      chunkId: chunkIds.a1!,
-      question: "How do I get reimbursed for driving my own vehicle?",
-      embedding: question!,
-      embeddingModel: embedder.model,
-    });
+    await repos.chunks.write(
+      [],
+      [
+        {
+          orgId,
+          departmentId: deptA,
+          knowledgeBaseId: kbA,
+          chunkId: chunkIds.a1!,
+          question: "How do I get reimbursed for driving my own vehicle?",
+          embedding: question!,
+          embeddingModel: embedder.model,
+        },
+      ],
+    );
   });
 
   it.each(MODES)("%s search finds the passage, with title, citation and per-path scores", async (mode) => {

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { LegacyRole } from "../../src/core/permissions.js";
 import { hashToken } from "../../src/lib/secrets.js";
-import { testEmbedding } from "../factories/knowledge.js";
+import { testEmbedding, writeChunks } from "../factories/knowledge.js";
 import { approvalExampleBodies, approvalFixtures, approvalPathParams } from "./approval-fixtures.js";
 import { assistantExampleBodies, assistantFixtures, assistantPathParams } from "./assistant-fixtures.js";
 import { assistantMessageOf, conversationIn, exampleAgentOf } from "./conversation-fixture.js";
@@ -85,16 +85,18 @@ async function knowledgeIn(world: IsolationWorld, scope: ResourceScope, kind: "h
     revision: 1,
   });
   const content = `Matrix handbook chunk ${marker(kind, "chunk")} about leave and expenses.`;
-  await world.repos.chunks.create({
-    ...scope,
-    knowledgeBaseId: kb.id,
-    documentId: document.id,
-    ordinal: 0,
-    content,
-    tokenCount: 12,
-    embedding: testEmbedding(1, { exact: true }),
-    embeddingModel: kb.embeddingModel,
-  });
+  await writeChunks(world.repos, [
+    {
+      ...scope,
+      knowledgeBaseId: kb.id,
+      documentId: document.id,
+      ordinal: 0,
+      content,
+      tokenCount: 12,
+      embedding: testEmbedding(1, { exact: true }),
+      embeddingModel: kb.embeddingModel,
+    },
+  ]);
   return { kb, document, identifiers: [kb.id, name, kb.description!, document.id, title, content] };
 }
 

@@ -13,6 +13,7 @@ function fakeState(): TurnState {
 function stage(name: string, log: string[], options: { ms?: number; fail?: Error } = {}): TurnStage {
   return {
     name,
+    needs: "new",
     async run() {
       log.push(`${name}:start`);
       if (options.ms) await sleep(options.ms);
@@ -64,6 +65,22 @@ describe("chat pipeline", () => {
     // No task yet: the error reaches the caller as it is.
     await expect(runTurn(fakeState(), [group])).rejects.toBe(refused);
     expect(log).toEqual(["budget:start", "retrieval:start", "retrieval:end", "budget:end"]);
+  });
+
+  it("refuses to run a stage before the turn reached the phase it needs", async () => {
+    const log: string[] = [];
+    const early: TurnStage = {
+      name: "prompt",
+      needs: "loaded",
+      async run() {
+        log.push("prompt:ran");
+      },
+    };
+    await expect(runTurn(fakeState(), [stage("first", log), early])).rejects.toMatchObject({
+      code: "INTERNAL",
+      message: "The chat stage prompt ran before the turn was loaded",
+    });
+    expect(log).toEqual(["first:start", "first:end"]);
   });
 
   it("records a stage's time even when it fails", async () => {

@@ -15,13 +15,14 @@ export const STOP_WORDS: ReadonlySet<string> = new Set(
   could would may might must shall us via per`.split(/\s+/),
 );
 
+/** Lower-cased words as written (diacritics kept); letters and digits only (hyphens and dots split words). */
+export function plainWords(text: string): string[] {
+  return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
 /** Lower-cased words with diacritics removed; letters and digits only (hyphens and dots split words). */
 export function words(text: string): string[] {
-  const folded = text
-    .normalize("NFKD")
-    .replace(/\p{M}+/gu, "")
-    .toLowerCase();
-  return folded.match(/[\p{L}\p{N}]+/gu) ?? [];
+  return plainWords(text.normalize("NFKD").replace(/\p{M}+/gu, ""));
 }
 
 const stemCache = new Map<string, string>();

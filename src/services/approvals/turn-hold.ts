@@ -1,5 +1,5 @@
 import type { CitationView } from "../chat/turn-events.js";
-import type { TurnHold, TurnState } from "../chat/turn-state.js";
+import type { StartedTurn, TurnHold } from "../chat/turn-state.js";
 
 /** Whether the requester waits for a person (held or handed off); a sample is delivered at once. */
 export function isWithheld(hold: TurnHold | undefined): boolean {
@@ -14,9 +14,13 @@ export function heldNotice(hold: TurnHold): string {
 }
 
 /** The `approvals` row of a held (or sampled) reply, written with the message itself. */
-export function approvalRowOf(state: TurnState, messageId: string, citations: CitationView[]) {
-  const hold = state.hold!;
-  const conversation = state.conversation!;
+export function approvalRowOf(
+  state: StartedTurn,
+  hold: TurnHold,
+  messageId: string,
+  citations: CitationView[],
+) {
+  const { conversation } = state;
   return {
     id: hold.approvalId,
     orgId: state.ctx.orgId,
@@ -29,13 +33,13 @@ export function approvalRowOf(state: TurnState, messageId: string, citations: Ci
     intentName: state.intent?.name ?? null,
     intentConfidence: state.intent?.confidence ?? null,
     citations,
-    taskId: state.taskId ?? null,
+    taskId: state.taskId,
     isSample: hold.mode === "sample",
     dueAt: hold.dueAt,
     escalatedToId: hold.escalateToId,
     escalationReason: hold.mode === "handoff" ? hold.reason : null,
     pendingToolCall: state.pendingToolCall
-      ? { ...state.pendingToolCall, questionMessageId: state.userMessage!.id }
+      ? { ...state.pendingToolCall, questionMessageId: state.userMessage.id }
       : null,
   };
 }

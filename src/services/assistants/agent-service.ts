@@ -7,12 +7,12 @@ import type { AgentFilter, AgentRow } from "../../repositories/agent.repository.
 import type { Repositories } from "../../repositories/index.js";
 import { diff, recordAudit } from "../audit/record-audit.js";
 import type { ServiceContext } from "../context.js";
+import { createAgentLoader } from "./agent-loader.js";
 import { type AgentView, agentViews, loadAgent, loadWritableAgent } from "./agent-loading.js";
 import { snapshotOf, versionValues } from "./agent-snapshot.js";
 import { validateAgentFields } from "./agent-validation.js";
 import { createAgentVersions } from "./agent-versions.js";
 import { assertScopeWritable, requireAssistantRead } from "./assistant-access.js";
-import { createAgentResolver } from "./resolve-agent.js";
 
 export interface AgentInput {
   name: string;
@@ -35,6 +35,7 @@ export type AgentPatch = Partial<Omit<AgentInput, "departmentId">>;
 
 export function createAgentService(r: Repositories) {
   const one = async (ctx: ServiceContext, agent: AgentRow) => (await agentViews(r, ctx, [agent]))[0]!;
+  const loader = createAgentLoader(r);
 
   /** Live names are unique per organisation (the OpenAI-compatible endpoint addresses agents by name). */
   async function assertNameFree(ctx: ServiceContext, name: string, self?: string) {
@@ -136,7 +137,8 @@ export function createAgentService(r: Repositories) {
     archive: (ctx: ServiceContext, id: string) => setFlags(ctx, id, "archived"),
 
     ...createAgentVersions(r),
-    ...createAgentResolver(r),
+    resolveAgentForChat: loader.resolveAgentForChat,
+    loadAgentVersion: loader.loadAgentVersion,
   };
 }
 

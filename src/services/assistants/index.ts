@@ -5,9 +5,9 @@ import { createNamespaceService } from "./namespace-service.js";
 import { createPersonaService } from "./persona-service.js";
 import { PLUGIN_SECRETS_PURPOSE } from "./plugins.js";
 
+export type { AgentForChat, AgentLoader, AgentRef, ResolvedAgent } from "./agent-loader.js";
+export { createAgentLoader } from "./agent-loader.js";
 export type { AgentInput, AgentPatch, AgentService } from "./agent-service.js";
-export type { AgentForChat, AgentRef, ResolvedAgent } from "./resolve-agent.js";
-export { createAgentResolver } from "./resolve-agent.js";
 
 /** Assistants administration: personas, namespaces (department assistants) and agents with versions. */
 export function createAssistantServices(repositories: Repositories, authSecret: string) {

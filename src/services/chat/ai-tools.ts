@@ -2,7 +2,7 @@ import { jsonSchema, type Tool, tool } from "ai";
 import { isAppError } from "../../lib/errors.js";
 import { validateToolInput } from "../tools/input-validation.js";
 import type { RuntimeTool, ToolRunContext } from "../tools/runtime-tool.js";
-import type { TurnState } from "./turn-state.js";
+import type { StartedTurn } from "./turn-state.js";
 
 /** Longest tool output kept in the trace row (the model gets all of it). */
 const MAX_TRACE_CHARS = 20_000;
@@ -29,15 +29,15 @@ export function toolErrorMessage(error: unknown): string {
  * duration, error) whatever happens.
  */
 export function aiToolsFor(
-  state: TurnState,
+  state: StartedTurn,
   runtimeTools: readonly RuntimeTool[],
   currentStep: () => number,
 ): Record<string, Tool> {
   const { ctx, deps } = state;
   const run: ToolRunContext = {
     ctx,
-    agentId: state.agent!.agentId,
-    departmentId: state.agent!.departmentId,
+    agentId: state.agent.agentId,
+    departmentId: state.agent.departmentId,
     knowledgeBaseIds: state.knowledgeBaseIds,
     conversationId: state.conversationId,
     signal: state.signal,
@@ -66,7 +66,7 @@ export function aiToolsFor(
           });
         const row = await deps.repositories.agentToolCalls.create({
           orgId: ctx.orgId,
-          agentTaskId: state.taskId!,
+          agentTaskId: state.taskId,
           toolId: runtime.toolId ?? null,
           stepIndex: currentStep(),
           stepName: runtime.name,

@@ -15,7 +15,7 @@ import { TurnSignal } from "./turn-abort.js";
 import type { CitationView, NumberedTurnEvent, TurnEvent, TurnUsage } from "./turn-events.js";
 import { isFinalEvent, TurnHub } from "./turn-hub.js";
 import { turnSpans } from "./turn-spans.js";
-import type { TurnDeps, TurnInput, TurnStage, TurnState } from "./turn-state.js";
+import { isStored, type TurnDeps, type TurnInput, type TurnStage, type TurnState } from "./turn-state.js";
 
 export type TurnOutcome =
   | {
@@ -162,7 +162,7 @@ export function createChatService(input: ChatDeps) {
         return {
           status: result.failure.status,
           conversationId,
-          taskId: state.taskId!,
+          taskId: result.taskId,
           runId: state.runId,
           messageId: result.messageId,
           error: {
@@ -172,14 +172,16 @@ export function createChatService(input: ChatDeps) {
           },
         };
       }
-      const answer = state.assistantMessage!;
-      const hold = isWithheld(state.hold) ? state.hold! : undefined;
+      const stored = state;
+      if (!isStored(stored)) throw new AppError("INTERNAL", "The chat turn ended without storing an answer");
+      const answer = stored.assistantMessage;
+      const hold = stored.hold && isWithheld(stored.hold) ? stored.hold : undefined;
       if (hold) {
         return {
           status: "done",
           conversationId,
-          taskId: state.taskId!,
-          runId: state.runId!,
+          taskId: stored.taskId,
+          runId: stored.runId,
           message: { id: answer.id, text: heldNotice(hold), createdAt: answer.createdAt },
           citations: [],
           removedCitations: 0,
@@ -190,11 +192,11 @@ export function createChatService(input: ChatDeps) {
       return {
         status: "done",
         conversationId,
-        taskId: state.taskId!,
-        runId: state.runId!,
-        message: { id: answer.id, text: state.shownText ?? state.answer!.text, createdAt: answer.createdAt },
+        taskId: stored.taskId,
+        runId: stored.runId,
+        message: { id: answer.id, text: stored.shownText ?? stored.answer.text, createdAt: answer.createdAt },
         citations: answer.sources as CitationView[],
-        removedCitations: state.answer!.removed,
+        removedCitations: stored.answer.removed,
         usage: { ...state.usage, costUsd: state.costUsd },
       };
     } finally {

@@ -1,4 +1,4 @@
-import { isAppError } from "../../lib/errors.js";
+import { AppError, isAppError } from "../../lib/errors.js";
 import { classifyFailure, recordFailure, type TurnFailure } from "./failure.js";
 import { approvalGateStage, toolApprovalStage } from "./stages/approval-gate.js";
 import { budgetStage } from "./stages/budget.js";
@@ -16,7 +16,33 @@ import { promptStage } from "./stages/prompt.js";
 import { resumeTaskStage, runApprovedToolStage } from "./stages/resume.js";
 import { retrievalStage } from "./stages/retrieval.js";
 import { scheduleMemoryStage } from "./stages/schedule-memory.js";
-import type { StageTiming, TurnStage, TurnState } from "./turn-state.js";
+import {
+  isAnswered,
+  isLoaded,
+  isStarted,
+  type StageTiming,
+  type TurnStage,
+  type TurnStageOf,
+  type TurnState,
+} from "./turn-state.js";
+
+function notReached(stage: TurnStage): never {
+  throw new AppError("INTERNAL", `The chat stage ${stage.name} ran before the turn was ${stage.needs}`);
+}
+
+/** Runs a stage with the state type its phase guarantees, once the turn has reached that phase. */
+function runStage(stage: TurnStage, state: TurnState): Promise<void> {
+  switch (stage.needs) {
+    case "new":
+      return stage.run(state);
+    case "loaded":
+      return isLoaded(state) ? stage.run(state) : notReached(stage);
+    case "started":
+      return isStarted(state) ? stage.run(state) : notReached(stage);
+    case "answered":
+      return isAnswered(state) ? stage.run(state) : notReached(stage);
+  }
+}
 
 /**
  * Runs one stage and records how long it took in `state.stages` (kept in the run's trace), listed
@@ -28,7 +54,7 @@ async function runTimed(stage: TurnStage, state: TurnState, group?: string): Pro
   if (group) timing.group = group;
   state.stages.push(timing);
   try {
-    await stage.run(state);
+    await runStage(stage, state);
   } finally {
     timing.ms = Math.round((performance.now() - started) * 100) / 100;
   }
@@ -39,9 +65,10 @@ async function runTimed(stage: TurnStage, state: TurnState, group?: string): Pro
  * ends when every branch has; then the first failure (in branch order) is thrown, so an error of an
  * earlier branch (a refused budget) wins over a later one's, exactly as if they had run in sequence.
  */
-export function concurrently(name: string, ...branches: readonly TurnStage[][]): TurnStage {
+export function concurrently(name: string, ...branches: readonly TurnStage[][]): TurnStageOf<"new"> {
   return {
     name,
+    needs: "new",
     async run(state) {
       const settled = await Promise.allSettled(
         branches.map(async (branch) => {
@@ -111,7 +138,10 @@ export const RESUME_STAGES: readonly TurnStage[] = [
   concurrently("finish", [persistAnswerStage, notifyApproversStage]),
 ];
 
-export type TurnResult = { ok: true } | { ok: false; failure: TurnFailure; messageId?: string | undefined };
+/** A turn whose stages all ran, or one that failed after its task existed. */
+export type TurnResult =
+  | { ok: true }
+  | { ok: false; failure: TurnFailure; taskId: string; messageId?: string | undefined };
 
 /**
  * Runs the stages. Before the task exists (not visible, closed, over budget) an error is thrown to
@@ -128,7 +158,7 @@ export async function runTurn(
     for (const stage of stages) await runTimed(stage, state);
     return { ok: true };
   } catch (error) {
-    if (!state.taskId) throw error;
+    if (!isStarted(state)) throw error;
     const failure = classifyFailure(state.signal.aborted ? (state.signal.reason ?? error) : error);
     if (failure.reason === "internal" || (isAppError(error) && error.code === "INTERNAL")) {
       state.ctx.logger.error({ err: error, taskId: state.taskId }, "chat turn failed");
@@ -141,6 +171,6 @@ export async function runTurn(
       messageId,
       taskId: state.taskId,
     });
-    return { ok: false, failure, messageId };
+    return { ok: false, failure, taskId: state.taskId, messageId };
   }
 }

@@ -1,4 +1,4 @@
-import type { TurnState } from "./turn-state.js";
+import type { StartedTurn, TurnState } from "./turn-state.js";
 
 /**
  * The stages that had ended when the row was written (the one writing it is still running), each
@@ -26,7 +26,7 @@ function endedStages(state: TurnState): { name: string; ms: number; startMs?: nu
  * trace, differing only in outcome and metadata.
  */
 export function runRow(
-  state: TurnState,
+  state: StartedTurn,
   outcome: {
     messageId: string;
     costUsd: number;
@@ -40,17 +40,17 @@ export function runRow(
   const { ctx } = state;
   return {
     orgId: ctx.orgId,
-    departmentId: state.conversation!.departmentId,
+    departmentId: state.conversation.departmentId,
     billedDepartmentId: state.billedDepartmentId,
     traceId: state.traceId,
-    agentTaskId: state.taskId!,
+    agentTaskId: state.taskId,
     conversationId: state.conversationId,
     messageId: outcome.messageId,
-    namespaceId: state.conversation!.namespaceId,
-    agentId: state.agent!.agentId,
+    namespaceId: state.conversation.namespaceId,
+    agentId: state.agent.agentId,
     userId: ctx.actor.userId ?? null,
-    provider: state.modelSpec?.provider ?? state.agent!.provider ?? "unknown",
-    model: state.modelSpec?.model ?? state.agent!.model ?? "unknown",
+    provider: state.modelSpec?.provider ?? state.agent.provider ?? "unknown",
+    model: state.modelSpec?.model ?? state.agent.model ?? "unknown",
     promptTokens: state.usage.promptTokens,
     completionTokens: state.usage.completionTokens,
     totalTokens: state.usage.promptTokens + state.usage.completionTokens,

@@ -5,13 +5,13 @@ import type { ChatModelProvider, ModelSpec } from "../../providers/llm/chat-mode
 import type { ConversationRow } from "../../repositories/conversation.repository.js";
 import type { MessageRow } from "../../repositories/message.repository.js";
 import type { RunTraceRepository } from "../../repositories/run-trace.repository.js";
+import type { ResolvedAgent } from "../assistants/agent-loader.js";
 import type { ServiceContext } from "../context.js";
 import type { Classification } from "../intents/index.js";
 import type { CitationRegistry, CitedPassage, SearchService } from "../knowledge/index.js";
 import type { PiiService, PiiTurn } from "../pii/index.js";
 import type { ToolResolver } from "../tools/runtime-tool.js";
 import type { BudgetGuard, ChatRepositories, MemoryReader } from "./collaborators.js";
-import type { TurnAgent } from "./pinned-agent.js";
 import type { TurnSignal } from "./turn-abort.js";
 import type { TurnEvent } from "./turn-events.js";
 
@@ -113,7 +113,7 @@ export interface TurnState {
   readonly citations: CitationRegistry;
 
   conversation?: ConversationRow;
-  agent?: TurnAgent;
+  agent?: ResolvedAgent;
   /** The turn's PII masking, when the policy is `mask` or `block` (set by `pii-screen`). */
   pii?: PiiTurn | undefined;
   /** The question as the model receives it (masked); `input.text` when nothing is masked. */
@@ -184,5 +184,53 @@ export interface ToolCallTiming {
   status: "ok" | "error" | "timeout";
 }
 
-/** One step of the pipeline. Throwing ends the turn (see pipeline.ts for what is recorded). */
-export type TurnStage = { name: string; run: (state: TurnState) => Promise<void> };
+/** After `load-conversation`: the conversation and the agent that answers it. */
+export type LoadedTurn = TurnState & { conversation: ConversationRow; agent: ResolvedAgent };
+
+/** After the task exists (`persist-user-message`, or `resume-task`): the question and the task. */
+export type StartedTurn = LoadedTurn & { userMessage: MessageRow; taskId: string };
+
+/** After `check-citations`: the model that answered and the answer. */
+export type AnsweredTurn = StartedTurn & { modelSpec: ModelSpec; answer: NonNullable<TurnState["answer"]> };
+
+/** After `persist-answer`: the stored answer and its run. */
+export type StoredTurn = AnsweredTurn & { assistantMessage: MessageRow; runId: string };
+
+export function isLoaded(state: TurnState): state is LoadedTurn {
+  return state.conversation !== undefined && state.agent !== undefined;
+}
+
+export function isStarted(state: TurnState): state is StartedTurn {
+  return isLoaded(state) && state.userMessage !== undefined && state.taskId !== undefined;
+}
+
+export function isAnswered(state: TurnState): state is AnsweredTurn {
+  return isStarted(state) && state.modelSpec !== undefined && state.answer !== undefined;
+}
+
+export function isStored(state: TurnState): state is StoredTurn {
+  return isAnswered(state) && state.assistantMessage !== undefined && state.runId !== undefined;
+}
+
+/**
+ * How far a turn must have come before a stage runs, and so the state type it receives: `new` (any
+ * turn), `loaded`, `started`, `answered`. The pipeline checks it before running the stage (a stage
+ * listed too early fails the turn as an internal error), so no stage asserts a field is set.
+ */
+export interface TurnPhases {
+  new: TurnState;
+  loaded: LoadedTurn;
+  started: StartedTurn;
+  answered: AnsweredTurn;
+}
+
+export type TurnPhase = keyof TurnPhases;
+
+/** One step of the pipeline, run once the turn has reached `needs`. Throwing ends the turn (see pipeline.ts). */
+export interface TurnStageOf<P extends TurnPhase> {
+  name: string;
+  needs: P;
+  run(state: TurnPhases[P]): Promise<void>;
+}
+
+export type TurnStage = { [P in TurnPhase]: TurnStageOf<P> }[TurnPhase];

@@ -1,5 +1,5 @@
 import type { Repositories } from "../../repositories/index.js";
-import { type AgentRef, createAgentResolver } from "../assistants/resolve-agent.js";
+import { type AgentRef, createAgentLoader } from "../assistants/agent-loader.js";
 import type { ServiceContext } from "../context.js";
 
 export type { AgentRef };
@@ -22,7 +22,7 @@ export async function resolveConversationTarget(
   ctx: ServiceContext,
   ref: AgentRef,
 ): Promise<ConversationTarget> {
-  const { agent, version, resolved } = await createAgentResolver(r).resolveAgentForChat(ctx, ref);
+  const { agent, version, resolved } = await createAgentLoader(r).resolveAgentForChat(ctx, ref);
   const namespace = resolved.namespaceId
     ? await r.namespaces.findById(resolved.namespaceId, ctx.db)
     : undefined;

@@ -1,5 +1,5 @@
 import { newId } from "../../../lib/ids.js";
-import type { TurnHold, TurnStage, TurnState } from "../turn-state.js";
+import type { LoadedTurn, TurnHold, TurnStageOf } from "../turn-state.js";
 
 /** Minutes a held reply waits before it is due when the namespace has no policy. */
 export const DEFAULT_DUE_MINUTES = 1440;
@@ -11,11 +11,12 @@ export const DEFAULT_DUE_MINUTES = 1440;
  * after-the-fact review. `unknown` intents and unclassified turns pass. From here on a held reply's
  * tokens are not streamed (the chat service drops them); `persist-answer` stores the draft held.
  */
-export const approvalGateStage: TurnStage = {
+export const approvalGateStage: TurnStageOf<"loaded"> = {
   name: "approval-gate",
+  needs: "loaded",
   async run(state) {
     const intent = state.intent;
-    const namespaceId = state.conversation!.namespaceId;
+    const namespaceId = state.conversation.namespaceId;
     if (!intent?.trustId || !namespaceId) return;
     const random = state.deps.random ?? Math.random;
     let mode: "hold" | "handoff" | "sample" | undefined;
@@ -39,9 +40,9 @@ export const approvalGateStage: TurnStage = {
 };
 
 /** Sets the turn's hold, due after the namespace policy's minutes (the default without one). */
-export async function holdTurn(state: TurnState, mode: TurnHold["mode"], reason: string): Promise<void> {
+export async function holdTurn(state: LoadedTurn, mode: TurnHold["mode"], reason: string): Promise<void> {
   const { ctx, deps } = state;
-  const namespaceId = state.conversation!.namespaceId;
+  const namespaceId = state.conversation.namespaceId;
   const policy = namespaceId
     ? await deps.repositories.approvalPolicies.forNamespace(namespaceId, ctx.db)
     : undefined;
@@ -60,8 +61,9 @@ export async function holdTurn(state: TurnState, mode: TurnHold["mode"], reason:
  * turn is held (if it is not already) with the call stored in its approval; approving runs the tool
  * and resumes the turn. Text the model streamed before the call was already shown.
  */
-export const toolApprovalStage: TurnStage = {
+export const toolApprovalStage: TurnStageOf<"loaded"> = {
   name: "tool-approval",
+  needs: "loaded",
   async run(state) {
     const pending = state.pendingToolCall;
     if (!pending) return;

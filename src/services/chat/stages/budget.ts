@@ -1,4 +1,4 @@
-import type { TurnStage } from "../turn-state.js";
+import type { TurnStageOf } from "../turn-state.js";
 
 /**
  * Refuses (LIMIT_EXCEEDED) before anything is written or any model is called. A turn is charged to,
@@ -6,11 +6,12 @@ import type { TurnStage } from "../turn-state.js";
  * an organisation-wide assistant — the department of the person asking (an API key asks for its
  * owner). Knowledge of other departments is limited by their own budgets in the retrieval stage.
  */
-export const budgetStage: TurnStage = {
+export const budgetStage: TurnStageOf<"loaded"> = {
   name: "budget",
+  needs: "loaded",
   async run(state) {
     const { ctx, deps } = state;
-    let departmentId = state.conversation!.departmentId;
+    let departmentId = state.conversation.departmentId;
     if (departmentId === null && ctx.actor.userId) {
       departmentId = (await deps.repositories.users.findById(ctx.actor.userId))?.departmentId ?? null;
     }

@@ -1,7 +1,7 @@
 import { isAppError } from "../../../lib/errors.js";
+import { createAgentLoader } from "../../assistants/agent-loader.js";
 import { UNKNOWN_INTENT } from "../../intents/index.js";
-import { loadPinnedAgent } from "../pinned-agent.js";
-import type { TurnStage } from "../turn-state.js";
+import type { TurnStageOf } from "../turn-state.js";
 
 /**
  * The question's intent in the conversation's namespace (only when the namespace has examples), with
@@ -9,11 +9,12 @@ import type { TurnStage } from "../turn-state.js";
  * current version for this turn (its prompt, knowledge and tools; the conversation stays pinned to its
  * own). Runs before `prepare`, so the task, retrieval and prompt are the routed assistant's.
  */
-export const classifyIntentStage: TurnStage = {
+export const classifyIntentStage: TurnStageOf<"loaded"> = {
   name: "classify-intent",
+  needs: "loaded",
   async run(state) {
     const { ctx, deps } = state;
-    const conversation = state.conversation!;
+    const conversation = state.conversation;
     if (!deps.intents || !conversation.namespaceId) return;
     let classification: Awaited<ReturnType<NonNullable<typeof deps.intents>["classify"]>>;
     try {
@@ -47,13 +48,8 @@ export const classifyIntentStage: TurnStage = {
       autonomous: trust.isAutonomous,
       samplingRate: trust.samplingRate,
     };
-    if (trust.route === "assistant" && trust.routeAgentId && trust.routeAgentId !== state.agent!.agentId) {
-      const { agent } = await loadPinnedAgent(r, ctx, {
-        ...conversation,
-        agentId: trust.routeAgentId,
-        agentVersionId: null,
-      });
-      state.agent = agent;
+    if (trust.route === "assistant" && trust.routeAgentId && trust.routeAgentId !== state.agent.agentId) {
+      state.agent = await createAgentLoader(r).routedAgent(ctx, conversation, trust.routeAgentId);
     }
   },
 };

@@ -1,7 +1,7 @@
 import type { ModelMessage } from "ai";
 import { approximateTokens } from "../../../lib/text/tokens.js";
 import type { HistoryMessage } from "../../../repositories/message.repository.js";
-import type { TurnStage, TurnState } from "../turn-state.js";
+import type { TurnStageOf, TurnState } from "../turn-state.js";
 
 /** Most messages looked at for the history window; the token budget usually ends it sooner. */
 const HISTORY_SCAN = 50;
@@ -45,8 +45,9 @@ function suppliedWindow(history: NonNullable<TurnState["input"]["history"]>, bud
   return picked.reverse();
 }
 
-export const historyStage: TurnStage = {
+export const historyStage: TurnStageOf<"new"> = {
   name: "history",
+  needs: "new",
   async run(state) {
     const { deps } = state;
     if (state.input.history) {

@@ -1,11 +1,12 @@
 import { AppError } from "../../../lib/errors.js";
+import { createAgentLoader } from "../../assistants/agent-loader.js";
 import { loadConversation } from "../../conversations/conversation-access.js";
-import { loadPinnedAgent } from "../pinned-agent.js";
-import type { TurnStage } from "../turn-state.js";
+import type { TurnStageOf } from "../turn-state.js";
 
 /** The conversation (visible, writable by the caller, `active`) and the agent version it is pinned to. */
-export const loadConversationStage: TurnStage = {
+export const loadConversationStage: TurnStageOf<"new"> = {
   name: "load-conversation",
+  needs: "new",
   async run(state) {
     const { ctx, deps } = state;
     const conversation = await loadConversation(deps.repositories, ctx, state.conversationId, "write");
@@ -18,7 +19,10 @@ export const loadConversationStage: TurnStage = {
         { status: conversation.status },
       );
     }
-    const { agent, pinVersionId } = await loadPinnedAgent(deps.repositories, ctx, conversation);
+    const { agent, pinVersionId } = await createAgentLoader(deps.repositories).forConversation(
+      ctx,
+      conversation,
+    );
     state.conversation = conversation;
     state.agent = agent;
     state.pinVersionId = pinVersionId;

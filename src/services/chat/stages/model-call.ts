@@ -3,7 +3,7 @@ import { AppError } from "../../../lib/errors.js";
 import type { ToolSet } from "../../tools/runtime-tool.js";
 import { aiToolsFor } from "../ai-tools.js";
 import { modelRequest } from "../model-request.js";
-import type { TurnStage, TurnState } from "../turn-state.js";
+import type { TurnStageOf, TurnState } from "../turn-state.js";
 
 async function resolveTools(state: TurnState): Promise<ToolSet | undefined> {
   const { deps, agent } = state;
@@ -32,11 +32,12 @@ export class ModelCallError extends Error {
  * tokens and tool steps as events. Bounded by `maxSteps`, the step and turn time limits and the
  * client's signal (all one AbortSignal).
  */
-export const modelCallStage: TurnStage = {
+export const modelCallStage: TurnStageOf<"started"> = {
   name: "model-call",
+  needs: "started",
   async run(state) {
     const { deps, ctx } = state;
-    const agent = state.agent!;
+    const agent = state.agent;
     if (state.signal.aborted) throw state.signal.reason;
     const { spec, model } = deps.chatModels.resolve(modelRequest(agent));
     state.modelSpec = spec;
@@ -54,7 +55,7 @@ export const modelCallStage: TurnStage = {
         instructions: state.system,
         messages,
         ...(Object.keys(tools).length > 0 ? { tools, stopWhen: stepCountIs(agent.maxSteps) } : {}),
-        ...(agent.temperature === undefined ? {} : { temperature: agent.temperature }),
+        ...(agent.temperature === null ? {} : { temperature: agent.temperature }),
         abortSignal: state.signal,
         maxRetries: 1,
         prepareStep: ({ stepNumber }) => {

@@ -2,7 +2,7 @@ import { newId } from "../../../lib/ids.js";
 import { approvalRowOf, heldNotice, isWithheld } from "../../approvals/turn-hold.js";
 import { citationView, snippetOf } from "../citation-view.js";
 import { runRow } from "../run-row.js";
-import type { TurnStage } from "../turn-state.js";
+import type { TurnStageOf } from "../turn-state.js";
 
 /**
  * The assistant message (text, tool steps, citations), the task's outcome, the run trace and the
@@ -11,13 +11,13 @@ import type { TurnStage } from "../turn-state.js";
  * the conversation's new status in that same statement, and the requester gets a `held` event and a
  * `done` carrying the waiting notice instead of the draft.
  */
-export const persistAnswerStage: TurnStage = {
+export const persistAnswerStage: TurnStageOf<"answered"> = {
   name: "persist-answer",
+  needs: "answered",
   async run(state) {
     const { ctx, deps } = state;
     const r = deps.repositories;
-    const answer = state.answer!;
-    const spec = state.modelSpec!;
+    const { answer, modelSpec: spec } = state;
     const cited = answer.cited.map(citationView);
     const tokens = state.usage.promptTokens + state.usage.completionTokens;
     state.costUsd = deps.chatModels.costUsd(spec, state.usage);
@@ -40,7 +40,7 @@ export const persistAnswerStage: TurnStage = {
     const runId = newId();
     const passages = state.citations.all();
     const companions = [
-      r.agentTasks.updateStatement(state.taskId!, {
+      r.agentTasks.updateStatement(state.taskId, {
         status: "done",
         output: {
           messageId,
@@ -95,8 +95,9 @@ export const persistAnswerStage: TurnStage = {
       );
     }
     const hold = state.hold;
-    const withheld = isWithheld(hold);
-    if (hold) companions.push(r.approvals.insertRowsStatement([approvalRowOf(state, messageId, cited)]));
+    const withheld = hold && isWithheld(hold) ? hold : undefined;
+    if (hold)
+      companions.push(r.approvals.insertRowsStatement([approvalRowOf(state, hold, messageId, cited)]));
     // A resumed turn's answer is what its approval delivered.
     if (state.resume) {
       companions.push(
@@ -115,10 +116,10 @@ export const persistAnswerStage: TurnStage = {
         sources: cited,
         model: `${spec.provider}/${spec.model}`,
         tokenCount: state.usage.completionTokens,
-        heldForApproval: withheld,
+        heldForApproval: withheld !== undefined,
         metadata: {
           taskId: state.taskId,
-          agentVersionId: state.agent!.versionId,
+          agentVersionId: state.agent.versionId,
           removedCitations: answer.removed,
           ...(hold ? { approvalId: hold.approvalId } : {}),
         },
@@ -126,7 +127,7 @@ export const persistAnswerStage: TurnStage = {
       {
         companions,
         ...(withheld
-          ? { patch: { status: hold!.mode === "handoff" ? "escalated" : "awaiting_approval" } }
+          ? { patch: { status: withheld.mode === "handoff" ? "escalated" : "awaiting_approval" } }
           : state.resume
             ? { patch: { status: "active" } }
             : {}),
@@ -137,23 +138,25 @@ export const persistAnswerStage: TurnStage = {
     if (withheld) {
       state.emit({
         type: "held",
-        approvalId: hold!.approvalId,
+        approvalId: withheld.approvalId,
         messageId,
-        mode: hold!.mode as "hold" | "handoff",
-        dueAt: hold!.dueAt.toISOString(),
-        message: heldNotice(hold!),
+        mode: withheld.mode as "hold" | "handoff",
+        dueAt: withheld.dueAt.toISOString(),
+        message: heldNotice(withheld),
       });
     } else if (cited.length > 0) state.emit({ type: "citations", citations: cited });
     state.emit({
       type: "done",
-      messageId: state.assistantMessage!.id,
-      text: withheld ? heldNotice(hold!) : (state.shownText ?? answer.text),
+      messageId: state.assistantMessage.id,
+      text: withheld ? heldNotice(withheld) : (state.shownText ?? answer.text),
       citations: withheld ? [] : cited,
-      ...(withheld ? { held: { approvalId: hold!.approvalId, mode: hold!.mode as "hold" | "handoff" } } : {}),
+      ...(withheld
+        ? { held: { approvalId: withheld.approvalId, mode: withheld.mode as "hold" | "handoff" } }
+        : {}),
       removedCitations: answer.removed,
       usage: { ...state.usage, costUsd: state.costUsd },
-      runId: state.runId!,
-      taskId: state.taskId!,
+      runId: state.runId,
+      taskId: state.taskId,
     });
   },
 };

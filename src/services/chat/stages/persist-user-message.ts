@@ -2,12 +2,12 @@ import { newId } from "../../../lib/ids.js";
 import { auditRow } from "../../audit/record-audit.js";
 import { titleFromFirstMessage } from "../../conversations/title.js";
 import { modelRequest } from "../model-request.js";
-import type { TurnStage, TurnState } from "../turn-state.js";
+import type { LoadedTurn, TurnStageOf, TurnState } from "../turn-state.js";
 
 /** The task's adapter; a provider that cannot be resolved fails in the model stage, where it is recorded. */
-function adapterTypeOf(state: TurnState): "extractive" | "ai-sdk" {
+function adapterTypeOf(state: LoadedTurn): "extractive" | "ai-sdk" {
   try {
-    const { spec } = state.deps.chatModels.resolve(modelRequest(state.agent!));
+    const { spec } = state.deps.chatModels.resolve(modelRequest(state.agent));
     return spec.provider === "extractive" ? "extractive" : "ai-sdk";
   } catch {
     return "ai-sdk";
@@ -27,13 +27,13 @@ function piiEntries(state: TurnState, messageId: string) {
  * the first message), the turn's agent task (`running`) and the audit row: one statement
  * (`appendMessage`), so all of it is written or none, in one round trip.
  */
-export const persistUserMessageStage: TurnStage = {
+export const persistUserMessageStage: TurnStageOf<"loaded"> = {
   name: "persist-user-message",
+  needs: "loaded",
   async run(state) {
     const { ctx, deps } = state;
     const r = deps.repositories;
-    const conversation = state.conversation!;
-    const agent = state.agent!;
+    const { conversation, agent } = state;
     const text = state.input.text;
     // Under PII masking the title and the task's input hold placeholders; the message keeps the
     // person's words unless the namespace stores questions masked too.

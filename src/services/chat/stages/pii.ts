@@ -1,7 +1,7 @@
 import type { ModelMessage } from "ai";
 import { AppError } from "../../../lib/errors.js";
 import { describeKinds } from "../../pii/index.js";
-import type { TurnStage } from "../turn-state.js";
+import type { TurnStageOf } from "../turn-state.js";
 
 /**
  * PII screening (ADR 0007), right after the conversation is loaded and before anything is written:
@@ -9,12 +9,13 @@ import type { TurnStage } from "../turn-state.js";
  * under `mask` the question is masked here, so the task's input and the title are stored masked and
  * the model only ever receives placeholders. `off` (or no PII service) leaves the turn as it was.
  */
-export const piiScreenStage: TurnStage = {
+export const piiScreenStage: TurnStageOf<"loaded"> = {
   name: "pii-screen",
+  needs: "loaded",
   async run(state) {
     const service = state.deps.pii;
     if (!service) return;
-    const pii = await service.forTurn(state.ctx, state.conversation!);
+    const pii = await service.forTurn(state.ctx, state.conversation);
     if (!pii) return;
     if (pii.policy === "block") {
       const kinds = [...new Set(pii.detect(state.input.text).map((s) => s.kind))];
@@ -43,8 +44,9 @@ function maskMessage(mask: (text: string) => string, message: ModelMessage): Mod
  * retrieved passages) and the history are masked with the conversation's map; placeholders first
  * seen here are stored with the question's message.
  */
-export const piiMaskStage: TurnStage = {
+export const piiMaskStage: TurnStageOf<"new"> = {
   name: "pii-mask",
+  needs: "new",
   async run(state) {
     const pii = state.pii;
     if (!pii) return;
@@ -66,8 +68,9 @@ export const piiMaskStage: TurnStage = {
  * model invented are left as written and counted on the run. Values first seen in tool results are
  * stored in the map.
  */
-export const piiRehydrateStage: TurnStage = {
+export const piiRehydrateStage: TurnStageOf<"new"> = {
   name: "pii-rehydrate",
+  needs: "new",
   async run(state) {
     const pii = state.pii;
     if (!pii || !state.answer) return;

@@ -1,5 +1,5 @@
 import { formatPassages } from "../../../providers/llm/passages.js";
-import type { TurnStage } from "../turn-state.js";
+import type { TurnStageOf } from "../turn-state.js";
 
 const CITE_INSTRUCTIONS =
   "Answer from the passages below when they are relevant. Cite each passage you use with its " +
@@ -9,13 +9,14 @@ const CITE_INSTRUCTIONS =
 const NO_PASSAGES = "No knowledge-base passages were found for this question; do not cite sources.";
 
 /** The system message: namespace prompt, persona, agent prompt, memory, citation rules, passages. */
-export const promptStage: TurnStage = {
+export const promptStage: TurnStageOf<"loaded"> = {
   name: "prompt",
+  needs: "loaded",
   async run(state) {
-    const agent = state.agent!;
+    const agent = state.agent;
     const sections = [
-      agent.namespaceSystemPrompt,
-      agent.persona,
+      agent.namespaceSystemPrompt ?? "",
+      agent.persona ?? "",
       agent.prompt,
       state.memory ? `What you know about the person asking:\n${state.memory}` : "",
       state.input.instructions

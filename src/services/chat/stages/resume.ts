@@ -3,18 +3,19 @@ import { AppError } from "../../../lib/errors.js";
 import { newId } from "../../../lib/ids.js";
 import { aiToolsFor, toolErrorMessage } from "../ai-tools.js";
 import { modelRequest } from "../model-request.js";
-import type { TurnStage } from "../turn-state.js";
+import type { TurnStageOf } from "../turn-state.js";
 
 /**
  * The resumed turn's task (the question is already stored; the paused turn's task ended `done` with
  * its held draft): `running`, with the approval it continues; emits `turn-start`.
  */
-export const resumeTaskStage: TurnStage = {
+export const resumeTaskStage: TurnStageOf<"loaded"> = {
   name: "resume-task",
+  needs: "loaded",
   async run(state) {
     const { ctx, deps } = state;
-    const conversation = state.conversation!;
-    const agent = state.agent!;
+    const { conversation, agent, userMessage, resume } = state;
+    if (!userMessage || !resume) throw new AppError("INTERNAL", "resume-task runs only in a resumed turn");
     const taskId = newId();
     let adapterType: "extractive" | "ai-sdk" = "ai-sdk";
     try {
@@ -32,7 +33,7 @@ export const resumeTaskStage: TurnStage = {
         agentId: agent.agentId,
         agentVersionId: agent.versionId,
         conversationId: conversation.id,
-        messageId: state.userMessage!.id,
+        messageId: userMessage.id,
         userId: ctx.actor.userId ?? null,
         adapterType,
         status: "running",
@@ -40,7 +41,7 @@ export const resumeTaskStage: TurnStage = {
         input: {
           text: state.question ?? state.input.text,
           channel: conversation.channel,
-          resumes: state.resume!.approvalId,
+          resumes: resume.approvalId,
         },
       },
       ctx.db,
@@ -50,7 +51,7 @@ export const resumeTaskStage: TurnStage = {
       type: "turn-start",
       conversationId: conversation.id,
       taskId,
-      userMessageId: state.userMessage!.id,
+      userMessageId: userMessage.id,
     });
   },
 };
@@ -59,15 +60,17 @@ export const resumeTaskStage: TurnStage = {
  * Runs the approved tool call stored in the approval, as the requester (their permissions, the
  * turn's `agent_tool_calls` row), and gives the model the call and its result to continue from.
  */
-export const runApprovedToolStage: TurnStage = {
+export const runApprovedToolStage: TurnStageOf<"started"> = {
   name: "run-approved-tool",
+  needs: "started",
   async run(state) {
     const { ctx, deps } = state;
-    const approval = await deps.repositories.approvals.findById(state.resume!.approvalId, ctx.db);
+    if (!state.resume) throw new AppError("INTERNAL", "run-approved-tool runs only in a resumed turn");
+    const approval = await deps.repositories.approvals.findById(state.resume.approvalId, ctx.db);
     const call = approval?.pendingToolCall;
     if (!call) throw new AppError("PRECONDITION_FAILED", "The approval holds no tool call");
     const toolSet = deps.toolResolver
-      ? await deps.toolResolver.resolve(ctx, { names: [call.name], departmentId: state.agent!.departmentId })
+      ? await deps.toolResolver.resolve(ctx, { names: [call.name], departmentId: state.agent.departmentId })
       : undefined;
     try {
       const tool = toolSet && aiToolsFor(state, toolSet.tools, () => call.step)[call.name];

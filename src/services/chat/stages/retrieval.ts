@@ -1,5 +1,5 @@
 import { hasPermission } from "../../../core/access.js";
-import type { TurnStage } from "../turn-state.js";
+import type { TurnStageOf } from "../turn-state.js";
 
 /**
  * Hybrid search over the agent version's knowledge bases that the caller can read (a department-
@@ -8,11 +8,12 @@ import type { TurnStage } from "../turn-state.js";
  * is (an organisation-wide assistant would otherwise keep answering from it). Results are registered
  * in the turn's citation registry, so their labels are the ones the answer may cite.
  */
-export const retrievalStage: TurnStage = {
+export const retrievalStage: TurnStageOf<"loaded"> = {
   name: "retrieval",
+  needs: "loaded",
   async run(state) {
     const { ctx, deps } = state;
-    const agent = state.agent!;
+    const agent = state.agent;
     const limit = deps.chat.retrievalLimit;
     if (agent.ragEnabled.length === 0 || !hasPermission(ctx.access, "kb:read")) return;
     const bases = await deps.repositories.knowledgeBases.findByIds([...agent.ragEnabled], ctx.db);

@@ -1,8 +1,9 @@
-import type { TurnStage } from "../turn-state.js";
+import type { TurnStageOf } from "../turn-state.js";
 
 /** Lets the memory domain learn from the turn in the background; a failure here never fails the answer. */
-export const scheduleMemoryStage: TurnStage = {
+export const scheduleMemoryStage: TurnStageOf<"new"> = {
   name: "schedule-memory",
+  needs: "new",
   async run(state) {
     const userId = state.ctx.actor.userId;
     if (!userId) return;

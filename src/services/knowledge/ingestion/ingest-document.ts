@@ -7,8 +7,8 @@ import { newId } from "../../../lib/ids.js";
 import type { Logger } from "../../../lib/logger.js";
 import type { Embedder } from "../../../providers/embeddings/index.js";
 import type { BlobStorage } from "../../../providers/storage/index.js";
-import type { NewChunk } from "../../../repositories/chunk.repository.js";
-import type { DocumentRow, NewChunkQuestion } from "../../../repositories/document.repository.js";
+import type { NewChunk, NewChunkQuestion } from "../../../repositories/chunk.repository.js";
+import type { DocumentRow } from "../../../repositories/document.repository.js";
 import type { Repositories } from "../../../repositories/index.js";
 import type { EmbedderRegistry } from "../bases/index.js";
 import { type KnowledgeBaseConfig, resolveConfig } from "../bases/index.js";
@@ -33,7 +33,7 @@ const EMBED_BATCH = 64;
 
 export interface IngestDeps {
   db: Queryable;
-  repositories: Pick<Repositories, "documents" | "knowledgeBases">;
+  repositories: Pick<Repositories, "documents" | "chunks" | "knowledgeBases">;
   storage: BlobStorage;
   embedders: EmbedderRegistry;
   questions: QuestionGenerator;
@@ -148,7 +148,7 @@ export function createIngestService(deps: IngestDeps) {
         );
       }
       run.signal.throwIfAborted();
-      await r.documents.replaceChunks(doc.id, built.rows, built.questions, tx);
+      await r.chunks.replaceOfDocument(doc.id, built.rows, built.questions, tx);
       const total = built.rows.length;
       await r.documents.update(
         doc.id,

@@ -8,7 +8,7 @@ const BATCH = 256;
 
 export interface ReembedDeps {
   db: Db;
-  repositories: Pick<Repositories, "documents" | "knowledgeBases">;
+  repositories: Pick<Repositories, "documents" | "chunks" | "knowledgeBases">;
   embedders: EmbedderRegistry;
   /** Creates the model's partial HNSW indexes if missing (retrieval repository). */
   ensureIndex(model: string, dimensions: number): Promise<void>;
@@ -51,7 +51,8 @@ export function createReembedService(deps: ReembedDeps) {
         batch.map((c, i) => ({ id: c.id, vector: vectors[i]! })),
         tx,
       );
-      await r.documents.writeQuestions(
+      await r.chunks.write(
+        [],
         questions.map((q, i) => ({
           orgId: q.chunk.orgId,
           departmentId: q.chunk.departmentId,

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { plainWords } from "../../../lib/text/words.js";
 
 /** One ranked list from one retrieval path; ids in rank order (best first). */
 export interface RankedList {
@@ -49,7 +50,7 @@ export function contentFingerprint(text: string): string {
 }
 
 function shingles(text: string, size = 5): Set<string> {
-  const tokens = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const tokens = plainWords(text);
   const out = new Set<string>();
   if (tokens.length < size) {
     if (tokens.length > 0) out.add(tokens.join(" "));
