@@ -66,15 +66,19 @@ export function createRevealer(deps: { repositories: Repositories; pii?: PiiServ
   return {
     /** Approval views with their texts whole where the caller may read the department's drafts. */
     async approvals(ctx: ServiceContext, views: ApprovalView[]): Promise<ApprovalView[]> {
+      // The question may be stored whole (the namespace's choice), so a caller who reads only
+      // placeholders (a named escalation target) is not shown it at all.
+      const hidden = (view: ApprovalView): ApprovalView => (deps.pii ? { ...view, question: null } : view);
       const readable = views.filter((v) => mayReadHeld(ctx, v.departmentId));
-      if (readable.length === 0) return views;
+      if (readable.length === 0) return views.map(hidden);
       const shows = await showsFor(
         readable.map((v) => v.conversationId),
         ctx.db,
       );
       return views.map((view) => {
         const show = shows.get(view.conversationId);
-        return show && mayReadHeld(ctx, view.departmentId) ? revealView(view, show) : view;
+        if (!mayReadHeld(ctx, view.departmentId)) return hidden(view);
+        return show ? revealView(view, show) : view;
       });
     },
 
