@@ -48,6 +48,7 @@ import { createOrgService } from "../services/orgs/org-service.js";
 import { createPiiService } from "../services/pii/index.js";
 import { createRoleService } from "../services/roles/role-service.js";
 import { createSeedService } from "../services/seed/seed-demo.js";
+import { createTemplateServices } from "../services/templates/index.js";
 import { createSystemService } from "../services/system/health.js";
 import { createToolServices } from "../services/tools/index.js";
 import { createUsageServices } from "../services/usage/index.js";
@@ -115,11 +116,12 @@ function createServices(deps: {
   infra: Infra;
 }) {
   const { config, repositories } = deps;
+  const storage = deps.infra.storage ?? createBlobStorage({ dataDir: config.dataDir });
   const knowledge = createKnowledgeServices(
     { config, db: deps.database.db, repositories, isServer: deps.database.kind === "postgres" },
     {
       embedder: deps.infra.embedder ?? createEmbedder(config.embedding),
-      storage: deps.infra.storage ?? createBlobStorage({ dataDir: config.dataDir }),
+      storage,
       reranker: createReranker(config.rerank),
       crawlFetch: deps.infra.crawlFetch,
     },
@@ -254,6 +256,7 @@ function createServices(deps: {
     ...intentServices,
     ...governance,
     handoff,
+    ...createTemplateServices({ repositories, storage, documents: knowledge.documents }),
     seed: createSeedService({
       db: deps.database.db,
       repositories: deps.repositories,

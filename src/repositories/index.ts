@@ -1,3 +1,8 @@
+import {
+  DocumentGenerationRepository,
+  DocumentTemplateRepository,
+  DocumentTemplateVersionRepository,
+} from "./document-template.repository.js";
 import type { DatabaseHandle, Queryable } from "../db/client.js";
 import * as s from "../db/schema/index.js";
 import type { Cache } from "../providers/cache/cache.js";
@@ -74,8 +79,9 @@ export function createRepositories(db: Queryable, cache: Cache, ttlSeconds: numb
     intentExampleSets: new IntentExampleSetRepository(db, s.intentExampleSets),
     // documents
     templates: plain(s.templates),
-    documentTemplates: plain(s.documentTemplates),
-    documentGenerations: plain(s.documentGenerations),
+    documentTemplates: new DocumentTemplateRepository(db, s.documentTemplates),
+    documentTemplateVersions: new DocumentTemplateVersionRepository(db, s.documentTemplateVersions),
+    documentGenerations: new DocumentGenerationRepository(db, s.documentGenerations),
     // memory
     employeeProfiles: plain(s.employeeProfiles),
     // execution

@@ -157,6 +157,16 @@ const cases: { [K in RepoKey]: CrudCase<K> } = {
     build: (w) => documentTemplateValues(w.org.id),
     patch: { outputFormat: "html", isActive: false },
   },
+  documentTemplateVersions: {
+    build: (w) => ({
+      orgId: w.org.id,
+      templateId: w.documentTemplate.id,
+      version: 2,
+      templateBody: "Dear {{name}}, again",
+      outputFormat: "markdown" as const,
+    }),
+    patch: { templateBody: "Dear {{name}}, once more" },
+  },
   documentGenerations: {
     build: (w) => documentGenerationValues(w.org.id, { templateId: w.documentTemplate.id }),
     patch: { status: "done", output: "Dear Ada" },
