@@ -32,10 +32,17 @@ describe("document templates", () => {
       body: { ...offer, departmentId: tenant.generalId },
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
-    expect(created.body).toMatchObject({ version: 1, departmentId: tenant.generalId, outputFormat: "markdown" });
+    expect(created.body).toMatchObject({
+      version: 1,
+      departmentId: tenant.generalId,
+      outputFormat: "markdown",
+    });
     const id = created.body.id;
 
-    const preview = await call(t, "POST", `/document-templates/${id}/preview`, { token: tenant.token, body: {} });
+    const preview = await call(t, "POST", `/document-templates/${id}/preview`, {
+      token: tenant.token,
+      body: {},
+    });
     expect(preview.status, JSON.stringify(preview.body)).toBe(200);
     expect(preview.body.output).toContain("# Offer for Globex");
     expect(preview.body.output).toContain("5. März 2026");
@@ -80,7 +87,8 @@ describe("document templates", () => {
       token: tenant.token,
       body: {
         ...offer,
-        templateBody: "Dear {{client}},\n{{shout client}} owes {{amount}}\n{{> footer}}\n{{#weird client}}x{{/weird}}",
+        templateBody:
+          "Dear {{client}},\n{{shout client}} owes {{amount}}\n{{> footer}}\n{{#weird client}}x{{/weird}}",
       },
     });
     expect(many.status).toBe(400);

@@ -9,13 +9,19 @@ import type {
   DocumentTemplateRow,
 } from "../../repositories/document-template.repository.js";
 import type { Repositories } from "../../repositories/index.js";
-import { recordAudit } from "../audit/record-audit.js";
 import { canSeeScope } from "../assistants/assistant-access.js";
+import { recordAudit } from "../audit/record-audit.js";
 import type { ServiceContext } from "../context.js";
 import type { DocumentService } from "../knowledge/index.js";
 import { renderTemplate } from "./engine/render.js";
 import { buildOutput, OUTPUT_TYPES } from "./output/index.js";
-import { declaredNames, loadTemplate, managesTemplates, orgFormatOf, requireTemplateRead } from "./template-access.js";
+import {
+  declaredNames,
+  loadTemplate,
+  managesTemplates,
+  orgFormatOf,
+  requireTemplateRead,
+} from "./template-access.js";
 import { resolveInput } from "./variables.js";
 
 export interface GenerateInput {
@@ -40,7 +46,11 @@ export function toGenerationView(row: DocumentGenerationRow) {
 export type GenerationView = ReturnType<typeof toGenerationView>;
 
 const fileNameOf = (template: Pick<DocumentTemplateRow, "name">, row: DocumentGenerationRow) => {
-  const base = template.name.replace(/[^\p{L}\p{N} ._-]+/gu, "").trim().slice(0, 80) || "document";
+  const base =
+    template.name
+      .replace(/[^\p{L}\p{N} ._-]+/gu, "")
+      .trim()
+      .slice(0, 80) || "document";
   return `${base} ${row.id.slice(-8)}${OUTPUT_TYPES[row.outputFormat].extension}`;
 };
 
@@ -94,7 +104,8 @@ export function createGenerationService(deps: GenerationDeps) {
     } catch (error) {
       if (storageKey) await deps.storage.delete(storageKey).catch(() => undefined);
       const message = isAppError(error) && error.code !== "INTERNAL" ? error.message : "Rendering failed";
-      if (!isAppError(error)) ctx.logger.error({ err: error, generationId: row.id }, "document generation failed");
+      if (!isAppError(error))
+        ctx.logger.error({ err: error, generationId: row.id }, "document generation failed");
       return (await r.documentGenerations.update(
         row.id,
         { status: "failed", error: message, completedAt: new Date() },
@@ -104,7 +115,8 @@ export function createGenerationService(deps: GenerationDeps) {
   }
 
   async function start(ctx: ServiceContext, template: DocumentTemplateRow, request: GenerateInput) {
-    if (!template.isActive) throw new AppError("CONFLICT", "The template is inactive; activate it to generate");
+    if (!template.isActive)
+      throw new AppError("CONFLICT", "The template is inactive; activate it to generate");
     if (template.requiresApproval) {
       throw new AppError("VALIDATION", "Templates that require approval cannot generate yet", {
         reason: "APPROVAL_NOT_SUPPORTED",
@@ -171,10 +183,14 @@ export function createGenerationService(deps: GenerationDeps) {
       if (!row.storageKey) {
         throw new AppError(
           row.status === "done" ? "NOT_FOUND" : "CONFLICT",
-          row.status === "done" ? "The output was deleted" : `The generation is ${row.status}; there is no file`,
+          row.status === "done"
+            ? "The output was deleted"
+            : `The generation is ${row.status}; there is no file`,
         );
       }
-      const template = row.templateId ? await r.documentTemplates.findById(row.templateId, ctx.db) : undefined;
+      const template = row.templateId
+        ? await r.documentTemplates.findById(row.templateId, ctx.db)
+        : undefined;
       return {
         data: await deps.storage.get(row.storageKey),
         mimeType: OUTPUT_TYPES[row.outputFormat].mimeType,
@@ -201,7 +217,11 @@ export function createGenerationService(deps: GenerationDeps) {
       if (!hasPermission(ctx.access, "templates:manage") && row.userId !== ctx.actor.userId) {
         throw AppError.notFound("Document generation", id);
       }
-      const updated = (await r.documentGenerations.update(id, { storageKey: null, output: null, sizeBytes: null }, ctx.db))!;
+      const updated = (await r.documentGenerations.update(
+        id,
+        { storageKey: null, output: null, sizeBytes: null },
+        ctx.db,
+      ))!;
       if (row.storageKey) await deps.storage.delete(row.storageKey).catch(() => undefined);
       await recordAudit(r, ctx, {
         action: "document_generation.output_deleted",

@@ -1,8 +1,8 @@
 import { canSeeDepartment, hasPermission, requirePermission } from "../../core/access.js";
 import type { TemplateVariable } from "../../db/schema/templates.js";
 import { AppError } from "../../lib/errors.js";
-import type { Repositories } from "../../repositories/index.js";
 import type { DocumentTemplateRow } from "../../repositories/document-template.repository.js";
+import type { Repositories } from "../../repositories/index.js";
 import { canSeeScope, hasAllDepartments } from "../assistants/assistant-access.js";
 import type { ServiceContext } from "../context.js";
 import type { OrgFormat } from "./engine/helpers.js";
@@ -21,7 +21,11 @@ export function requireTemplateRead(ctx: ServiceContext): void {
 
 export const managesTemplates = (ctx: ServiceContext) => hasPermission(ctx.access, "templates:manage");
 
-export async function loadTemplate(r: Repositories, ctx: ServiceContext, id: string): Promise<DocumentTemplateRow> {
+export async function loadTemplate(
+  r: Repositories,
+  ctx: ServiceContext,
+  id: string,
+): Promise<DocumentTemplateRow> {
   requireTemplateRead(ctx);
   const row = await r.documentTemplates.findInOrg(ctx.orgId, id, ctx.db);
   if (!row || !canSeeScope(ctx.access, row.departmentId)) throw AppError.notFound("Document template", id);
@@ -66,7 +70,10 @@ const valid = (test: () => unknown) => {
  * How the organisation formats dates, numbers and money (`settings.locale`, `settings.timeZone`,
  * `settings.currency`); anything missing or unknown falls back to en-US, UTC and USD.
  */
-export async function orgFormatOf(r: Repositories, ctx: Pick<ServiceContext, "orgId" | "db">): Promise<OrgFormat> {
+export async function orgFormatOf(
+  r: Repositories,
+  ctx: Pick<ServiceContext, "orgId" | "db">,
+): Promise<OrgFormat> {
   const org = await r.organizations.findById(ctx.orgId, ctx.db);
   const settings = org?.settings ?? {};
   const pick = (key: string, check: (v: string) => unknown, fallback: string) => {

@@ -65,7 +65,13 @@ function refuseApproval(requiresApproval: boolean | undefined) {
 }
 
 export function createTemplateService(r: Repositories) {
-  async function audit(ctx: ServiceContext, action: string, row: DocumentTemplateRow, changes: object, tx: Queryable) {
+  async function audit(
+    ctx: ServiceContext,
+    action: string,
+    row: DocumentTemplateRow,
+    changes: object,
+    tx: Queryable,
+  ) {
     await recordAudit(
       r,
       ctx,
@@ -198,7 +204,12 @@ export function createTemplateService(r: Repositories) {
     async preview(ctx: ServiceContext, id: string, input: Record<string, unknown> | undefined) {
       const row = await loadTemplate(r, ctx, id);
       const values = resolveInput(row.variables, input ?? exampleInput(row.variables));
-      const output = renderTemplate(row.templateBody, declaredNames(row.variables), values, await orgFormatOf(r, ctx));
+      const output = renderTemplate(
+        row.templateBody,
+        declaredNames(row.variables),
+        values,
+        await orgFormatOf(r, ctx),
+      );
       return { output, outputFormat: row.outputFormat, version: row.version, input: values };
     },
   };

@@ -3,7 +3,14 @@ import { AppError } from "../../lib/errors.js";
 import { FORBIDDEN_SEGMENTS } from "./engine/check-template.js";
 import { ALLOWED_HELPERS } from "./engine/helpers.js";
 
-export const VARIABLE_TYPES: readonly TemplateVariableType[] = ["string", "number", "boolean", "date", "list", "object"];
+export const VARIABLE_TYPES: readonly TemplateVariableType[] = [
+  "string",
+  "number",
+  "boolean",
+  "date",
+  "list",
+  "object",
+];
 export const MAX_VARIABLES = 100;
 
 /** One problem of an input (or of a declaration): which variable, what is wrong. */
@@ -50,7 +57,10 @@ export function assertValidDeclarations(variables: TemplateVariable[]): void {
   }
   for (const v of variables) {
     if (!NAME.test(v.name) || FORBIDDEN_SEGMENTS.has(v.name)) {
-      problems.push({ variable: v.name, message: "names are letters, digits and _ (not starting with a digit)" });
+      problems.push({
+        variable: v.name,
+        message: "names are letters, digits and _ (not starting with a digit)",
+      });
     } else if (ALLOWED_HELPERS.has(v.name)) {
       problems.push({ variable: v.name, message: "is the name of a helper; pick another name" });
     }
@@ -63,7 +73,8 @@ export function assertValidDeclarations(variables: TemplateVariable[]): void {
     }
     for (const allowed of v.enum ?? []) {
       const problem = valueProblem({ ...v, enum: [] }, allowed);
-      if (problem) problems.push({ variable: v.name, message: `enum value ${JSON.stringify(allowed)} ${problem}` });
+      if (problem)
+        problems.push({ variable: v.name, message: `enum value ${JSON.stringify(allowed)} ${problem}` });
     }
   }
   if (problems.length > 0) {
@@ -79,7 +90,10 @@ export function assertValidDeclarations(variables: TemplateVariable[]): void {
  * Every problem is listed at once; undeclared input keys are problems too (a typo would otherwise
  * render as an empty field).
  */
-export function resolveInput(variables: TemplateVariable[], input: Record<string, unknown>): Record<string, unknown> {
+export function resolveInput(
+  variables: TemplateVariable[],
+  input: Record<string, unknown>,
+): Record<string, unknown> {
   const problems: VariableProblem[] = [];
   const declared = new Map(variables.map((v) => [v.name, v]));
   for (const key of Object.keys(input)) {

@@ -147,13 +147,16 @@ export const documentTemplateRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         operationId: "generateDocument",
         tags,
-        summary: "Render a document (every input problem listed), store it, optionally save it into a knowledge base",
+        summary:
+          "Render a document (every input problem listed), store it, optionally save it into a knowledge base",
         params: idParams,
         body: generateBody,
         response: { 201: generation, ...authErrors },
       },
     },
     async (request, reply) =>
-      reply.status(201).send(await generations().generate(contextOf(request), request.params.id, request.body)),
+      reply
+        .status(201)
+        .send(await generations().generate(contextOf(request), request.params.id, request.body)),
   );
 };

@@ -48,8 +48,9 @@ function where(node: Node): { line: number; column: number } {
 function syntaxProblem(body: string, error: unknown): TemplateProblem {
   const raw = error instanceof Error ? error.message : String(error);
   const e = error as { lineNumber?: number; column?: number };
-  const lexer = (Handlebars as unknown as { Parser: { lexer?: { yylloc?: { first_line: number; first_column: number } } } })
-    .Parser.lexer;
+  const lexer = (
+    Handlebars as unknown as { Parser: { lexer?: { yylloc?: { first_line: number; first_column: number } } } }
+  ).Parser.lexer;
   const line = e.lineNumber ?? lexer?.yylloc?.first_line ?? Number(/line (\d+)/.exec(raw)?.[1] ?? 1);
   const column = (e.column ?? lexer?.yylloc?.first_column ?? 0) + 1;
   const first = raw.split("\n")[0] ?? raw;
@@ -79,7 +80,8 @@ export function checkTemplate(body: string, declared: ReadonlySet<string>): Temp
 
   function checkSegments(path: Path) {
     const bad = path.parts.find((part) => FORBIDDEN_SEGMENTS.has(part));
-    if (bad) report("FORBIDDEN_PROPERTY", `"${path.original}" reaches "${bad}", which templates may not read`, path);
+    if (bad)
+      report("FORBIDDEN_PROPERTY", `"${path.original}" reaches "${bad}", which templates may not read`, path);
     return !bad;
   }
 
@@ -88,7 +90,11 @@ export function checkTemplate(body: string, declared: ReadonlySet<string>): Temp
     if (path.data) {
       const head = path.parts[0] ?? "";
       if (!DATA_VARIABLES.has(head)) {
-        report("UNKNOWN_DATA_VARIABLE", `"@${head}" is not available (use @index, @key, @first, @last, @root or @org)`, path);
+        report(
+          "UNKNOWN_DATA_VARIABLE",
+          `"@${head}" is not available (use @index, @key, @first, @last, @root or @org)`,
+          path,
+        );
       } else if (head === "root" && path.parts[1] && !declared.has(path.parts[1])) {
         report("UNDECLARED_VARIABLE", `"${path.parts[1]}" is used but not declared`, path);
       }
@@ -111,9 +117,12 @@ export function checkTemplate(body: string, declared: ReadonlySet<string>): Temp
   function checkCall(node: Call, scopes: Scope[], block: boolean) {
     const args = [...node.params, ...(node.hash?.pairs ?? []).map((pair) => pair.value)];
     const path = node.path as Path;
-    const name = path.type === "PathExpression" ? path.original : String((node.path as { value?: unknown }).value);
-    const simple = path.type === "PathExpression" && !path.data && path.depth === 0 && path.parts.length === 1;
-    const isHelperCall = block || args.length > 0 || node.type === "SubExpression" || (simple && ALLOWED_HELPERS.has(name));
+    const name =
+      path.type === "PathExpression" ? path.original : String((node.path as { value?: unknown }).value);
+    const simple =
+      path.type === "PathExpression" && !path.data && path.depth === 0 && path.parts.length === 1;
+    const isHelperCall =
+      block || args.length > 0 || node.type === "SubExpression" || (simple && ALLOWED_HELPERS.has(name));
     if (isHelperCall) {
       if (block && !BLOCKS.has(name)) {
         report("UNKNOWN_HELPER", `"#${name}" is not a block helper (use #each, #if, #unless or #with)`, node);
@@ -148,7 +157,11 @@ export function checkTemplate(body: string, declared: ReadonlySet<string>): Temp
         case "PartialBlockStatement":
         case "Decorator":
         case "DecoratorBlock":
-          report("PARTIALS_NOT_ALLOWED", "Partials and decorators are not allowed in document templates", statement);
+          report(
+            "PARTIALS_NOT_ALLOWED",
+            "Partials and decorators are not allowed in document templates",
+            statement,
+          );
           break;
         default:
           break;

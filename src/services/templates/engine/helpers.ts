@@ -117,7 +117,9 @@ export const TEMPLATE_HELPERS: Record<string, Helper> = {
   join: (...args) => {
     const [[list, separator]] = split(args);
     if (!Array.isArray(list)) return list == null ? "" : String(list);
-    return list.map((item) => (item == null ? "" : String(item))).join(typeof separator === "string" ? separator : ", ");
+    return list
+      .map((item) => (item == null ? "" : String(item)))
+      .join(typeof separator === "string" ? separator : ", ");
   },
   /** `{{default value "n/a"}}`: the value, or the fallback when it is empty. */
   default: (...args) => {

@@ -58,7 +58,10 @@ export function renderTemplate(
     allowedProtoMethods: {},
   });
   if (text.length > MAX_RENDERED_CHARS) {
-    throw new AppError("PAYLOAD_TOO_LARGE", `The rendered document is longer than ${MAX_RENDERED_CHARS} characters`);
+    throw new AppError(
+      "PAYLOAD_TOO_LARGE",
+      `The rendered document is longer than ${MAX_RENDERED_CHARS} characters`,
+    );
   }
   return text;
 }

@@ -77,7 +77,9 @@ export function blocksToText(blocks: Block[]): string {
         case "paragraph":
           return plainInline(block.text);
         case "list":
-          return block.items.map((item, n) => `${block.ordered ? `${n + 1}.` : "-"} ${plainInline(item)}`).join("\n");
+          return block.items
+            .map((item, n) => `${block.ordered ? `${n + 1}.` : "-"} ${plainInline(item)}`)
+            .join("\n");
         case "table":
           return [block.header, ...block.rows].map((row) => row.map(plainInline).join("\t")).join("\n");
       }

@@ -59,7 +59,10 @@ export function blocksToDocx(blocks: Block[], meta: { title: string; orgName: st
         for (const item of block.items) {
           children.push(
             block.ordered
-              ? new Paragraph({ children: runs(item), numbering: { reference: "numbered", level: 0, instance } })
+              ? new Paragraph({
+                  children: runs(item),
+                  numbering: { reference: "numbered", level: 0, instance },
+                })
               : new Paragraph({ children: runs(item), bullet: { level: 0 } }),
           );
         }
@@ -78,7 +81,8 @@ export function blocksToDocx(blocks: Block[], meta: { title: string; orgName: st
                       new TableCell({
                         children: [
                           new Paragraph({
-                            children: r === 0 ? [new TextRun({ text: plainInline(cell), bold: true })] : runs(cell),
+                            children:
+                              r === 0 ? [new TextRun({ text: plainInline(cell), bold: true })] : runs(cell),
                           }),
                         ],
                       }),
@@ -104,13 +108,17 @@ export function blocksToDocx(blocks: Block[], meta: { title: string; orgName: st
     },
     sections: [
       {
-        headers: { default: new Header({ children: [new Paragraph({ children: [new TextRun(meta.orgName)] })] }) },
+        headers: {
+          default: new Header({ children: [new Paragraph({ children: [new TextRun(meta.orgName)] })] }),
+        },
         footers: {
           default: new Footer({
             children: [
               new Paragraph({
                 alignment: AlignmentType.CENTER,
-                children: [new TextRun({ children: ["Page ", PageNumber.CURRENT, " of ", PageNumber.TOTAL_PAGES] })],
+                children: [
+                  new TextRun({ children: ["Page ", PageNumber.CURRENT, " of ", PageNumber.TOTAL_PAGES] }),
+                ],
               }),
             ],
           }),
