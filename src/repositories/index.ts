@@ -1,8 +1,3 @@
-import {
-  DocumentGenerationRepository,
-  DocumentTemplateRepository,
-  DocumentTemplateVersionRepository,
-} from "./document-template.repository.js";
 import type { DatabaseHandle, Queryable } from "../db/client.js";
 import * as s from "../db/schema/index.js";
 import type { Cache } from "../providers/cache/cache.js";
@@ -17,6 +12,11 @@ import { ChunkRepository } from "./chunk.repository.js";
 import { ConversationRepository } from "./conversation.repository.js";
 import { DepartmentRepository } from "./department.repository.js";
 import { DocumentRepository } from "./document.repository.js";
+import {
+  DocumentGenerationRepository,
+  DocumentTemplateRepository,
+  DocumentTemplateVersionRepository,
+} from "./document-template.repository.js";
 import { FeedbackRepository } from "./feedback.repository.js";
 import { ApiKeyRepository, SessionRepository, SystemRoleRepository } from "./identity.repositories.js";
 import { IntentExampleRepository, IntentExampleSetRepository } from "./intent-example.repository.js";

@@ -68,22 +68,19 @@ export function parseBlocks(markdown: string): Block[] {
 }
 
 /** The document as plain text: headings underlined by nothing, lists with markers, tables tab-separated. */
+function textOf(block: Block): string {
+  if (block.kind === "list") {
+    return block.items
+      .map((item, n) => `${block.ordered ? `${n + 1}.` : "-"} ${plainInline(item)}`)
+      .join("\n");
+  }
+  if (block.kind === "table") {
+    return [block.header, ...block.rows].map((row) => row.map(plainInline).join("\t")).join("\n");
+  }
+  return plainInline(block.text);
+}
+
+/** The document as plain text: lists with markers, tables tab-separated. */
 export function blocksToText(blocks: Block[]): string {
-  return blocks
-    .map((block) => {
-      switch (block.kind) {
-        case "heading":
-          return plainInline(block.text);
-        case "paragraph":
-          return plainInline(block.text);
-        case "list":
-          return block.items
-            .map((item, n) => `${block.ordered ? `${n + 1}.` : "-"} ${plainInline(item)}`)
-            .join("\n");
-        case "table":
-          return [block.header, ...block.rows].map((row) => row.map(plainInline).join("\t")).join("\n");
-      }
-    })
-    .join("\n\n")
-    .concat("\n");
+  return `${blocks.map(textOf).join("\n\n")}\n`;
 }
