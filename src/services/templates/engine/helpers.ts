@@ -18,6 +18,14 @@ interface HelperOptions {
 
 type Helper = (...args: unknown[]) => unknown;
 
+/** A value as text without calling anything the input could have supplied. */
+function textOf(value: unknown): string {
+  if (value === undefined || value === null) return "";
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return JSON.stringify(value) ?? "";
+}
+
 const DEFAULT_FORMAT: OrgFormat = { name: "", locale: "en-US", timeZone: "UTC", currency: "USD" };
 
 /** The trailing Handlebars options argument, and the real arguments before it. */
@@ -53,7 +61,7 @@ const isDateOnly = (value: unknown) => typeof value === "string" && /^\d{4}-\d{2
 
 function formatDate(value: unknown, style: unknown, options: HelperOptions, withTime: boolean): string {
   const date = toDate(value);
-  if (!date) return value == null ? "" : String(value);
+  if (!date) return textOf(value);
   const f = formatOf(options);
   const timeZone = isDateOnly(value) ? "UTC" : f.timeZone;
   return new Intl.DateTimeFormat(f.locale, {
@@ -97,7 +105,7 @@ export const TEMPLATE_HELPERS: Record<string, Helper> = {
   formatNumber: (...args) => {
     const [[value, digits], options] = split(args);
     const n = toNumber(value);
-    if (n === undefined) return value == null ? "" : String(value);
+    if (n === undefined) return textOf(value);
     const max = toNumber(digits);
     return new Intl.NumberFormat(formatOf(options).locale, {
       maximumFractionDigits: max === undefined ? 3 : Math.min(Math.max(Math.trunc(max), 0), 20),
@@ -108,7 +116,7 @@ export const TEMPLATE_HELPERS: Record<string, Helper> = {
   currency: (...args) => {
     const [[value, code], options] = split(args);
     const n = toNumber(value);
-    if (n === undefined) return value == null ? "" : String(value);
+    if (n === undefined) return textOf(value);
     const f = formatOf(options);
     const currency = typeof code === "string" && /^[A-Za-z]{3}$/.test(code) ? code.toUpperCase() : f.currency;
     return new Intl.NumberFormat(f.locale, { style: "currency", currency }).format(n);
@@ -116,18 +124,16 @@ export const TEMPLATE_HELPERS: Record<string, Helper> = {
   /** `{{join names ", "}}`: a list's items as text. */
   join: (...args) => {
     const [[list, separator]] = split(args);
-    if (!Array.isArray(list)) return list == null ? "" : String(list);
-    return list
-      .map((item) => (item == null ? "" : String(item)))
-      .join(typeof separator === "string" ? separator : ", ");
+    if (!Array.isArray(list)) return textOf(list);
+    return list.map(textOf).join(typeof separator === "string" ? separator : ", ");
   },
   /** `{{default value "n/a"}}`: the value, or the fallback when it is empty. */
   default: (...args) => {
     const [[value, fallback]] = split(args);
     return value === undefined || value === null || value === "" ? fallback : value;
   },
-  upper: (...args) => String(split(args)[0][0] ?? "").toUpperCase(),
-  lower: (...args) => String(split(args)[0][0] ?? "").toLowerCase(),
+  upper: (...args) => textOf(split(args)[0][0]).toUpperCase(),
+  lower: (...args) => textOf(split(args)[0][0]).toLowerCase(),
   eq: compare((a, b) => a === b),
   ne: compare((a, b) => a !== b),
   lt: numeric((a, b) => a < b),

@@ -23,9 +23,15 @@ const knownHelpers = Object.fromEntries(
   [...Object.keys(TEMPLATE_HELPERS), "each", "if", "unless", "with"].map((name) => [name, true]),
 ) as Record<string, true>;
 
-/** Plain JSON data only: no functions, getters, class instances or prototypes from the caller. */
+/**
+ * Plain JSON data only: no functions, getters, class instances or prototypes from the caller, and no
+ * keys that shadow Object.prototype (`toString`, `valueOf`, `constructor`…), which would otherwise
+ * break (or steer) how a value is printed.
+ */
 function plain(input: Record<string, unknown>): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(input)) as Record<string, unknown>;
+  return JSON.parse(JSON.stringify(input), (key, value) =>
+    key !== "" && key in Object.prototype ? undefined : value,
+  ) as Record<string, unknown>;
 }
 
 /**
@@ -50,13 +56,25 @@ export function renderTemplate(
     strict: false,
     preventIndent: true,
   });
-  const text = template(plain(input), {
-    data: { org: { ...org } },
-    allowProtoPropertiesByDefault: false,
-    allowProtoMethodsByDefault: false,
-    allowedProtoProperties: {},
-    allowedProtoMethods: {},
-  });
+  let text: string;
+  try {
+    text = template(plain(input), {
+      data: { org: { ...org } },
+      allowProtoPropertiesByDefault: false,
+      allowProtoMethodsByDefault: false,
+      allowedProtoProperties: {},
+      allowedProtoMethods: {},
+    });
+  } catch (error) {
+    throw new AppError(
+      "VALIDATION",
+      "The template could not be rendered with this input",
+      {
+        reason: "RENDER_FAILED",
+      },
+      { cause: error },
+    );
+  }
   if (text.length > MAX_RENDERED_CHARS) {
     throw new AppError(
       "PAYLOAD_TOO_LARGE",
