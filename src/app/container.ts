@@ -50,6 +50,7 @@ import { createPiiService } from "../services/pii/index.js";
 import { createRoleService } from "../services/roles/role-service.js";
 import { createSeedService } from "../services/seed/seed-demo.js";
 import { createSystemService } from "../services/system/health.js";
+import { createTemplateServices } from "../services/templates/index.js";
 import { createToolServices } from "../services/tools/index.js";
 import { createUsageServices } from "../services/usage/index.js";
 import { createUsersService } from "../services/users/index.js";
@@ -118,6 +119,7 @@ function createServices(deps: {
   const { config, repositories } = deps;
   const queue = createJobQueue(repositories.jobs);
   let ingestFailed: IngestFailureListener | undefined;
+  const storage = deps.infra.storage ?? createBlobStorage({ dataDir: config.dataDir });
   const knowledge = createKnowledgeServices(
     {
       config,
@@ -129,7 +131,7 @@ function createServices(deps: {
     },
     {
       embedder: deps.infra.embedder ?? createEmbedder(config.embedding),
-      storage: deps.infra.storage ?? createBlobStorage({ dataDir: config.dataDir }),
+      storage,
       reranker: createReranker(config.rerank),
       crawlFetch: deps.infra.crawlFetch,
     },
@@ -264,6 +266,7 @@ function createServices(deps: {
     ...intentServices,
     ...governance,
     handoff,
+    ...createTemplateServices({ repositories, storage, documents: knowledge.documents }),
     seed: createSeedService({
       db: deps.database.db,
       repositories: deps.repositories,

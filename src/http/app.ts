@@ -32,6 +32,8 @@ import { handoffRoutes } from "./routes/conversations/handoff.js";
 import { conversationRoutes } from "./routes/conversations/index.js";
 import { turnRoutes } from "./routes/conversations/turns.js";
 import { departmentRoutes } from "./routes/departments/index.js";
+import { documentGenerationRoutes } from "./routes/document-generations/index.js";
+import { documentTemplateRoutes } from "./routes/document-templates/index.js";
 import { documentRoutes } from "./routes/documents/index.js";
 import { intentRoutes } from "./routes/intents/index.js";
 import { invitationRoutes } from "./routes/invitations/index.js";
@@ -193,6 +195,8 @@ export async function buildApp(container: Container) {
   await app.register(approvalRoutes);
   await app.register(trustRoutes);
   await app.register(notificationRoutes);
+  await app.register(documentTemplateRoutes);
+  await app.register(documentGenerationRoutes);
   webPage = registerWebApp(
     (path, handler) =>
       app.get(path, { config: { auth: "public", webAsset: true }, schema: { hide: true } }, handler),

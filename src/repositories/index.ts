@@ -13,6 +13,11 @@ import { ChunkRepository } from "./chunk.repository.js";
 import { ConversationRepository } from "./conversation.repository.js";
 import { DepartmentRepository } from "./department.repository.js";
 import { DocumentRepository } from "./document.repository.js";
+import {
+  DocumentGenerationRepository,
+  DocumentTemplateRepository,
+  DocumentTemplateVersionRepository,
+} from "./document-template.repository.js";
 import { EmployeeProfileRepository } from "./employee-profile.repository.js";
 import { FeedbackRepository } from "./feedback.repository.js";
 import { ApiKeyRepository, SessionRepository, SystemRoleRepository } from "./identity.repositories.js";
@@ -118,8 +123,9 @@ export function createTableRepositories(
     intentExampleSets: new IntentExampleSetRepository(db, s.intentExampleSets),
     // documents
     templates: plain(s.templates),
-    documentTemplates: plain(s.documentTemplates),
-    documentGenerations: plain(s.documentGenerations),
+    documentTemplates: new DocumentTemplateRepository(db, s.documentTemplates),
+    documentTemplateVersions: new DocumentTemplateVersionRepository(db, s.documentTemplateVersions),
+    documentGenerations: new DocumentGenerationRepository(db, s.documentGenerations),
     // memory
     employeeProfiles: new EmployeeProfileRepository(db, s.employeeProfiles),
     // execution

@@ -158,6 +158,16 @@ const cases: { [K in RepoKey]: CrudCase<K> } = {
     build: (w) => documentTemplateValues(w.org.id),
     patch: { outputFormat: "html", isActive: false },
   },
+  documentTemplateVersions: {
+    build: (w) => ({
+      orgId: w.org.id,
+      templateId: w.documentTemplate.id,
+      version: 2,
+      templateBody: "Dear {{name}}, again",
+      outputFormat: "markdown" as const,
+    }),
+    patch: { templateBody: "Dear {{name}}, once more" },
+  },
   documentGenerations: {
     build: (w) => documentGenerationValues(w.org.id, { templateId: w.documentTemplate.id }),
     patch: { status: "done", output: "Dear Ada" },
@@ -229,7 +239,7 @@ describe("repositories: CRUD on every table", () => {
       .sort();
     expect(repositoryKeys).toEqual(Object.keys(cases).sort());
     for (const key of repositoryKeys) expect(repo(key as RepoKey)).toBeInstanceOf(TableRepository);
-    expect(repositoryKeys).toHaveLength(42);
+    expect(repositoryKeys).toHaveLength(43);
     const schemaTables = Object.values(schema as Record<string, unknown>)
       .filter((value): value is PgTable => is(value, PgTable))
       .map((table) => getTableName(table))

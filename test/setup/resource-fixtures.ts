@@ -5,6 +5,7 @@ import { testEmbedding, writeChunks } from "../factories/knowledge.js";
 import { approvalExampleBodies, approvalFixtures, approvalPathParams } from "./approval-fixtures.js";
 import { assistantExampleBodies, assistantFixtures, assistantPathParams } from "./assistant-fixtures.js";
 import { assistantMessageOf, conversationIn, exampleAgentOf } from "./conversation-fixture.js";
+import { documentExampleBodies, documentFixtures } from "./document-fixtures.js";
 import { intentExampleBodies, intentFixtures, intentPathParams } from "./intent-fixtures.js";
 import { runIn } from "./run-fixture.js";
 import { type IsolationWorld, makeApiKey, marker, passwordHash, WORLD_PASSWORD } from "./world.js";
@@ -104,6 +105,7 @@ export const resourceFixtures: Record<string, ResourceFixture> = {
   ...assistantFixtures,
   ...intentFixtures,
   ...approvalFixtures,
+  ...documentFixtures,
 
   /** The department itself is the resource (so the revoked-department override applies to it). */
   department: {
@@ -317,6 +319,7 @@ export const exampleBodies: Record<string, (ctx: ExampleContext) => unknown> = {
   ...assistantExampleBodies,
   ...intentExampleBodies,
   ...approvalExampleBodies,
+  ...documentExampleBodies,
   "POST /departments": () => {
     const name = marker("visible", "new-department");
     return { name, slug: name, color: "#336699", description: "made by the isolation matrix" };

@@ -79,6 +79,11 @@ export const agentRunStatus = pgEnum("agent_run_status", ["running", "ok", "erro
 
 export const scheduleKind = pgEnum("schedule_kind", ["cron", "once"]);
 
-export const documentGenerationStatus = pgEnum("document_generation_status", ["pending", "done", "failed"]);
+export const documentGenerationStatus = pgEnum("document_generation_status", [
+  "pending",
+  "rendering",
+  "done",
+  "failed",
+]);
 
 export const outputFormat = pgEnum("output_format", ["markdown", "html", "text", "pdf", "docx"]);

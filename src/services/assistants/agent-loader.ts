@@ -98,7 +98,10 @@ function resolve(agent: AgentRow, version: AgentVersionRow, namespace?: Namespac
 
 /** Loads the agent that answers; see the rules above. */
 /** The repositories an agent is loaded from. */
-export type AgentLoaderRepositories = Pick<Repositories, "agents" | "agentVersions" | "personas" | "namespaces">;
+export type AgentLoaderRepositories = Pick<
+  Repositories,
+  "agents" | "agentVersions" | "personas" | "namespaces"
+>;
 
 export function createAgentLoader(r: AgentLoaderRepositories) {
   /** Visible to the caller (else NOT_FOUND) and usable (else PRECONDITION_FAILED). */

@@ -929,6 +929,179 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/document-generations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Generations the caller may see, newest first */
+        get: operations["listDocumentGenerations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/document-generations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One generation */
+        get: operations["getDocumentGeneration"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/document-generations/{id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The generated file (Markdown, HTML, text, PDF or DOCX) */
+        get: operations["downloadDocumentGeneration"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/document-generations/{id}/output": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete the generated file; the history entry stays */
+        delete: operations["deleteDocumentGenerationOutput"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/document-generations/{id}/rerun": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Generate again with the same input (the template's current version) */
+        post: operations["rerunDocumentGeneration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/document-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Document templates of the organisation and of the departments the caller can see */
+        get: operations["listDocumentTemplates"];
+        put?: never;
+        /** Create a template (the body is checked: syntax, helpers, declared variables) */
+        post: operations["createDocumentTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/document-templates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One document template */
+        get: operations["getDocumentTemplate"];
+        put?: never;
+        post?: never;
+        /** Delete a template; its generations stay in the history */
+        delete: operations["deleteDocumentTemplate"];
+        options?: never;
+        head?: never;
+        /** Change a template; a changed body, variables or format becomes a new version */
+        patch: operations["updateDocumentTemplate"];
+        trace?: never;
+    };
+    "/document-templates/{id}/generate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Render a document (every input problem listed), store it, optionally save it into a knowledge base */
+        post: operations["generateDocument"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/document-templates/{id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Render with the given input or the variables' examples; nothing is written */
+        post: operations["previewDocumentTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/document-templates/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every version of a template, oldest first */
+        get: operations["listDocumentTemplateVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/documents/{id}": {
         parameters: {
             query?: never;
@@ -2471,6 +2644,29 @@ export interface components {
             };
             slug: string;
         };
+        CreateDocumentTemplateInput: {
+            category?: string | null;
+            defaultKnowledgeBaseId?: string | null;
+            departmentId?: string | null;
+            description?: string | null;
+            isActive?: boolean;
+            name: string;
+            namespaceId?: string | null;
+            /** @enum {string} */
+            outputFormat?: "markdown" | "html" | "text" | "pdf" | "docx";
+            requiresApproval?: boolean;
+            templateBody: string;
+            variables?: {
+                default?: unknown;
+                description?: string;
+                enum?: unknown[];
+                example?: unknown;
+                name: string;
+                required?: boolean;
+                /** @enum {string} */
+                type?: "string" | "number" | "boolean" | "date" | "list" | "object";
+            }[];
+        };
         CreateIntentExampleInput: {
             intent: string;
             metadata?: {
@@ -2747,6 +2943,74 @@ export interface components {
             updatedAt: string;
             webSourceId: string | null;
         };
+        DocumentGeneration: {
+            completedAt: string | null;
+            conversationId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            departmentId: string | null;
+            downloadUrl: string | null;
+            error: string | null;
+            /** Format: uuid */
+            id: string;
+            input: {
+                [key: string]: unknown;
+            };
+            knowledgeBaseId: string | null;
+            legacyTemplateId: string | null;
+            outputFileId: string | null;
+            /** @enum {string} */
+            outputFormat: "markdown" | "html" | "text" | "pdf" | "docx";
+            sizeBytes: number | null;
+            /** @enum {string} */
+            status: "pending" | "rendering" | "done" | "failed";
+            templateId: string | null;
+            templateVersion: number | null;
+            /** Format: date-time */
+            updatedAt: string;
+            userId: string | null;
+        };
+        DocumentTemplate: {
+            category: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            createdById: string | null;
+            defaultKnowledgeBaseId: string | null;
+            departmentId: string | null;
+            description: string | null;
+            /** Format: uuid */
+            id: string;
+            isActive: boolean;
+            legacyTemplateId: string | null;
+            name: string;
+            namespaceId: string | null;
+            /** @enum {string} */
+            outputFormat: "markdown" | "html" | "text" | "pdf" | "docx";
+            requiresApproval: boolean;
+            templateBody: string;
+            /** Format: date-time */
+            updatedAt: string;
+            variables: {
+                default?: unknown;
+                description?: string;
+                enum?: unknown[];
+                example?: unknown;
+                name: string;
+                required?: boolean;
+                /** @enum {string} */
+                type?: "string" | "number" | "boolean" | "date" | "list" | "object";
+            }[];
+            version: number;
+        };
+        DocumentTemplatePreview: {
+            input: {
+                [key: string]: unknown;
+            };
+            output: string;
+            /** @enum {string} */
+            outputFormat: "markdown" | "html" | "text" | "pdf" | "docx";
+            version: number;
+        };
         EditApprovalInput: {
             notes?: string;
             text: string;
@@ -2789,6 +3053,16 @@ export interface components {
             /** @constant */
             accepted: true;
             message: string;
+        };
+        /** @description The generated file's bytes */
+        GeneratedFile: string;
+        GenerateDocumentInput: {
+            conversationId?: string | null;
+            input?: {
+                [key: string]: unknown;
+            };
+            knowledgeBaseId?: string | null;
+            save?: boolean;
         };
         GetAgentVersionResponse: {
             /** Format: uuid */
@@ -3207,12 +3481,51 @@ export interface components {
             total: number;
             totalPages: number;
         };
+        ListDocumentGenerationsResponse: {
+            items: components["schemas"]["DocumentGeneration"][];
+            page: number;
+            pageSize: number;
+            total: number;
+            totalPages: number;
+        };
         ListDocumentsResponse: {
             items: components["schemas"]["Document"][];
             page: number;
             pageSize: number;
             total: number;
             totalPages: number;
+        };
+        ListDocumentTemplatesResponse: {
+            items: components["schemas"]["DocumentTemplate"][];
+            page: number;
+            pageSize: number;
+            total: number;
+            totalPages: number;
+        };
+        ListDocumentTemplateVersionsResponse: {
+            items: {
+                /** Format: date-time */
+                createdAt: string;
+                createdById: string | null;
+                /** Format: uuid */
+                id: string;
+                /** @enum {string} */
+                outputFormat: "markdown" | "html" | "text" | "pdf" | "docx";
+                templateBody: string;
+                /** Format: uuid */
+                templateId: string;
+                variables: {
+                    default?: unknown;
+                    description?: string;
+                    enum?: unknown[];
+                    example?: unknown;
+                    name: string;
+                    required?: boolean;
+                    /** @enum {string} */
+                    type?: "string" | "number" | "boolean" | "date" | "list" | "object";
+                }[];
+                version: number;
+            }[];
         };
         ListIntentExamplesResponse: {
             items: components["schemas"]["IntentExample"][];
@@ -3508,6 +3821,11 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        PreviewDocumentTemplateInput: {
+            input?: {
+                [key: string]: unknown;
+            };
+        };
         PublishAgentInput: {
             changelog?: string;
         } | null;
@@ -3797,6 +4115,27 @@ export interface components {
                 [key: string]: unknown;
             };
             slug?: string;
+        };
+        UpdateDocumentTemplateInput: {
+            category?: string | null;
+            defaultKnowledgeBaseId?: string | null;
+            description?: string | null;
+            isActive?: boolean;
+            name?: string;
+            /** @enum {string} */
+            outputFormat?: "markdown" | "html" | "text" | "pdf" | "docx";
+            requiresApproval?: boolean;
+            templateBody?: string;
+            variables?: {
+                default?: unknown;
+                description?: string;
+                enum?: unknown[];
+                example?: unknown;
+                name: string;
+                required?: boolean;
+                /** @enum {string} */
+                type?: "string" | "number" | "boolean" | "date" | "list" | "object";
+            }[];
         };
         UpdateIntentExampleInput: {
             intent?: string;
@@ -6280,6 +6619,403 @@ export interface operations {
             412: components["responses"]["PreconditionFailed"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listDocumentGenerations: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                status?: "pending" | "rendering" | "done" | "failed";
+                templateId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListDocumentGenerationsResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getDocumentGeneration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentGeneration"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    downloadDocumentGeneration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GeneratedFile"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    deleteDocumentGenerationOutput: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentGeneration"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    rerunDocumentGeneration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentGeneration"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listDocumentTemplates: {
+        parameters: {
+            query?: {
+                category?: string;
+                departmentId?: string;
+                namespaceId?: string;
+                page?: number;
+                pageSize?: number;
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListDocumentTemplatesResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createDocumentTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateDocumentTemplateInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentTemplate"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getDocumentTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentTemplate"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    deleteDocumentTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    updateDocumentTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateDocumentTemplateInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentTemplate"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    generateDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GenerateDocumentInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentGeneration"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    previewDocumentTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewDocumentTemplateInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentTemplatePreview"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listDocumentTemplateVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListDocumentTemplateVersionsResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             500: components["responses"]["InternalError"];
         };
     };

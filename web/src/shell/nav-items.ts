@@ -6,7 +6,15 @@ import type { Permission } from "../auth/me";
  * router.tsx).
  */
 export interface NavItem {
-  to: "/chat" | "/admin" | "/admin/people" | "/knowledge" | "/assistants" | "/insights" | "/memory" | "/review";
+  to:
+    | "/chat"
+    | "/admin"
+    | "/admin/people"
+    | "/knowledge"
+    | "/assistants"
+    | "/insights"
+    | "/memory"
+    | "/review";
   label: string;
   /** Any one of these suffices; none means everyone signed in. */
   anyOf?: Permission[];

@@ -77,7 +77,10 @@ export type Created = { document: ReturnType<typeof toDocumentView>; created: bo
 
 type NewDocument = Pick<DocumentRow, "title" | "type" | "sourceKind"> &
   Partial<
-    Pick<DocumentRow, "mimeType" | "sizeBytes" | "content" | "tableData" | "storageKey" | "originalUrl">
+    Pick<
+      DocumentRow,
+      "mimeType" | "sizeBytes" | "content" | "tableData" | "storageKey" | "originalUrl" | "metadata"
+    >
   >;
 
 export function createDocumentSources(deps: DocumentDeps) {
@@ -184,6 +187,40 @@ export function createDocumentSources(deps: DocumentDeps) {
           sizeBytes: input.data.length,
         },
         `file:${hash}`,
+        store,
+      );
+    },
+
+    /**
+     * Files a generated document (a template's rendered output) like an upload: stored, then extracted,
+     * chunked and embedded by the pipeline, with `metadata.source = "document_generation"`.
+     */
+    async addGenerated(
+      ctx: ServiceContext,
+      knowledgeBaseId: string,
+      input: UploadInput & { metadata: Record<string, unknown> },
+    ): Promise<Created> {
+      const filename = uploadedFileName(input.filename);
+      const extension = extname(filename).toLowerCase();
+      const type = UPLOAD_TYPES[extension];
+      if (!type) throw new AppError("VALIDATION", `Files of type "${extension}" cannot be added`);
+      const store = async (id: string) => {
+        const key = blobKey("orgs", ctx.orgId, "documents", id, `${newId()}${extension}`);
+        await deps.storage.put(key, input.data, { contentType: input.mimeType });
+        return key;
+      };
+      return add(
+        ctx,
+        knowledgeBaseId,
+        {
+          title: filename,
+          type,
+          sourceKind: "generated",
+          mimeType: input.mimeType ?? null,
+          sizeBytes: input.data.length,
+          metadata: { ...input.metadata, source: "document_generation" },
+        },
+        `generated:${sha256(input.data)}`,
         store,
       );
     },

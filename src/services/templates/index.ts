@@ -1,0 +1,20 @@
+import type { BlobStorage } from "../../providers/storage/index.js";
+import type { Repositories } from "../../repositories/index.js";
+import type { DocumentService } from "../knowledge/index.js";
+import { createGenerationService } from "./generation-service.js";
+import { createTemplateService } from "./template-service.js";
+
+export { type GenerationView, toGenerationView } from "./generation-service.js";
+export { OUTPUT_TYPES, type OutputFormat } from "./output/index.js";
+
+/** Document templates and their generations (issue 14, items 1 and 3). */
+export function createTemplateServices(deps: {
+  repositories: Repositories;
+  storage: BlobStorage;
+  documents: DocumentService;
+}) {
+  return {
+    documentTemplates: createTemplateService(deps.repositories),
+    documentGenerations: createGenerationService(deps),
+  };
+}
