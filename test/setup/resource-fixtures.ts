@@ -370,6 +370,7 @@ export const exampleBodies: Record<string, (ctx: ExampleContext) => unknown> = {
     config: { url: "https://api.example.test/items/{{id}}", allowedHosts: ["api.example.test"] },
   }),
   "PATCH /tools/:id": () => ({ description: marker("visible", "tool-changed") }),
+  "POST /tools/:id/test": () => ({ input: {} }),
   "POST /conversations": ({ world }) => ({
     agentId: exampleAgentOf(world),
     title: marker("visible", "chat"),
