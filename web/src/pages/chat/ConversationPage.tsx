@@ -4,6 +4,7 @@ import { ArrowLeft, MoreVertical } from "lucide-react";
 import { useEffect, useRef, useState } from "react";
 import { Menu, MenuItem, MenuTrigger, Popover } from "react-aria-components";
 import type { Citation } from "../../api/types";
+import { useMe } from "../../auth/me";
 import { Button } from "../../ui/Button";
 import { ErrorNotice } from "../../ui/ErrorNotice";
 import { notifyError } from "../../ui/notices";
@@ -22,6 +23,7 @@ export function ConversationPage() {
   const { conversationId } = route.useParams();
   const client = useQueryClient();
   const conversation = useQuery(conversationQuery(conversationId));
+  const me = useMe();
   const messages = useQuery(messagesQuery(conversationId));
   const turn = useLiveTurn(conversationId);
   const status = useSetStatus(conversationId);
@@ -94,6 +96,7 @@ export function ConversationPage() {
             conversationId={conversationId}
             message={message}
             onCite={setCitation}
+            askedByMe={conversation.data !== undefined && conversation.data.userId === me.data?.id}
           />
         ))}
         {showQuestion && (
