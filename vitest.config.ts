@@ -11,11 +11,14 @@ const journeys = {
   // A page waits on a real server and model: poll longer than Vitest's default second.
   expect: { poll: { timeout: 20_000, interval: 100 } },
 };
-if (!serverBackend)
+// Said once per run (the configuration is read again by each project).
+if (!serverBackend && !process.env.ATRIUM_SKIP_NOTICE_SHOWN) {
+  process.env.ATRIUM_SKIP_NOTICE_SHOWN = "1";
   console.warn(
     "TEST_DATABASE_URL is not set: skipping the postgres and web-pg projects (database tests and journeys " +
       "on server PostgreSQL); `bash scripts/services.sh` starts PostgreSQL and Redis and prints the variables.",
   );
+}
 
 /**
  * Unit tests run once; every database-backed test runs on embedded PGlite and, when TEST_DATABASE_URL is
