@@ -192,7 +192,7 @@ export const resourceFixtures: Record<string, ResourceFixture> = {
     },
   },
 
-  /** An HTTP tool of the scope's department (never called here), with a secret that must never show. */
+  /** An HTTP tool of the scope's department (its .example.test host never resolves), with a secret that must never show. */
   tool: {
     visibility: "department",
     async create(world, scope, kind) {
@@ -375,6 +375,7 @@ export const exampleBodies: Record<string, (ctx: ExampleContext) => unknown> = {
     config: { url: "https://api.example.test/items/{{id}}", allowedHosts: ["api.example.test"] },
   }),
   "PATCH /tools/:id": () => ({ description: marker("visible", "tool-changed") }),
+  "POST /tools/:id/test": () => ({ input: { id: "1" } }),
   "POST /conversations": ({ world }) => ({
     agentId: exampleAgentOf(world),
     title: marker("visible", "chat"),

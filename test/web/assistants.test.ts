@@ -108,6 +108,30 @@ describe("journey: assistants", () => {
       .toMatch(/http.*GET https:\/\/weather\.example\.com\/today.*API_TOKEN \(set\)/s);
     expect(await page.content(), "the tool's secret is never shown").not.toContain(token);
     await checkAccessibility(page, "assistants: tools");
+
+    // A test call runs under a conversation's rules: a tool on this machine's address is refused,
+    // since the server does not allow private networks here.
+    const intranet = `intranet_${Date.now()}`;
+    await page.getByLabel("Tool name").fill(intranet);
+    await page.getByLabel("URL").fill("http://127.0.0.1:9/items/{{id}}");
+    await page.getByLabel("API token (optional)").fill("");
+    await page.getByRole("button", { name: "Create tool" }).click();
+    const intranetCard = page
+      .getByRole("list", { name: "Tools" })
+      .getByRole("listitem")
+      .filter({ hasText: intranet });
+    await intranetCard.getByRole("button", { name: "Test call" }).click();
+    const args = intranetCard.getByLabel(`Arguments for ${intranet} (JSON)`);
+    await args.fill("not json");
+    await intranetCard.getByRole("button", { name: "Run test call" }).click();
+    await expect.poll(() => intranetCard.getByRole("alert").textContent()).toMatch(/not valid JSON/);
+    await args.fill('{"id": "7"}');
+    await intranetCard.getByRole("button", { name: "Run test call" }).click();
+    const result = intranetCard.getByRole("status", { name: `Test call result of ${intranet}` });
+    await expect
+      .poll(() => result.textContent())
+      .toMatch(/Failed \(FORBIDDEN\).* ms.*private or reserved address/s);
+    await checkAccessibility(page, "assistants: tool test call");
   });
 
   it("offers an employee no assistants management, and is usable on a phone", async () => {

@@ -84,12 +84,21 @@ describe("journey: observability", () => {
     await page.getByRole("heading", { name: "Stages" }).waitFor();
   });
 
-  it("shows no trace link or Insights to an employee, and says why when the usage page is refused", async () => {
+  it("shows an employee the trace of their own answer but no Insights, and says why the usage page is refused", async () => {
     const page = await browser.open("/chat");
     await signIn(page, EMPLOYEE);
     await askNew(page, QUESTION);
     await expect.poll(() => answerText(page)).toMatch(/Sources/);
-    expect(await lastAnswer(page).getByRole("link", { name: "Trace" }).count()).toBe(0);
+    // The person who asked may read their own run's trace (the API allows it without analytics:read).
+    await lastAnswer(page).getByRole("link", { name: "Trace" }).click();
+    await page.waitForURL(/\/insights\/runs\/[0-9a-f-]{36}$/);
+    await page.getByRole("heading", { name: "Stages" }).waitFor();
+    expect(await page.getByRole("alert").count(), "the trace is not refused").toBe(0);
+    expect(
+      await page.getByRole("link", { name: "← All runs" }).count(),
+      "no runs list without analytics:read",
+    ).toBe(0);
+    await checkAccessibility(page, "run trace of one's own answer");
     const nav = page.getByRole("navigation", { name: "Main" });
     expect(await nav.getByRole("link", { name: "Insights" }).count()).toBe(0);
     await page.goto("/insights/usage");

@@ -29,21 +29,23 @@ export function createToolServices(deps: {
   const secretKey = deriveKey(deps.authSecret, TOOL_SECRETS_PURPOSE);
   const builtins = createBuiltinTools(deps);
   const mcpStdio = createMcpStdioServers(deps.mcpStdioServers);
+  const toolResolver = createToolResolver({
+    repositories: deps.repositories,
+    builtins,
+    secretKey,
+    mcp: deps.mcp,
+    mcpStdio,
+    networkPolicy: deps.networkPolicy,
+    fetch: deps.fetch,
+  });
   return {
     tools: createToolService({
       repositories: deps.repositories,
       secretKey,
       builtins: () => [...builtins.values()],
       mcpStdio,
+      resolver: toolResolver,
     }),
-    toolResolver: createToolResolver({
-      repositories: deps.repositories,
-      builtins,
-      secretKey,
-      mcp: deps.mcp,
-      mcpStdio,
-      networkPolicy: deps.networkPolicy,
-      fetch: deps.fetch,
-    }),
+    toolResolver,
   };
 }

@@ -15,7 +15,7 @@ import {
  * secret values can still edit the rest) and the stored form into the public one (names only).
  */
 
-type Sealed = Record<string, string>;
+export type Sealed = Record<string, string>;
 
 function merge(
   key: EncryptionKey,

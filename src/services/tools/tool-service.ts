@@ -10,10 +10,11 @@ import type { ServiceContext } from "../context.js";
 import { isBuiltinTool } from "./builtins/names.js";
 import { assertValidInputSchema } from "./input-validation.js";
 import type { McpStdioServers, McpStdioServerView } from "./mcp-stdio-servers.js";
-import type { RuntimeTool } from "./runtime-tool.js";
+import type { RuntimeTool, ToolResolver } from "./runtime-tool.js";
 import type { ToolConfigInput, ToolKind } from "./tool-config.js";
 import { TOOL_NAME_PATTERN } from "./tool-names.js";
-import { publicConfig, sameSealedValues, sealedValuesOf, storeConfig } from "./tool-secrets.js";
+import { openSecrets, publicConfig, sameSealedValues, sealedValuesOf, storeConfig } from "./tool-secrets.js";
+import { runToolTestCall, type ToolTestRequest, type ToolTestResult } from "./tool-test-call.js";
 
 export interface ToolInput {
   /** Null or omitted: an org-wide tool (needs a role that reaches every department). */
@@ -59,6 +60,8 @@ export function createToolService(deps: {
   secretKey: EncryptionKey;
   builtins: () => RuntimeTool[];
   mcpStdio: McpStdioServers;
+  /** The per-turn resolver: a test call runs a tool exactly as a chat turn would. */
+  resolver: ToolResolver;
 }) {
   const r = deps.repositories;
 
@@ -258,6 +261,20 @@ export function createToolService(deps: {
           tx,
         );
         return view(updated!);
+      });
+    },
+
+    /**
+     * Runs the tool once with the given input, as a chat turn would (same network and stdio rules,
+     * time limits, input validation); needs the rights to change the tool. Secrets never come back.
+     */
+    async testCall(ctx: ServiceContext, id: string, request: ToolTestRequest): Promise<ToolTestResult> {
+      requirePermission(ctx, "agents:manage");
+      const row = await load(ctx, id);
+      await assertWritable(ctx, row.departmentId);
+      return runToolTestCall(ctx, row, request, {
+        resolver: deps.resolver,
+        secrets: (sealed) => openSecrets(deps.secretKey, sealed),
       });
     },
 

@@ -1,6 +1,8 @@
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { buildWeb } from "../../../scripts/web-build.js";
 import { FakeOAuthServer } from "../../fakes/oauth-server.js";
@@ -48,7 +50,40 @@ async function waitForIngestion(baseUrl: string, token: string): Promise<void> {
  * folder, with two outside services faked as real servers: an OpenAI-protocol model (for the Test
  * Assistant; the demo assistants stay offline) and a GitHub/Google OAuth provider.
  */
+/**
+ * A fresh database on the TEST_DATABASE_URL server for the `web-pg` project (dropped at teardown):
+ * the journey server then migrates and seeds it exactly as `npm start` would on a new installation.
+ */
+async function scratchDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `atrium_web_${process.pid}_${randomBytes(4).toString("hex")}`;
+  const admin = async (sqlText: string) => {
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    try {
+      await client.query(sqlText);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
 export default async function setup(project: TestProject) {
+  if (project.name === "web-pg") {
+    // The same journeys once more against server PostgreSQL and Redis (vitest.config.ts adds this
+    // project only when TEST_DATABASE_URL is set).
+    const databaseUrl = process.env.TEST_DATABASE_URL;
+    if (!databaseUrl) throw new Error("the web-pg project needs TEST_DATABASE_URL");
+    const { teardown, provided } = await startJourneyServer({
+      databaseUrl,
+      redisUrl: process.env.TEST_REDIS_URL,
+    });
+    project.provide("web", provided);
+    return teardown;
+  }
   const reuse = process.env.ATRIUM_WEB_URL;
   if (reuse) {
     // A server started by `tsx test/web/support/serve.ts` (iterating on journeys without a restart).
@@ -61,10 +96,17 @@ export default async function setup(project: TestProject) {
   return teardown;
 }
 
-export async function startJourneyServer() {
+/**
+ * Without options Atrium keeps its embedded database in the data folder; with `databaseUrl` it runs on
+ * a scratch database of that PostgreSQL server (and on Redis with `redisUrl`).
+ */
+export async function startJourneyServer(
+  server: { databaseUrl?: string; redisUrl?: string | undefined } = {},
+) {
   const started = Date.now();
   buildWeb({ ifStale: true });
   const dataDir = mkdtempSync(join(tmpdir(), "atrium-web-"));
+  const database = server.databaseUrl ? await scratchDatabase(server.databaseUrl) : null;
   const model = await startModelServer();
   const oauth = new FakeOAuthServer({
     github: { id: "journey-gh", secret: "journey-gh-secret" },
@@ -87,25 +129,35 @@ export async function startJourneyServer() {
     GITHUB_CLIENT_SECRET: oauth.clients.github.secret,
     GITHUB_OAUTH_BASE_URL: `${oauth.baseUrl}/github`,
     GITHUB_API_BASE_URL: `${oauth.baseUrl}/github-api`,
+    // On a server database production wants a real AUTH_SECRET, and the demo is seeded only on request.
+    ...(database
+      ? { DATABASE_URL: database.url, AUTH_SECRET: randomBytes(32).toString("hex"), SEED_DEMO: "true" }
+      : {}),
+    ...(database && server.redisUrl ? { REDIS_URL: server.redisUrl } : {}),
   };
-  let server = await startAtrium(env, dataDir);
+  let atrium = await startAtrium(env, dataDir).catch(async (error) => {
+    await model.close();
+    await oauth.stop();
+    await database?.drop();
+    throw error;
+  });
   try {
-    const admin = await tokenFor(server.baseUrl, "admin@demo.atrium.local", DEMO_PASSWORD);
-    await waitForIngestion(server.baseUrl, admin);
+    const admin = await tokenFor(atrium.baseUrl, "admin@demo.atrium.local", DEMO_PASSWORD);
+    await waitForIngestion(atrium.baseUrl, admin);
     const departments = await apiCall<{ items: { id: string; slug: string }[] }>(
-      server.baseUrl,
+      atrium.baseUrl,
       "GET",
       "/departments",
       { token: admin },
     );
     const hr = departments.items.find((d) => d.slug === "hr")!;
     const kbs = await apiCall<{ items: { id: string; departmentId: string }[] }>(
-      server.baseUrl,
+      atrium.baseUrl,
       "GET",
       "/knowledge-bases?pageSize=100",
       { token: admin },
     );
-    await apiCall(server.baseUrl, "POST", "/agents", {
+    await apiCall(atrium.baseUrl, "POST", "/agents", {
       token: admin,
       body: {
         name: TEST_AGENT,
@@ -118,23 +170,27 @@ export async function startJourneyServer() {
       },
     });
   } catch (error) {
-    await server.stop();
+    await atrium.stop();
+    await model.close();
+    await oauth.stop();
+    await database?.drop();
     throw error;
   }
   console.log(
-    `web journeys: Atrium ready at ${server.baseUrl} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    `web journeys: Atrium (${database ? "server PostgreSQL" : "embedded database"}) ready at ${atrium.baseUrl} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
-  const provided = { baseUrl: server.baseUrl, dataDir, password: DEMO_PASSWORD, testAgent: TEST_AGENT };
+  const provided = { baseUrl: atrium.baseUrl, dataDir, password: DEMO_PASSWORD, testAgent: TEST_AGENT };
   const teardown = async () => {
-    await server.stop();
+    await atrium.stop();
     await model.close();
     await oauth.stop();
+    await database?.drop();
     rmSync(dataDir, { recursive: true, force: true });
   };
   /** Restarts Atrium alone on the same port and data (after a change to the server or the app). */
   const restart = async () => {
-    await server.stop();
-    server = await startAtrium(env, dataDir, Number(new URL(server.baseUrl).port));
+    await atrium.stop();
+    atrium = await startAtrium(env, dataDir, Number(new URL(atrium.baseUrl).port));
   };
   return { provided, teardown, restart };
 }

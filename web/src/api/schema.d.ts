@@ -2007,6 +2007,23 @@ export interface paths {
         patch: operations["updateTool"];
         trace?: never;
     };
+    "/tools/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Call the tool once with the given input, under the rules of a chat turn (network policy, allowedHosts, the operator's stdio list, time limits); returns status, duration and the first 4000 characters of the output, secrets scrubbed */
+        post: operations["testTool"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/tools/builtins": {
         parameters: {
             query?: never;
@@ -4040,6 +4057,13 @@ export interface components {
         StopTurnResponse: {
             stopped: string[];
         };
+        TestToolInput: {
+            /** @default {} */
+            input: {
+                [key: string]: unknown;
+            };
+            tool?: string;
+        };
         TokenPair: {
             accessToken: string;
             expiresIn: number;
@@ -4070,6 +4094,15 @@ export interface components {
             secretsSetById: string | null;
             /** Format: date-time */
             updatedAt: string;
+        };
+        ToolTestResult: {
+            durationMs: number;
+            errorCode: string | null;
+            ok: boolean;
+            output: string;
+            status: number | null;
+            tool: string;
+            truncated: boolean;
         };
         TransferUserInput: {
             /** Format: uuid */
@@ -9470,6 +9503,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Tool"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    testTool: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TestToolInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ToolTestResult"];
                 };
             };
             400: components["responses"]["BadRequest"];

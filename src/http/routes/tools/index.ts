@@ -2,7 +2,15 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { contextOf } from "../../auth.js";
 import { authErrors, idParams, pageOf, pageQuery } from "../../schemas/common.js";
-import { builtinTool, createToolBody, mcpStdioServer, tool, updateToolBody } from "./schemas.js";
+import {
+  builtinTool,
+  createToolBody,
+  mcpStdioServer,
+  tool,
+  toolTestBody,
+  toolTestResult,
+  updateToolBody,
+} from "./schemas.js";
 
 const listQuery = pageQuery.extend({
   departmentId: z.uuid().optional(),
@@ -112,6 +120,23 @@ export const toolRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => service().update(contextOf(request), request.params.id, request.body),
+  );
+
+  app.post(
+    "/tools/:id/test",
+    {
+      config: { permission: "agents:manage", resource: "tool" },
+      schema: {
+        operationId: "testTool",
+        tags,
+        summary:
+          "Call the tool once with the given input, under the rules of a chat turn (network policy, allowedHosts, the operator's stdio list, time limits); returns status, duration and the first 4000 characters of the output, secrets scrubbed",
+        params: idParams,
+        body: toolTestBody,
+        response: { 200: toolTestResult, ...authErrors },
+      },
+    },
+    async (request) => service().testCall(contextOf(request), request.params.id, request.body),
   );
 
   app.delete(

@@ -79,3 +79,23 @@ export const updateToolBody = z
     enabled: z.boolean().optional(),
   })
   .refine((b) => Object.keys(b).length > 0, "send at least one field");
+
+export const toolTestBody = z.object({
+  /** For an MCP tool: the server's tool to call, by the name the server lists. */
+  tool: z.string().min(1).max(200).optional(),
+  /** The tool's input, validated against its inputSchema as in a chat turn. */
+  input: jsonObjectInput.default({}),
+});
+
+export const toolTestResult = named(
+  z.object({
+    ok: z.boolean(),
+    tool: z.string(),
+    status: z.number().int().nullable(),
+    durationMs: z.number().int(),
+    output: z.string(),
+    truncated: z.boolean(),
+    errorCode: z.string().nullable(),
+  }),
+  "ToolTestResult",
+);

@@ -11,6 +11,7 @@ import { TextField } from "../../ui/TextField";
 import { StatusBadge } from "../knowledge/StatusBadge";
 import { DepartmentPicker, departmentOf } from "./DepartmentPicker";
 import { assistantKeys, type ToolView, useBuiltinTools, useTools } from "./queries";
+import { ToolTestCall } from "./ToolTestCall";
 
 const names = (value: unknown): string[] =>
   Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
@@ -51,6 +52,9 @@ export function ToolsPanel() {
                 <p className="small">
                   Secrets: {secrets.length === 0 ? "none" : secrets.map((name) => `${name} (set)`).join(", ")}
                 </p>
+                <Can permission="agents:manage">
+                  <ToolTestCall tool={tool} />
+                </Can>
               </li>
             );
           })}
@@ -71,8 +75,8 @@ export function ToolsPanel() {
         </ul>
       </section>
       <p className="muted small">
-        Tools are tried from a conversation with an agent that has them enabled; a separate test call is not
-        offered here.
+        A test call runs a tool once under the rules of a conversation: the server&apos;s network policy, the
+        tool&apos;s allowed hosts and time limit. Secrets never come back.
       </p>
     </div>
   );

@@ -4,6 +4,7 @@ import { ArrowLeft, MoreVertical } from "lucide-react";
 import { useEffect, useRef, useState } from "react";
 import { Menu, MenuItem, MenuTrigger, Popover } from "react-aria-components";
 import type { Citation, Message } from "../../api/types";
+import { useMe } from "../../auth/me";
 import { Button } from "../../ui/Button";
 import { ErrorNotice } from "../../ui/ErrorNotice";
 import { notifyError } from "../../ui/notices";
@@ -42,6 +43,7 @@ export function ConversationPage() {
     ...conversationQuery(conversationId),
     refetchInterval: (q) => (q.state.data?.status === "awaiting_approval" ? REVIEW_POLL_MS : false),
   });
+  const me = useMe();
   const messages = useQuery({
     ...messagesQuery(conversationId),
     refetchInterval: (q) => (awaitingReview(q.state.data ?? []) ? REVIEW_POLL_MS : false),
@@ -118,6 +120,7 @@ export function ConversationPage() {
             conversationId={conversationId}
             message={message}
             onCite={setCitation}
+            askedByMe={conversation.data !== undefined && conversation.data.userId === me.data?.id}
           />
         ))}
         {showQuestion && (

@@ -1,6 +1,6 @@
 import { Link } from "@tanstack/react-router";
 import type { Citation, Message } from "../../api/types";
-import { Can } from "../../auth/Can";
+import { useCan } from "../../auth/me";
 import { Feedback } from "./Feedback";
 import { AnswerMarkdown } from "./Markdown";
 import { stepsOfParts, ToolSteps } from "./ToolSteps";
@@ -11,10 +11,13 @@ export function MessageItem({
   conversationId,
   message,
   onCite,
+  askedByMe = false,
 }: {
   conversationId: string;
   message: Message;
   onCite: (citation: Citation) => void;
+  /** The signed-in person asked the questions of this conversation (may read its runs' traces). */
+  askedByMe?: boolean;
 }) {
   if (message.role === "user") {
     return (
@@ -48,7 +51,7 @@ export function MessageItem({
       {!failed && !message.heldForApproval && !byPerson && (
         <Feedback conversationId={conversationId} message={message} />
       )}
-      <TraceLink message={message} />
+      <TraceLink message={message} askedByMe={askedByMe} />
     </article>
   );
 }
@@ -73,15 +76,17 @@ export function Sources({ citations, onCite }: { citations: Citation[]; onCite: 
   );
 }
 
-/** The reply's trace (its run: stages, passages, cost), for reviewers who may read traces. */
-function TraceLink({ message }: { message: Message }) {
+/**
+ * The reply's trace (its run: stages, passages, cost), for the person who asked (the API lets them read
+ * their own runs) and for reviewers who may read traces.
+ */
+function TraceLink({ message, askedByMe }: { message: Message; askedByMe: boolean }) {
+  const reviewer = useCan("analytics:read");
   const taskId = message.metadata.taskId;
-  if (typeof taskId !== "string") return null;
+  if (typeof taskId !== "string" || !(askedByMe || reviewer)) return null;
   return (
-    <Can permission="analytics:read">
-      <Link className="trace-link" to="/insights/runs/$runId" params={{ runId: taskId }}>
-        Trace
-      </Link>
-    </Can>
+    <Link className="trace-link" to="/insights/runs/$runId" params={{ runId: taskId }}>
+      Trace
+    </Link>
   );
 }

@@ -1,4 +1,5 @@
 import { Link, useParams } from "@tanstack/react-router";
+import { Can } from "../../auth/Can";
 import { fullDate } from "../../lib/time";
 import { ErrorNotice } from "../../ui/ErrorNotice";
 import { Spinner } from "../../ui/Spinner";
@@ -16,9 +17,12 @@ export function RunTracePage() {
   const trace = useRunTrace(runId);
   return (
     <main className="page insights" id="main">
-      <p>
-        <Link to="/insights">← All runs</Link>
-      </p>
+      {/* The person who asked reads their own run's trace without analytics:read (no runs list). */}
+      <Can permission="analytics:read">
+        <p>
+          <Link to="/insights">← All runs</Link>
+        </p>
+      </Can>
       <h1>Run trace</h1>
       {trace.isPending && <Spinner label="Loading the trace" />}
       <ErrorNotice error={trace.error} />
