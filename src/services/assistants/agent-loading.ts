@@ -7,14 +7,23 @@ import type { ServiceContext } from "../context.js";
 import { type AgentSnapshot, sameSnapshot, snapshotOf, snapshotOfVersion } from "./agent-snapshot.js";
 import { assertScopeWritable, hasAllDepartments, loadVisible } from "./assistant-access.js";
 
+export type AgentLoadingRepositories = Pick<
+  Repositories,
+  "agentVersions" | "agents" | "departments" | "knowledgeBases" | "personas"
+>;
+
 export type AgentView = AgentRow & { currentVersion: number | null; hasUnpublishedChanges: boolean };
 
-export function loadAgent(r: Repositories, ctx: ServiceContext, id: string): Promise<AgentRow> {
+export function loadAgent(r: AgentLoadingRepositories, ctx: ServiceContext, id: string): Promise<AgentRow> {
   return loadVisible(ctx, "Agent", id, () => r.agents.findInOrg(ctx.orgId, id, ctx.db));
 }
 
 /** An agent the caller may change: visible, writable scope, and not archived (archived is final). */
-export async function loadWritableAgent(r: Repositories, ctx: ServiceContext, id: string): Promise<AgentRow> {
+export async function loadWritableAgent(
+  r: AgentLoadingRepositories,
+  ctx: ServiceContext,
+  id: string,
+): Promise<AgentRow> {
   const agent = await loadAgent(r, ctx, id);
   await assertScopeWritable(r, ctx, agent.departmentId);
   if (agent.archived)
@@ -22,11 +31,11 @@ export async function loadWritableAgent(r: Repositories, ctx: ServiceContext, id
   return agent;
 }
 
-export async function personaOf(r: Repositories, ctx: ServiceContext, agent: AgentRow) {
+export async function personaOf(r: AgentLoadingRepositories, ctx: ServiceContext, agent: AgentRow) {
   return agent.personaId ? r.personas.findInOrg(ctx.orgId, agent.personaId, ctx.db) : undefined;
 }
 
-export async function currentSnapshot(r: Repositories, ctx: ServiceContext, agent: AgentRow) {
+export async function currentSnapshot(r: AgentLoadingRepositories, ctx: ServiceContext, agent: AgentRow) {
   return snapshotOf(agent, await personaOf(r, ctx, agent));
 }
 
@@ -36,7 +45,7 @@ export async function currentSnapshot(r: Repositories, ctx: ServiceContext, agen
  * one query each, whatever the page size.
  */
 export async function agentViews(
-  r: Repositories,
+  r: AgentLoadingRepositories,
   ctx: ServiceContext,
   agents: AgentRow[],
 ): Promise<AgentView[]> {
@@ -72,7 +81,7 @@ export async function agentViews(
  * every published version (`snapshots` are drafts or versions: a department and the bases they use).
  */
 export async function hiddenKnowledgeBases(
-  r: Repositories,
+  r: AgentLoadingRepositories,
   ctx: ServiceContext,
   snapshots: Array<Pick<AgentRow, "departmentId" | "ragEnabled">>,
 ) {

@@ -14,6 +14,11 @@ import { validateAgentFields } from "./agent-validation.js";
 import { createAgentVersions } from "./agent-versions.js";
 import { assertScopeWritable, requireAssistantRead } from "./assistant-access.js";
 
+export type AgentServiceRepositories = Pick<
+  Repositories,
+  "agentVersions" | "agents" | "auditLogs" | "departments" | "knowledgeBases" | "namespaces" | "personas"
+>;
+
 export interface AgentInput {
   name: string;
   description?: string | null | undefined;
@@ -33,7 +38,7 @@ export interface AgentInput {
 
 export type AgentPatch = Partial<Omit<AgentInput, "departmentId">>;
 
-export function createAgentService(r: Repositories) {
+export function createAgentService(r: AgentServiceRepositories) {
   const one = async (ctx: ServiceContext, agent: AgentRow) => (await agentViews(r, ctx, [agent]))[0]!;
   const loader = createAgentLoader(r);
 

@@ -6,6 +6,8 @@ import type { ServiceContext } from "../context.js";
 import { isBuiltinTool } from "../tools/builtins/names.js";
 import { usablePersona } from "./references.js";
 
+export type AgentValidationRepositories = Pick<Repositories, "agents" | "knowledgeBases" | "personas">;
+
 /** The agent fields that are checked against other rows (the rest is checked by the schema). */
 export interface AgentReferences {
   personaId?: string | null | undefined;
@@ -23,7 +25,7 @@ const unique = (values: string[]) => [...new Set(values)];
  * organisation-wide or of the agent's department (for an org-wide agent: any the caller can see).
  */
 async function unknownTools(
-  r: Repositories,
+  r: AgentValidationRepositories,
   ctx: ServiceContext,
   departmentId: string | null,
   names: string[],
@@ -50,7 +52,7 @@ async function unknownTools(
  * so an id of a hidden base reveals nothing.
  */
 async function unreadableBases(
-  r: Repositories,
+  r: AgentValidationRepositories,
   ctx: ServiceContext,
   departmentId: string | null,
   ids: string[],
@@ -71,7 +73,7 @@ async function unreadableBases(
 
 /** Checks the fields of a new agent or a draft change; returns the lists deduplicated. */
 export async function validateAgentFields<T extends AgentReferences>(
-  r: Repositories,
+  r: AgentValidationRepositories,
   ctx: ServiceContext,
   departmentId: string | null,
   input: T,

@@ -21,8 +21,13 @@ import {
   versionView,
 } from "./agent-snapshot.js";
 
+export type AgentVersionsRepositories = Pick<
+  Repositories,
+  "agentVersions" | "agents" | "auditLogs" | "departments" | "knowledgeBases" | "personas"
+>;
+
 /** Publishing (draft → immutable version) and reading the versions of an agent. */
-export function createAgentVersions(r: Repositories) {
+export function createAgentVersions(r: AgentVersionsRepositories) {
   /** Versions as the caller may see them: bases of departments hidden from them left out (as drafts). */
   async function visibleVersionViews(ctx: ServiceContext, versions: AgentVersionRow[]) {
     const views = versions.map(versionView);

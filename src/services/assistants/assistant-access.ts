@@ -4,6 +4,8 @@ import { AppError } from "../../lib/errors.js";
 import type { Repositories } from "../../repositories/index.js";
 import type { ServiceContext } from "../context.js";
 
+export type AssistantAccessRepositories = Pick<Repositories, "departments">;
+
 /**
  * Access rules shared by personas, namespaces and agents. Reading assistants needs `chat:use` (people
  * talk to them) or `agents:manage` (people build them); writing needs `agents:manage`. A row without a
@@ -31,7 +33,7 @@ export function hasAllDepartments(access: Access): boolean {
  * department. A department the caller cannot see is NOT_FOUND, exactly like a missing one.
  */
 export async function assertScopeWritable(
-  r: Repositories,
+  r: AssistantAccessRepositories,
   ctx: ServiceContext,
   departmentId: string | null,
 ): Promise<void> {

@@ -18,6 +18,11 @@ import {
   resealPluginConfig,
 } from "./plugins.js";
 
+export type NamespacePluginsRepositories = Pick<
+  Repositories,
+  "auditLogs" | "departments" | "namespacePlugins"
+>;
+
 export interface PluginInput {
   enabled?: boolean | undefined;
   config?: Record<string, unknown> | undefined;
@@ -44,7 +49,7 @@ const AVAILABLE = NAMESPACE_PLUGIN_IDS.map((id) => ({
  * channel adapter that needs them.
  */
 export function createNamespacePlugins(
-  r: Repositories,
+  r: NamespacePluginsRepositories,
   load: (ctx: ServiceContext, id: string) => Promise<NamespaceRow>,
   secretKey: EncryptionKey,
 ) {

@@ -12,6 +12,11 @@ import { assertScopeWritable, loadVisible, requireAssistantRead } from "./assist
 import { createNamespacePlugins } from "./namespace-plugins.js";
 import { usablePersona } from "./references.js";
 
+export type NamespaceServiceRepositories = Pick<
+  Repositories,
+  "agents" | "auditLogs" | "departments" | "namespacePlugins" | "namespaces" | "personas"
+>;
+
 export interface NamespaceInput {
   departmentId: string;
   name: string;
@@ -34,7 +39,7 @@ export interface NamespaceInput {
 
 export type NamespacePatch = Partial<Omit<NamespaceInput, "departmentId">>;
 
-export function createNamespaceService(r: Repositories, pluginSecretKey: EncryptionKey) {
+export function createNamespaceService(r: NamespaceServiceRepositories, pluginSecretKey: EncryptionKey) {
   const load = (ctx: ServiceContext, id: string) =>
     loadVisible(ctx, "Namespace", id, () => r.namespaces.findInOrg(ctx.orgId, id, ctx.db));
 

@@ -7,6 +7,8 @@ import { diff, recordAudit } from "../audit/record-audit.js";
 import type { ServiceContext } from "../context.js";
 import { assertScopeWritable, loadVisible, requireAssistantRead } from "./assistant-access.js";
 
+export type PersonaServiceRepositories = Pick<Repositories, "auditLogs" | "departments" | "personas">;
+
 export interface PersonaInput {
   /** Null or absent: an organisation-wide persona. */
   departmentId?: string | null | undefined;
@@ -28,7 +30,7 @@ export function personaText(persona: Pick<PersonaRow, "prompt" | "tone">): strin
     .join("\n");
 }
 
-export function createPersonaService(r: Repositories) {
+export function createPersonaService(r: PersonaServiceRepositories) {
   const load = (ctx: ServiceContext, id: string) =>
     loadVisible(ctx, "Persona", id, () => r.personas.findInOrg(ctx.orgId, id, ctx.db));
 

@@ -4,13 +4,15 @@ import type { PersonaRow } from "../../repositories/persona.repository.js";
 import type { ServiceContext } from "../context.js";
 import { canSeeScope } from "./assistant-access.js";
 
+export type AgentReferencesRepositories = Pick<Repositories, "personas">;
+
 /**
  * A persona a namespace or agent of `departmentId` may use: visible to the caller, of the same
  * organisation, and of the same department or organisation-wide. Anything else is VALIDATION with
  * the same message, so an id of a hidden persona reveals nothing.
  */
 export async function usablePersona(
-  r: Repositories,
+  r: AgentReferencesRepositories,
   ctx: ServiceContext,
   personaId: string,
   departmentId: string | null,

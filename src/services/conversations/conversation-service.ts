@@ -15,6 +15,11 @@ import { loadConversation } from "./conversation-access.js";
 import { type AgentRef, resolveConversationTarget } from "./resolve-agent.js";
 import { type ConversationView, conversationViews } from "./views.js";
 
+export type ConversationServiceRepositories = Pick<
+  Repositories,
+  "agentVersions" | "agents" | "auditLogs" | "conversations" | "messages" | "namespaces" | "personas"
+>;
+
 export interface CreateConversationInput extends AgentRef {
   title?: string | null | undefined;
   channel?: ConversationChannel | undefined;
@@ -35,7 +40,7 @@ export type ListPaging =
   | ({ kind: "offset" } & PageQuery)
   | { kind: "cursor"; cursor?: string | undefined; limit: number };
 
-export function createConversationService(r: Repositories) {
+export function createConversationService(r: ConversationServiceRepositories) {
   const one = async (ctx: ServiceContext, row: ConversationRow) =>
     (await conversationViews(r, ctx, [row]))[0]!;
 

@@ -9,6 +9,11 @@ import type { PiiService } from "../pii/index.js";
 import { loadConversation } from "./conversation-access.js";
 import { type FeedbackView, feedbackView, type MessageView, messageView } from "./views.js";
 
+export type MessageServiceRepositories = Pick<
+  Repositories,
+  "auditLogs" | "conversations" | "feedback" | "messages"
+>;
+
 export interface FeedbackInput {
   rating: 1 | -1;
   comment?: string | null | undefined;
@@ -27,7 +32,7 @@ function rehydrated(view: MessageView, show: (text: string) => string): MessageV
   return { ...view, content: show(view.content), parts: deep(view.parts) as MessageView["parts"] };
 }
 
-export function createMessageService(r: Repositories, pii?: PiiService) {
+export function createMessageService(r: MessageServiceRepositories, pii?: PiiService) {
   /** The conversation (owner only) and one of its assistant messages. */
   async function feedbackTarget(ctx: ServiceContext, conversationId: string, messageId: string) {
     const conversation = await loadConversation(r, ctx, conversationId, "feedback");

@@ -2,6 +2,11 @@ import type { Repositories } from "../../repositories/index.js";
 import { type AgentRef, createAgentLoader } from "../assistants/agent-loader.js";
 import type { ServiceContext } from "../context.js";
 
+export type ResolveAgentRepositories = Pick<
+  Repositories,
+  "agentVersions" | "agents" | "namespaces" | "personas"
+>;
+
 export type { AgentRef };
 
 /** What a new conversation is pinned to. */
@@ -18,7 +23,7 @@ export interface ConversationTarget {
  * service's rules (invisible → NOT_FOUND; disabled, archived or unpublished → PRECONDITION_FAILED).
  */
 export async function resolveConversationTarget(
-  r: Repositories,
+  r: ResolveAgentRepositories,
   ctx: ServiceContext,
   ref: AgentRef,
 ): Promise<ConversationTarget> {

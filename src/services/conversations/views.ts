@@ -4,6 +4,8 @@ import type { Repositories } from "../../repositories/index.js";
 import type { MessageRow } from "../../repositories/message.repository.js";
 import type { ServiceContext } from "../context.js";
 
+export type ConversationViewsRepositories = Pick<Repositories, "agentVersions" | "agents">;
+
 export type ConversationView = Omit<ConversationRow, "orgId"> & {
   /** The agent's current name (null when the agent was deleted). */
   agentName: string | null;
@@ -24,7 +26,7 @@ export type MessageView = Omit<MessageRow, "orgId" | "textContent"> & {
 
 /** Conversations with their agent's name and pinned version number (two batched lookups). */
 export async function conversationViews(
-  r: Repositories,
+  r: ConversationViewsRepositories,
   ctx: ServiceContext,
   rows: ConversationRow[],
 ): Promise<ConversationView[]> {

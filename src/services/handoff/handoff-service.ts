@@ -19,6 +19,11 @@ import {
 } from "../conversations/views.js";
 import type { PiiService } from "../pii/index.js";
 
+export type HandoffServiceRepositories = Pick<
+  Repositories,
+  "agentVersions" | "agents" | "auditLogs" | "conversations"
+>;
+
 /** A user message stored for the person handling the conversation instead of running the assistant. */
 export interface HandedOffMessage {
   status: "handed-off";
@@ -39,7 +44,7 @@ const PERMISSION = "conversations:handoff" as const;
  */
 export function createHandoffService(deps: {
   db: Queryable;
-  repositories: Repositories;
+  repositories: HandoffServiceRepositories;
   notifications: NotificationService;
   /** Masks the messages and reasons people write here before they are stored (ADR 0007). */
   pii?: PiiService | undefined;
