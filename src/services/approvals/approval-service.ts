@@ -24,6 +24,21 @@ import type { NotificationService } from "./notifications.js";
 import { createRevealer } from "./reveal.js";
 import { applyOutcome } from "./trust.js";
 
+export type ApprovalServiceRepositories = Pick<
+  Repositories,
+  | "agents"
+  | "approvalPolicies"
+  | "approvals"
+  | "auditLogs"
+  | "conversations"
+  | "departments"
+  | "intentExamples"
+  | "intentTrust"
+  | "messages"
+  | "namespaces"
+  | "users"
+>;
+
 export type { ApprovalView } from "./approval-view.js";
 
 export const DEFAULT_REJECTION_MESSAGE =
@@ -51,7 +66,7 @@ const STATUS_OF = { approve: "approved", reject: "rejected", edit: "edited", esc
 export function createApprovalService(deps: {
   db: Queryable;
   logger: Logger;
-  repositories: Repositories;
+  repositories: ApprovalServiceRepositories;
   notifications: NotificationService;
   publish?: ConversationPublisher | undefined;
   /** Masks what approvers write and reads held drafts back whole for those allowed (ADR 0007). */

@@ -11,6 +11,23 @@ import { createNotificationService } from "./notifications.js";
 import { createRevealer } from "./reveal.js";
 import { createTrustService } from "./trust.js";
 
+export type ApprovalsRepositories = Pick<
+  Repositories,
+  | "agents"
+  | "approvalPolicies"
+  | "approvals"
+  | "auditLogs"
+  | "conversations"
+  | "departments"
+  | "intentExamples"
+  | "intentTrust"
+  | "messages"
+  | "namespaces"
+  | "notificationPreferences"
+  | "notifications"
+  | "users"
+>;
+
 export type { ApprovalView, ConversationPublisher, Decision } from "./approval-service.js";
 export { DEFAULT_REJECTION_MESSAGE } from "./approval-service.js";
 export { ingestFailureNotifier } from "./ingest-failures.js";
@@ -20,7 +37,7 @@ export type { NotificationView } from "./notifications.js";
 export function createApprovalServices(deps: {
   db: Queryable;
   logger: Logger;
-  repositories: Repositories;
+  repositories: ApprovalsRepositories;
   mailer?: Mailer | undefined;
   publicUrl?: string | undefined;
   /** Masks what approvers write; reads held drafts and notification bodies back for those allowed. */

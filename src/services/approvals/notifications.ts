@@ -10,6 +10,11 @@ import type { NotificationRow } from "../../repositories/notification.repository
 import type { ServiceContext } from "../context.js";
 import { computeAccess } from "../identity/access.js";
 
+export type ApprovalNotificationsRepositories = Pick<
+  Repositories,
+  "approvals" | "notificationPreferences" | "notifications"
+>;
+
 export interface NotificationView {
   id: string;
   type: string;
@@ -57,7 +62,7 @@ const MAX_APPROVERS = 200;
  * own list, unread count and read marks, and live listeners for `GET /notifications/stream`.
  */
 export function createNotificationService(deps: {
-  repositories: Repositories;
+  repositories: ApprovalNotificationsRepositories;
   /** Sends the notifications of people who asked for e-mail (best effort, after commit). */
   mailer?: Mailer | undefined;
   publicUrl?: string | undefined;

@@ -8,6 +8,8 @@ import { canRead } from "../conversations/conversation-access.js";
 import type { PiiService } from "../pii/index.js";
 import type { ApprovalView } from "./approval-view.js";
 
+export type RevealRepositories = Pick<Repositories, "approvals" | "conversations">;
+
 type Show = (text: string) => string;
 
 /**
@@ -34,7 +36,7 @@ function deep(value: unknown, show: Show): unknown {
  * Reads stored (masked) governance texts back for the people allowed to see them: held drafts in
  * approvals and the bodies of notifications. At rest everything keeps its placeholders.
  */
-export function createRevealer(deps: { repositories: Repositories; pii?: PiiService | undefined }) {
+export function createRevealer(deps: { repositories: RevealRepositories; pii?: PiiService | undefined }) {
   const r = deps.repositories;
 
   /** One rehydrator per conversation, loaded once for a page of items. */

@@ -18,6 +18,18 @@ import { computeAccess } from "../identity/access.js";
 import { intentNameProblem } from "../intents/example-input.js";
 import { UNKNOWN_INTENT } from "../intents/index.js";
 
+export type TrustRepositories = Pick<
+  Repositories,
+  | "agents"
+  | "approvalPolicies"
+  | "approvals"
+  | "auditLogs"
+  | "departments"
+  | "intentExamples"
+  | "intentTrust"
+  | "namespaces"
+>;
+
 /**
  * Earned autonomy (ADR 0008). An approved, unedited held reply adds one to its intent's
  * `successfulCount`; at `threshold` the intent becomes autonomous (`promotedAt`, audited). A rejected
@@ -26,7 +38,7 @@ import { UNKNOWN_INTENT } from "../intents/index.js";
  * (and resets); an approved sample changes nothing.
  */
 export async function applyOutcome(
-  r: Repositories,
+  r: TrustRepositories,
   ctx: ServiceContext,
   approval: ApprovalRow,
   decision: "approve" | "reject" | "edit",
@@ -47,7 +59,7 @@ export async function applyOutcome(
 }
 
 async function auditTrust(
-  r: Repositories,
+  r: TrustRepositories,
   ctx: ServiceContext,
   row: IntentTrustRow,
   action: string,
@@ -104,7 +116,7 @@ export interface PolicyView {
 }
 
 /** The trust matrix and approval policy of a namespace: readable by whoever reads the namespace, written with agents:manage. */
-export function createTrustService(deps: { repositories: Repositories }) {
+export function createTrustService(deps: { repositories: TrustRepositories }) {
   const r = deps.repositories;
   const loadNamespace = (ctx: ServiceContext, id: string): Promise<NamespaceRow> =>
     loadVisible(ctx, "Namespace", id, () => r.namespaces.findInOrg(ctx.orgId, id, ctx.db));

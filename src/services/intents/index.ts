@@ -16,6 +16,11 @@ import { createIntentModels } from "./intent-models.js";
 import { createIntentReembedService } from "./intent-reembed.js";
 import { createIntentExampleService } from "./intent-service.js";
 
+export type IntentsRepositories = Pick<
+  Repositories,
+  "auditLogs" | "departments" | "intentExampleSets" | "intentExamples" | "namespaces"
+>;
+
 export type { Classification, IntentScore } from "./classifier/index.js";
 export { UNKNOWN_INTENT } from "./classifier/index.js";
 export type { IntentReembedService } from "./intent-reembed.js";
@@ -35,7 +40,7 @@ export interface ClassifyInput {
  */
 export function createIntentServices(deps: {
   db: Db;
-  repositories: Repositories;
+  repositories: IntentsRepositories;
   embedder: Embedder;
   queue: JobQueue;
   logger: Logger;

@@ -6,9 +6,11 @@ import type { Embedder } from "../../providers/embeddings/index.js";
 import type { Repositories } from "../../repositories/index.js";
 import { CLASSIFIER_DEFAULTS, type ClassifierOptions, IntentClassifier } from "./classifier/index.js";
 
+export type IntentModelsRepositories = Pick<Repositories, "intentExamples">;
+
 export interface IntentModelsDeps {
   db: Queryable;
-  repositories: Repositories;
+  repositories: IntentModelsRepositories;
   /** The embedder examples are stored with; the vote uses vectors of this model only. */
   embedder: Embedder;
   queue: JobQueue;

@@ -4,6 +4,11 @@ import type { Logger } from "../../lib/logger.js";
 import type { Embedder } from "../../providers/embeddings/index.js";
 import type { Repositories } from "../../repositories/index.js";
 
+export type IntentReembedRepositories = Pick<
+  Repositories,
+  "intentExampleSets" | "intentExamples" | "namespaces"
+>;
+
 const BATCH = 256;
 
 export type IntentReembedOutcome =
@@ -15,7 +20,11 @@ export type IntentReembedOutcome =
  * model, in batches, then moves the namespace's version once so trained classifiers everywhere pick
  * the vote back up. A job naming a model this process no longer uses is skipped (a newer job follows).
  */
-export function createIntentReembedService(deps: { db: Db; repositories: Repositories; embedder: Embedder }) {
+export function createIntentReembedService(deps: {
+  db: Db;
+  repositories: IntentReembedRepositories;
+  embedder: Embedder;
+}) {
   const r = deps.repositories;
   return {
     async reembed(

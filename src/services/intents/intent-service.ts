@@ -19,6 +19,11 @@ import {
   phraseProblem,
 } from "./example-input.js";
 
+export type IntentServiceRepositories = Pick<
+  Repositories,
+  "auditLogs" | "departments" | "intentExampleSets" | "intentExamples" | "namespaces"
+>;
+
 export interface ImportInput {
   /** Rows as JSON… */
   examples?: { intent: string; phrase: string; metadata?: Record<string, unknown> | undefined }[] | undefined;
@@ -67,7 +72,7 @@ const EMBED_BATCH = 256;
 
 /** Intents and their example phrases per namespace: reads need chat:use or agents:manage, writes agents:manage. */
 export function createIntentExampleService(deps: {
-  repositories: Repositories;
+  repositories: IntentServiceRepositories;
   embedder: Embedder;
   defaultThreshold: number;
 }) {

@@ -24,6 +24,16 @@ import {
 } from "./template-access.js";
 import { resolveInput } from "./variables.js";
 
+export type GenerationServiceRepositories = Pick<
+  Repositories,
+  | "auditLogs"
+  | "conversations"
+  | "departments"
+  | "documentGenerations"
+  | "documentTemplates"
+  | "organizations"
+>;
+
 export interface GenerateInput {
   input?: Record<string, unknown> | undefined;
   /** Save the output into this knowledge base (else the template's default, unless `save` is false). */
@@ -33,7 +43,7 @@ export interface GenerateInput {
 }
 
 export interface GenerationDeps {
-  repositories: Repositories;
+  repositories: GenerationServiceRepositories;
   storage: BlobStorage;
   documents: DocumentService;
 }

@@ -4,12 +4,25 @@ import type { DocumentService } from "../knowledge/index.js";
 import { createGenerationService } from "./generation-service.js";
 import { createTemplateService } from "./template-service.js";
 
+export type TemplatesRepositories = Pick<
+  Repositories,
+  | "auditLogs"
+  | "conversations"
+  | "departments"
+  | "documentGenerations"
+  | "documentTemplateVersions"
+  | "documentTemplates"
+  | "knowledgeBases"
+  | "namespaces"
+  | "organizations"
+>;
+
 export { type GenerationView, toGenerationView } from "./generation-service.js";
 export { OUTPUT_TYPES, type OutputFormat } from "./output/index.js";
 
 /** Document templates and their generations (issue 14, items 1 and 3). */
 export function createTemplateServices(deps: {
-  repositories: Repositories;
+  repositories: TemplatesRepositories;
   storage: BlobStorage;
   documents: DocumentService;
 }) {

@@ -7,6 +7,11 @@ import { canSeeScope, hasAllDepartments } from "../assistants/assistant-access.j
 import type { ServiceContext } from "../context.js";
 import type { OrgFormat } from "./engine/helpers.js";
 
+export type TemplateAccessRepositories = Pick<
+  Repositories,
+  "departments" | "documentTemplates" | "organizations"
+>;
+
 /**
  * Who may do what with document templates: reading, previewing and generating need `templates:manage`
  * or `chat:use` (people fill templates in; assistants do it for them); writing needs
@@ -22,7 +27,7 @@ export function requireTemplateRead(ctx: ServiceContext): void {
 export const managesTemplates = (ctx: ServiceContext) => hasPermission(ctx.access, "templates:manage");
 
 export async function loadTemplate(
-  r: Repositories,
+  r: TemplateAccessRepositories,
   ctx: ServiceContext,
   id: string,
 ): Promise<DocumentTemplateRow> {
@@ -34,7 +39,7 @@ export async function loadTemplate(
 
 /** Checks a template scope the caller may write; a hidden department is NOT_FOUND like a missing one. */
 export async function assertTemplateScopeWritable(
-  r: Repositories,
+  r: TemplateAccessRepositories,
   ctx: ServiceContext,
   departmentId: string | null,
 ): Promise<void> {
@@ -71,7 +76,7 @@ const valid = (test: () => unknown) => {
  * `settings.currency`); anything missing or unknown falls back to en-US, UTC and USD.
  */
 export async function orgFormatOf(
-  r: Repositories,
+  r: TemplateAccessRepositories,
   ctx: Pick<ServiceContext, "orgId" | "db">,
 ): Promise<OrgFormat> {
   const org = await r.organizations.findById(ctx.orgId, ctx.db);

@@ -23,6 +23,17 @@ import {
 } from "./template-access.js";
 import { assertValidDeclarations, exampleInput, resolveInput } from "./variables.js";
 
+export type TemplateServiceRepositories = Pick<
+  Repositories,
+  | "auditLogs"
+  | "departments"
+  | "documentTemplateVersions"
+  | "documentTemplates"
+  | "knowledgeBases"
+  | "namespaces"
+  | "organizations"
+>;
+
 export interface TemplateInput {
   departmentId?: string | null | undefined;
   namespaceId?: string | null | undefined;
@@ -64,7 +75,7 @@ function refuseApproval(requiresApproval: boolean | undefined) {
   }
 }
 
-export function createTemplateService(r: Repositories) {
+export function createTemplateService(r: TemplateServiceRepositories) {
   async function audit(
     ctx: ServiceContext,
     action: string,

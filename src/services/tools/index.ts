@@ -10,12 +10,14 @@ import type { McpTimeouts } from "./mcp-tools.js";
 import { createToolResolver } from "./tool-resolver.js";
 import { createToolService } from "./tool-service.js";
 
+export type ToolsRepositories = Pick<Repositories, "auditLogs" | "departments" | "documents" | "tools">;
+
 /** The key that seals tool secrets; its own HKDF purpose, so no other use shares it. */
 export const TOOL_SECRETS_PURPOSE = "tool-secrets";
 
 /** The tools registry (CRUD) and the per-turn resolver, sharing the built-ins and the secret key. */
 export function createToolServices(deps: {
-  repositories: Repositories;
+  repositories: ToolsRepositories;
   authSecret: string;
   search: SearchService;
   documents: DocumentService;

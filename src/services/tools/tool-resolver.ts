@@ -14,8 +14,10 @@ import type { RuntimeTool, ToolResolver, ToolSet } from "./runtime-tool.js";
 import type { HttpToolConfig, McpToolConfig } from "./tool-config.js";
 import { openSecrets } from "./tool-secrets.js";
 
+export type ToolResolverRepositories = Pick<Repositories, "tools">;
+
 export interface ToolResolverDeps {
-  repositories: Repositories;
+  repositories: ToolResolverRepositories;
   builtins: Map<BuiltinToolName, RuntimeTool>;
   secretKey: EncryptionKey;
   mcp: McpTimeouts;

@@ -16,6 +16,8 @@ import { TOOL_NAME_PATTERN } from "./tool-names.js";
 import { openSecrets, publicConfig, sameSealedValues, sealedValuesOf, storeConfig } from "./tool-secrets.js";
 import { runToolTestCall, type ToolTestRequest, type ToolTestResult } from "./tool-test-call.js";
 
+export type ToolServiceRepositories = Pick<Repositories, "auditLogs" | "departments" | "tools">;
+
 export interface ToolInput {
   /** Null or omitted: an org-wide tool (needs a role that reaches every department). */
   departmentId?: string | null | undefined;
@@ -56,7 +58,7 @@ function assertName(name: string): void {
 }
 
 export function createToolService(deps: {
-  repositories: Repositories;
+  repositories: ToolServiceRepositories;
   secretKey: EncryptionKey;
   builtins: () => RuntimeTool[];
   mcpStdio: McpStdioServers;

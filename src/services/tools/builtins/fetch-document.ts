@@ -3,6 +3,8 @@ import type { Repositories } from "../../../repositories/index.js";
 import type { DocumentService } from "../../knowledge/index.js";
 import type { RuntimeTool } from "../runtime-tool.js";
 
+export type FetchDocumentRepositories = Pick<Repositories, "documents" | "tools">;
+
 const DEFAULT_CHARS = 8_000;
 const MAX_CHARS = 20_000;
 /** Enough chunks to fill MAX_CHARS with any chunk size Atrium allows. */
@@ -10,7 +12,7 @@ const MAX_CHUNKS = 400;
 
 /** A document of one of the agent's knowledge bases: title and the start of its text. */
 export function fetchDocumentTool(deps: {
-  repositories: Repositories;
+  repositories: FetchDocumentRepositories;
   documents: DocumentService;
 }): RuntimeTool {
   return {

@@ -7,8 +7,10 @@ import { fetchDocumentTool } from "./fetch-document.js";
 import { knowledgeSearchTool } from "./knowledge-search.js";
 import { BUILTIN_TOOL_NAMES, type BuiltinToolName } from "./names.js";
 
+export type BuiltinToolsRepositories = Pick<Repositories, "documents" | "tools">;
+
 export interface BuiltinToolDeps {
-  repositories: Repositories;
+  repositories: BuiltinToolsRepositories;
   search: SearchService;
   documents: DocumentService;
   clock?: (() => Date) | undefined;
