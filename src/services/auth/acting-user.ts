@@ -6,11 +6,16 @@ import type { Repositories } from "../../repositories/index.js";
 import type { ServiceContext } from "../context.js";
 import type { Authenticator } from "./authenticate.js";
 
+export type ActingUserRepositories = Pick<Repositories, "orgMembers" | "users">;
+
 /**
  * Contexts for operator tools that act as a person rather than as the system (`atrium ask` owns the
  * conversation it starts): that person's own permissions and departments apply, exactly as over HTTP.
  */
-export function createActingUsers(deps: { repositories: Repositories; authenticator: Authenticator }) {
+export function createActingUsers(deps: {
+  repositories: ActingUserRepositories;
+  authenticator: Authenticator;
+}) {
   const r = deps.repositories;
 
   return {

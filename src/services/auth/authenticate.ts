@@ -7,6 +7,11 @@ import type { Actor } from "../context.js";
 import { computeAccess, intersectAccess } from "../identity/access.js";
 import type { AccessTokens } from "./access-tokens.js";
 
+export type AuthenticateRepositories = Pick<
+  Repositories,
+  "apiKeys" | "auditLogs" | "sessions" | "systemRoles" | "users"
+>;
+
 /** Who is calling, resolved from a bearer token or an API key. */
 export interface Principal {
   orgId: string;
@@ -25,7 +30,7 @@ const API_KEY_TOUCH_MS = 60_000;
 
 const unauthorized = (message = "The credentials are not valid") => new AppError("UNAUTHORIZED", message);
 
-export function createAuthenticator(deps: { repositories: Repositories; tokens: AccessTokens }) {
+export function createAuthenticator(deps: { repositories: AuthenticateRepositories; tokens: AccessTokens }) {
   const { repositories: r, tokens } = deps;
 
   async function accessOf(user: UserRow): Promise<Access> {

@@ -18,6 +18,11 @@ import {
 } from "./oauth-state.js";
 import type { SessionService, TokenPair } from "./session-service.js";
 
+export type OAuthRepositories = Pick<
+  Repositories,
+  "auditLogs" | "departments" | "orgMembers" | "organizations" | "systemRoles" | "users"
+>;
+
 export type OAuthOutcome = "existing" | "linked" | "created";
 
 const userCtx = (user: UserRow, meta: RequestMeta) => ({
@@ -33,7 +38,7 @@ const userCtx = (user: UserRow, meta: RequestMeta) => ({
  */
 export function createOAuthService(deps: {
   db: Db;
-  repositories: Repositories;
+  repositories: OAuthRepositories;
   sessions: SessionService;
   config: Pick<Config, "publicUrl"> & { auth: Pick<Config["auth"], "oauth" | "oauthTimeoutMs"> };
   authSecret: string;

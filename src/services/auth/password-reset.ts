@@ -11,6 +11,11 @@ import { recordAudit } from "../audit/record-audit.js";
 import type { RequestMeta } from "../context.js";
 import type { AccountLockout } from "./account-lockout.js";
 
+export type PasswordResetRepositories = Pick<
+  Repositories,
+  "auditLogs" | "organizations" | "passwordResetTokens" | "sessions" | "users"
+>;
+
 export const RESET_TOKEN_TTL_MS = 60 * 60 * 1000;
 
 export interface ForgotPasswordInput {
@@ -46,7 +51,7 @@ function resetMail(user: UserRow, orgName: string, link: string) {
  */
 export function createPasswordResetService(deps: {
   db: Db;
-  repositories: Repositories;
+  repositories: PasswordResetRepositories;
   mailer: Mailer;
   publicUrl: string;
   logger: Logger;

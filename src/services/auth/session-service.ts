@@ -11,6 +11,8 @@ import type { RequestMeta } from "../context.js";
 import type { AccessTokens } from "./access-tokens.js";
 import type { AccountLockout } from "./account-lockout.js";
 
+export type SessionServiceRepositories = Pick<Repositories, "auditLogs" | "sessions" | "users">;
+
 export interface TokenPair {
   tokenType: "Bearer";
   accessToken: string;
@@ -23,7 +25,7 @@ const invalidLogin = () => new AppError("UNAUTHORIZED", "The email or password i
 
 export function createSessionService(deps: {
   db: Db;
-  repositories: Repositories;
+  repositories: SessionServiceRepositories;
   tokens: AccessTokens;
   refreshTtlDays: number;
   lockout: AccountLockout;

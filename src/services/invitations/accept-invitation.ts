@@ -15,6 +15,11 @@ import { legacyRoleOf } from "../identity/built-in-roles.js";
 import { createMember, updateMember } from "../identity/membership.js";
 import { createInviterReach, lowersRole } from "./inviter-reach.js";
 
+export type AcceptInvitationRepositories = Pick<
+  Repositories,
+  "auditLogs" | "departments" | "invitations" | "orgMembers" | "organizations" | "systemRoles" | "users"
+>;
+
 export interface AcceptInput {
   token: string;
   name: string;
@@ -32,7 +37,7 @@ const refused = (code: "CONFLICT" | "PRECONDITION_FAILED", message: string) => n
  */
 export function createInvitationAcceptance(deps: {
   db: Db;
-  repositories: Repositories;
+  repositories: AcceptInvitationRepositories;
   sessions: SessionService;
   authenticator: Authenticator;
   lockout: AccountLockout;

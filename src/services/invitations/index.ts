@@ -7,10 +7,15 @@ import type { SessionService } from "../auth/session-service.js";
 import { createInvitationAcceptance } from "./accept-invitation.js";
 import { createInvitationService } from "./invitation-service.js";
 
+export type InvitationsRepositories = Pick<
+  Repositories,
+  "auditLogs" | "departments" | "invitations" | "orgMembers" | "organizations" | "systemRoles" | "users"
+>;
+
 /** Invitations: create (mailed when a mailer is configured), list, revoke, accept. */
 export function createInvitationsService(deps: {
   db: Db;
-  repositories: Repositories;
+  repositories: InvitationsRepositories;
   sessions: SessionService;
   authenticator: Authenticator;
   lockout: AccountLockout;

@@ -20,6 +20,11 @@ import {
 } from "../identity/privileges.js";
 import { invitationMail } from "./invitation-mail.js";
 
+export type InvitationServiceRepositories = Pick<
+  Repositories,
+  "auditLogs" | "departments" | "invitations" | "organizations" | "systemRoles" | "users"
+>;
+
 export const DEFAULT_INVITATION_DAYS = 7;
 
 export interface InvitationInput extends RoleRef {
@@ -39,7 +44,7 @@ export function invitationStatus(row: InvitationRow, now = Date.now()): Invitati
 const view = (row: InvitationRow): InvitationView => ({ ...row, status: invitationStatus(row) });
 
 export function createInvitationService(deps: {
-  repositories: Repositories;
+  repositories: InvitationServiceRepositories;
   authenticator: Authenticator;
   publicUrl: string;
   mailer?: Mailer | undefined;

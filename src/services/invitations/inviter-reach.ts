@@ -9,6 +9,8 @@ import type { UserRow } from "../../repositories/user.repository.js";
 import type { Authenticator } from "../auth/authenticate.js";
 import { assertCanGrantScope, assertCanManage, canSeeUser } from "../identity/privileges.js";
 
+export type InviterReachRepositories = Pick<Repositories, "users">;
+
 /** One answer for every way the inviter's reach falls short: the invitee learns nothing more. */
 const beyondInviter = () =>
   new AppError(
@@ -21,7 +23,10 @@ const beyondInviter = () =>
  * caller's context) and again when it is accepted, with the inviter's access at that moment: a
  * demoted, moved or deactivated inviter's invitations stop granting what they no longer could.
  */
-export function createInviterReach(deps: { repositories: Repositories; authenticator: Authenticator }) {
+export function createInviterReach(deps: {
+  repositories: InviterReachRepositories;
+  authenticator: Authenticator;
+}) {
   const { repositories: r, authenticator } = deps;
 
   return {

@@ -9,6 +9,11 @@ import type { RequestMeta } from "../context.js";
 import { createBuiltInRoles } from "../identity/built-in-roles.js";
 import { createMember } from "../identity/membership.js";
 
+export type CreateOrganizationRepositories = Pick<
+  Repositories,
+  "auditLogs" | "departments" | "orgMembers" | "organizations" | "systemRoles" | "users"
+>;
+
 export interface NewOrganization {
   name: string;
   slug: string;
@@ -36,7 +41,11 @@ export function slugify(text: string): string {
 }
 
 /** A free organisation slug derived from the name; a short random suffix resolves a clash. */
-export async function freeSlug(repositories: Repositories, name: string, db: Queryable): Promise<string> {
+export async function freeSlug(
+  repositories: CreateOrganizationRepositories,
+  name: string,
+  db: Queryable,
+): Promise<string> {
   const base = slugify(name) || "org";
   if (!(await repositories.organizations.findBySlug(base, db))) return base;
   return `${base}-${randomBytes(3).toString("hex")}`;
@@ -47,7 +56,7 @@ export async function freeSlug(repositories: Repositories, name: string, db: Que
  * administrator (legacy role admin, owner membership). Run it inside the caller's transaction.
  */
 export async function createOrganization(
-  repositories: Repositories,
+  repositories: CreateOrganizationRepositories,
   input: NewOrganization,
   meta: RequestMeta,
   tx: Queryable,

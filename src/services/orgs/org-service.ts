@@ -13,6 +13,11 @@ import { assertValidOrgSettings } from "../pii/settings.js";
 import { presentUser } from "../users/load-user.js";
 import { createOrganization, freeSlug } from "./create-organization.js";
 
+export type OrgServiceRepositories = Pick<
+  Repositories,
+  "auditLogs" | "departments" | "orgMembers" | "organizations" | "systemRoles" | "users"
+>;
+
 export interface SignUpInput {
   organization: { name: string; slug?: string | undefined };
   admin: { name: string; email: string; password: string };
@@ -30,7 +35,7 @@ export const DEFAULT_DEPARTMENT_NAME = "General";
 
 export function createOrgService(deps: {
   db: Db;
-  repositories: Repositories;
+  repositories: OrgServiceRepositories;
   sessions: SessionService;
   /** Whether anyone may create an organisation through the API (ALLOW_SIGNUP). */
   allowSignup: boolean;

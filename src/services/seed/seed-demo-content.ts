@@ -17,6 +17,11 @@ import {
 } from "./demo-content.js";
 import { readDemoDocuments } from "./demo-documents.js";
 
+export type SeedDemoContentRepositories = Pick<
+  Repositories,
+  "agents" | "auditLogs" | "departments" | "documents" | "knowledgeBases" | "namespaces" | "organizations"
+>;
+
 /** The services the demo content is created through, so it gets the same validation and audit as the API. */
 export interface DemoContentServices {
   knowledgeBases: Pick<KnowledgeBaseService, "create">;
@@ -60,7 +65,7 @@ export function demoContentChanged(result: DemoContentResult): boolean {
  */
 export async function seedDemoContent(
   ctx: ServiceContext,
-  r: Repositories,
+  r: SeedDemoContentRepositories,
   services: DemoContentServices,
   documentsRoot?: string,
 ): Promise<DemoContentResult> {
@@ -95,7 +100,7 @@ export async function seedDemoContent(
 
 async function ensureKnowledgeBase(
   ctx: ServiceContext,
-  r: Repositories,
+  r: SeedDemoContentRepositories,
   services: DemoContentServices,
   departmentId: string,
   content: DemoDepartmentContent,
@@ -112,7 +117,7 @@ async function ensureKnowledgeBase(
 
 async function ensureDocuments(
   ctx: ServiceContext,
-  r: Repositories,
+  r: SeedDemoContentRepositories,
   services: DemoContentServices,
   knowledgeBaseId: string,
   department: string,
@@ -133,7 +138,7 @@ async function ensureDocuments(
 
 async function ensureAgent(
   ctx: ServiceContext,
-  r: Repositories,
+  r: SeedDemoContentRepositories,
   services: DemoContentServices,
   departmentId: string,
   knowledgeBaseId: string,
@@ -156,7 +161,7 @@ async function ensureAgent(
 
 async function ensureNamespace(
   ctx: ServiceContext,
-  r: Repositories,
+  r: SeedDemoContentRepositories,
   services: DemoContentServices,
   departmentId: string,
   agentId: string,
@@ -199,7 +204,11 @@ async function ensureIntents(
 }
 
 /** Sets the organisation's default assistant unless one that still exists is already set. */
-async function ensureDefaultAgent(ctx: ServiceContext, r: Repositories, agentId: string): Promise<boolean> {
+async function ensureDefaultAgent(
+  ctx: ServiceContext,
+  r: SeedDemoContentRepositories,
+  agentId: string,
+): Promise<boolean> {
   const org = await r.organizations.findById(ctx.orgId, ctx.db);
   if (!org) return false;
   const current = defaultAgentIdOf(org);

@@ -10,6 +10,20 @@ import { createMember } from "../identity/membership.js";
 import { systemContext } from "../orgs/system-context.js";
 import { type DemoContentResult, type DemoContentServices, seedDemoContent } from "./seed-demo-content.js";
 
+export type SeedDemoRepositories = Pick<
+  Repositories,
+  | "agents"
+  | "auditLogs"
+  | "departments"
+  | "documents"
+  | "knowledgeBases"
+  | "namespaces"
+  | "orgMembers"
+  | "organizations"
+  | "systemRoles"
+  | "users"
+>;
+
 export const DEMO_ORG_SLUG = "demo";
 
 const DEMO_DEPARTMENTS = [
@@ -43,7 +57,7 @@ export interface SeedResult {
 
 export function createSeedService(deps: {
   db: Db;
-  repositories: Repositories;
+  repositories: SeedDemoRepositories;
   demoPassword: string | undefined;
   logger: Logger;
   /** Resolved when seeding (the services are built after this one in the composition root). */

@@ -7,9 +7,14 @@ import { createUserCredentials } from "./user-credentials.js";
 import { createUserLifecycle } from "./user-lifecycle.js";
 import { createUserService } from "./user-service.js";
 
+export type UsersRepositories = Pick<
+  Repositories,
+  "auditLogs" | "departments" | "orgMembers" | "sessions" | "systemRoles" | "users"
+>;
+
 /** Users: directory, profile and access edits, lifecycle (deactivate, transfer) and credentials. */
 export function createUsersService(deps: {
-  repositories: Repositories;
+  repositories: UsersRepositories;
   authenticator: Authenticator;
   sessions: SessionService;
   lockout: AccountLockout;

@@ -8,6 +8,8 @@ import type { ServiceContext } from "../context.js";
 import { findRole, type RoleRef } from "../identity/find-role.js";
 import { assertCanManage, canSeeUser, visibleIds } from "../identity/privileges.js";
 
+export type LoadUserRepositories = Pick<Repositories, "systemRoles" | "users">;
+
 /** A user as the caller may see it: ids of departments hidden from the caller are left out. */
 export function presentUser(access: Access, user: UserRow): UserRow {
   return {
@@ -24,7 +26,7 @@ export function selfId(ctx: ServiceContext): string {
   return ctx.actor.userId;
 }
 
-export function createUserLoader(repositories: Repositories, authenticator: Authenticator) {
+export function createUserLoader(repositories: LoadUserRepositories, authenticator: Authenticator) {
   const r = repositories;
 
   /** A user of the caller's organisation in a department the caller can see; 404 otherwise. */

@@ -11,12 +11,17 @@ import type { ServiceContext } from "../context.js";
 import { createMember } from "../identity/membership.js";
 import { selfId } from "./load-user.js";
 
+export type UserCredentialsRepositories = Pick<
+  Repositories,
+  "auditLogs" | "departments" | "orgMembers" | "sessions" | "systemRoles" | "users"
+>;
+
 const samePasswordError = () =>
   new AppError("VALIDATION", "The new password must differ from the current one", { field: "newPassword" });
 
 /** Password changes by the user, and operator-created administrators. */
 export function createUserCredentials(deps: {
-  repositories: Repositories;
+  repositories: UserCredentialsRepositories;
   sessions: SessionService;
   lockout: AccountLockout;
 }) {

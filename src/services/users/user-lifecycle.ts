@@ -8,9 +8,14 @@ import type { ServiceContext } from "../context.js";
 import { loadVisibleDepartments } from "../identity/privileges.js";
 import { presentUser, type UserLoader } from "./load-user.js";
 
+export type UserLifecycleRepositories = Pick<
+  Repositories,
+  "auditLogs" | "departments" | "sessions" | "users"
+>;
+
 /** Deactivation, reactivation and department transfer: the changes that end a user's current tokens. */
 export function createUserLifecycle(deps: {
-  repositories: Repositories;
+  repositories: UserLifecycleRepositories;
   loader: UserLoader;
   lockout: AccountLockout;
 }) {

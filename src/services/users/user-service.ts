@@ -17,6 +17,11 @@ import {
 } from "../identity/privileges.js";
 import { presentUser, selfId, type UserLoader } from "./load-user.js";
 
+export type UserServiceRepositories = Pick<
+  Repositories,
+  "auditLogs" | "departments" | "orgMembers" | "users"
+>;
+
 export interface UserPatch {
   name?: string | undefined;
   phone?: string | null | undefined;
@@ -50,7 +55,7 @@ const AUDIT_GROUPS: ReadonlyArray<{ action: string; fields: ReadonlyArray<keyof 
 
 const unique = <T>(values: readonly T[]) => [...new Set(values)];
 
-export function createUserService(deps: { repositories: Repositories; loader: UserLoader }) {
+export function createUserService(deps: { repositories: UserServiceRepositories; loader: UserLoader }) {
   const { repositories: r, loader } = deps;
 
   /** Turns a patch into column values, refusing anything the caller could not grant. */
