@@ -60,8 +60,8 @@ export function createPiiService(deps: {
     );
   }
 
-  async function directoryNames(orgId: string): Promise<string[]> {
-    const people = await r.piiRedactionMaps.directory(orgId);
+  async function directoryNames(orgId: string, db?: Queryable): Promise<string[]> {
+    const people = await r.piiRedactionMaps.directory(orgId, db);
     const names = new Set<string>();
     for (const p of people) {
       const full = p.name?.trim() || [p.firstName, p.lastName].filter(Boolean).join(" ").trim();
@@ -77,6 +77,8 @@ export function createPiiService(deps: {
     settings: Record<string, unknown>,
     namespace: { id: string; updatedAt: Date; piiRules: PiiRules } | undefined,
     orgStamp: Date,
+    /** The caller's connection: inside a transaction, its own (an embedded database has one). */
+    db?: Queryable,
   ): Promise<Detector> {
     const cacheKey = `${orgId}:${orgStamp.getTime()}:${namespace?.id ?? "-"}:${namespace?.updatedAt.getTime() ?? 0}`;
     const cached = detectors.get(cacheKey);
@@ -84,7 +86,7 @@ export function createPiiService(deps: {
     const rules: PiiRules = namespace?.piiRules ?? {};
     const detector = createDetector({
       nationalIds: nationalIdsOf(settings),
-      directory: await directoryNames(orgId),
+      directory: await directoryNames(orgId, db),
       patterns: rules.patterns,
       dictionaries: rules.dictionaries,
     });
@@ -125,7 +127,7 @@ export function createPiiService(deps: {
       const policy: PiiPolicy = namespace ? namespace.piiPolicy : orgPolicyOf(settings);
       if (policy === "off") return undefined;
       const [detector, map] = await Promise.all([
-        detectorFor(ctx.orgId, settings, namespace ?? undefined, org?.updatedAt ?? new Date(0)),
+        detectorFor(ctx.orgId, settings, namespace ?? undefined, org?.updatedAt ?? new Date(0), ctx.db),
         mapOf(conversation.id, ctx.db),
       ]);
       return new PiiTurn(policy, detector, map, namespace?.piiMaskStoredQuestion ?? false);

@@ -53,7 +53,7 @@ export const documentGenerationRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     "/document-generations/:id/download",
     {
-      config: { resource: "document_generation" },
+      config: { resource: "document_generation", errors: ["CONFLICT"] },
       schema: {
         operationId: "downloadDocumentGeneration",
         tags,
@@ -78,7 +78,7 @@ export const documentGenerationRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/document-generations/:id/rerun",
     {
-      config: { resource: "document_generation" },
+      config: { resource: "document_generation", errors: ["CONFLICT"] },
       schema: {
         operationId: "rerunDocumentGeneration",
         tags,

@@ -143,7 +143,7 @@ export const documentTemplateRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     "/document-templates/:id/generate",
     {
-      config: { resource: "document_template" },
+      config: { resource: "document_template", errors: ["CONFLICT"] },
       schema: {
         operationId: "generateDocument",
         tags,
