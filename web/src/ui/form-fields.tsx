@@ -45,18 +45,21 @@ export function SelectField({
   value,
   onChange,
   isRequired,
+  placeholder,
 }: {
   label: string;
   choices: Choice[];
   value: string | null;
   onChange: (value: string) => void;
   isRequired?: boolean;
+  placeholder?: string;
 }) {
   return (
     <Select
       className="field"
       selectedKey={value}
       isRequired={isRequired}
+      {...(placeholder ? { placeholder } : {})}
       onSelectionChange={(key: Key | null) => key !== null && onChange(String(key))}
     >
       <Label>{label}</Label>

@@ -4,10 +4,10 @@ import { api } from "../../api/client";
 import { unwrap } from "../../api/errors";
 import { Button } from "../../ui/Button";
 import { ErrorNotice } from "../../ui/ErrorNotice";
+import { SelectField } from "../../ui/form-fields";
 import { TextField } from "../../ui/TextField";
 import { AdminDialog } from "./AdminDialog";
 import { useAdminMutation, useDepartments, useRoles } from "./admin-queries";
-import { Choice } from "./Choice";
 
 /** Invite by e-mail into a department with a role; the acceptance link is shown once. */
 export function InviteDialog({ isOpen, onClose }: { isOpen: boolean; onClose: () => void }) {
@@ -51,15 +51,15 @@ export function InviteDialog({ isOpen, onClose }: { isOpen: boolean; onClose: ()
           }}
         >
           <TextField label="Email" type="email" value={email} onChange={setEmail} isRequired />
-          <Choice
+          <SelectField
             label="Department"
-            items={(departments.data ?? []).map((d) => ({ id: d.id, name: d.name }))}
+            choices={(departments.data ?? []).map((d) => ({ id: d.id, label: d.name }))}
             value={departmentId}
             onChange={setDepartmentId}
           />
-          <Choice
+          <SelectField
             label="Role"
-            items={(roles.data ?? []).map((r) => ({ id: r.id, name: r.name }))}
+            choices={(roles.data ?? []).map((r) => ({ id: r.id, label: r.name }))}
             value={roleId}
             onChange={setRoleId}
             placeholder="Employee"

@@ -4,10 +4,10 @@ import { api } from "../../api/client";
 import { unwrap } from "../../api/errors";
 import { Button } from "../../ui/Button";
 import { ErrorNotice } from "../../ui/ErrorNotice";
+import { SelectField } from "../../ui/form-fields";
 import { notify } from "../../ui/notices";
 import { AdminDialog } from "./AdminDialog";
 import { type User, useAdminMutation, useDepartments, useRoles } from "./admin-queries";
-import { Choice } from "./Choice";
 import { PermissionChecks } from "./PermissionChecks";
 
 const USERS = ["users", "list"] as const;
@@ -64,9 +64,9 @@ export function UserAccessDialog({ user, onClose }: { user: User; onClose: () =>
           });
         }}
       >
-        <Choice
+        <SelectField
           label="Role"
-          items={(roles.data ?? []).map((r) => ({ id: r.id, name: r.name }))}
+          choices={(roles.data ?? []).map((r) => ({ id: r.id, label: r.name }))}
           value={roleId}
           onChange={setRoleId}
         />
@@ -95,9 +95,9 @@ export function UserAccessDialog({ user, onClose }: { user: User; onClose: () =>
       </Form>
       <section className="stack admin-section" aria-labelledby="transfer-title">
         <h3 id="transfer-title">Transfer</h3>
-        <Choice
+        <SelectField
           label="Move to department"
-          items={(departments.data ?? []).map((d) => ({ id: d.id, name: d.name }))}
+          choices={(departments.data ?? []).map((d) => ({ id: d.id, label: d.name }))}
           value={target}
           onChange={setTarget}
         />

@@ -13,84 +13,72 @@ import { knowledgeKeys } from "./queries";
 export function AddContent({ knowledgeBaseId }: { knowledgeBaseId: string }) {
   return (
     <div className="two-columns">
-      <TextForm knowledgeBaseId={knowledgeBaseId} />
-      <TableForm knowledgeBaseId={knowledgeBaseId} />
+      <PastedContentForm knowledgeBaseId={knowledgeBaseId} kind={kinds.text} />
+      <PastedContentForm knowledgeBaseId={knowledgeBaseId} kind={kinds.table} />
     </div>
   );
 }
 
-function useAdded(knowledgeBaseId: string, reset: () => void) {
-  const queryClient = useQueryClient();
-  return async (result: { document: { title: string }; created: boolean }) => {
-    reset();
-    await queryClient.invalidateQueries({ queryKey: knowledgeKeys.documents(knowledgeBaseId) });
-    return result;
-  };
+/** What differs between pasting text and pasting a table: the labels and the endpoint. */
+interface PastedKind {
+  id: "text" | "table";
+  heading: string;
+  titleLabel: string;
+  contentLabel: string;
+  contentDescription?: string;
+  submit: string;
+  send(knowledgeBaseId: string, title: string, content: string): Promise<{ document: { title: string } }>;
 }
 
-function TextForm({ knowledgeBaseId }: { knowledgeBaseId: string }) {
-  const [title, setTitle] = useState("");
-  const [body, setBody] = useState("");
-  const added = useAdded(knowledgeBaseId, () => {
-    setTitle("");
-    setBody("");
-  });
-  const create = useMutation({
-    mutationFn: async () =>
+const kinds = {
+  text: {
+    id: "text",
+    heading: "Add text",
+    titleLabel: "Text title",
+    contentLabel: "Text",
+    submit: "Add text",
+    send: async (id, title, body) =>
       unwrap(
         await api.POST("/knowledge-bases/{id}/documents/text", {
-          params: { path: { id: knowledgeBaseId } },
+          params: { path: { id } },
           body: { title, body },
         }),
       ),
-    onSuccess: added,
-  });
-  return (
-    <section className="panel" aria-labelledby="add-text-title">
-      <h2 id="add-text-title">Add text</h2>
-      <Form
-        className="stack"
-        onSubmit={(event) => {
-          event.preventDefault();
-          create.mutate();
-        }}
-      >
-        <TextField label="Text title" value={title} onChange={setTitle} isRequired maxLength={300} />
-        <TextAreaField label="Text" value={body} onChange={setBody} isRequired rows={8} />
-        <Button type="submit" variant="primary" isPending={create.isPending}>
-          Add text
-        </Button>
-      </Form>
-      <ErrorNotice error={create.error} />
-      {create.data && (
-        <p className="notice notice-info" role="status">
-          “{create.data.document.title}” added: see Documents for its status.
-        </p>
-      )}
-    </section>
-  );
-}
-
-function TableForm({ knowledgeBaseId }: { knowledgeBaseId: string }) {
-  const [title, setTitle] = useState("");
-  const [csv, setCsv] = useState("");
-  const added = useAdded(knowledgeBaseId, () => {
-    setTitle("");
-    setCsv("");
-  });
-  const create = useMutation({
-    mutationFn: async () =>
+  },
+  table: {
+    id: "table",
+    heading: "Add a table",
+    titleLabel: "Table title",
+    contentLabel: "Rows as CSV",
+    contentDescription: "The first line names the columns; each chunk repeats it.",
+    submit: "Add table",
+    send: async (id, title, csv) =>
       unwrap(
         await api.POST("/knowledge-bases/{id}/documents/table", {
-          params: { path: { id: knowledgeBaseId } },
+          params: { path: { id } },
           body: { title, csv },
         }),
       ),
-    onSuccess: added,
+  },
+} satisfies Record<string, PastedKind>;
+
+function PastedContentForm({ knowledgeBaseId, kind }: { knowledgeBaseId: string; kind: PastedKind }) {
+  const queryClient = useQueryClient();
+  const [title, setTitle] = useState("");
+  const [content, setContent] = useState("");
+  const create = useMutation({
+    mutationFn: () => kind.send(knowledgeBaseId, title, content),
+    onSuccess: async (result) => {
+      setTitle("");
+      setContent("");
+      await queryClient.invalidateQueries({ queryKey: knowledgeKeys.documents(knowledgeBaseId) });
+      return result;
+    },
   });
+  const headingId = `add-${kind.id}-title`;
   return (
-    <section className="panel" aria-labelledby="add-table-title">
-      <h2 id="add-table-title">Add a table</h2>
+    <section className="panel" aria-labelledby={headingId}>
+      <h2 id={headingId}>{kind.heading}</h2>
       <Form
         className="stack"
         onSubmit={(event) => {
@@ -98,17 +86,17 @@ function TableForm({ knowledgeBaseId }: { knowledgeBaseId: string }) {
           create.mutate();
         }}
       >
-        <TextField label="Table title" value={title} onChange={setTitle} isRequired maxLength={300} />
+        <TextField label={kind.titleLabel} value={title} onChange={setTitle} isRequired maxLength={300} />
         <TextAreaField
-          label="Rows as CSV"
-          description="The first line names the columns; each chunk repeats it."
-          value={csv}
-          onChange={setCsv}
+          label={kind.contentLabel}
+          description={kind.contentDescription}
+          value={content}
+          onChange={setContent}
           isRequired
           rows={8}
         />
         <Button type="submit" variant="primary" isPending={create.isPending}>
-          Add table
+          {kind.submit}
         </Button>
       </Form>
       <ErrorNotice error={create.error} />
