@@ -2,6 +2,7 @@ import type { BlobStorage } from "../../providers/storage/index.js";
 import type { Repositories } from "../../repositories/index.js";
 import type { DocumentService } from "../knowledge/index.js";
 import { createGenerationService } from "./generation-service.js";
+import { createLegacyTemplateImporter } from "./legacy-import.js";
 import { createTemplateService } from "./template-service.js";
 
 export type TemplatesRepositories = Pick<
@@ -15,9 +16,11 @@ export type TemplatesRepositories = Pick<
   | "knowledgeBases"
   | "namespaces"
   | "organizations"
+  | "templates"
 >;
 
 export { type GenerationView, toGenerationView } from "./generation-service.js";
+export { type ImportProblem, TEMPLATE_FILE_EXTENSIONS, type TemplateFile } from "./legacy-import.js";
 export { OUTPUT_TYPES, type OutputFormat } from "./output/index.js";
 
 /** Document templates and their generations (issue 14, items 1 and 3). */
@@ -26,8 +29,10 @@ export function createTemplateServices(deps: {
   storage: BlobStorage;
   documents: DocumentService;
 }) {
+  const documentTemplates = createTemplateService(deps.repositories);
   return {
-    documentTemplates: createTemplateService(deps.repositories),
+    documentTemplates,
     documentGenerations: createGenerationService(deps),
+    legacyTemplates: createLegacyTemplateImporter({ ...deps, documentTemplates }),
   };
 }
