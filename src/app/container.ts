@@ -160,7 +160,9 @@ function createServices(deps: {
     extractionDelaySeconds: config.memory.extractionDelaySeconds,
     scrub: (orgId, texts) => pii.scrubTexts(orgId, texts),
   });
+  const templateServices = createTemplateServices({ repositories, storage, documents: knowledge.documents });
   const tools = createToolServices({
+    generations: () => templateServices.documentGenerations,
     repositories,
     authSecret,
     search: knowledge.search,
@@ -266,7 +268,7 @@ function createServices(deps: {
     ...intentServices,
     ...governance,
     handoff,
-    ...createTemplateServices({ repositories, storage, documents: knowledge.documents }),
+    ...templateServices,
     seed: createSeedService({
       db: deps.database.db,
       repositories: deps.repositories,

@@ -73,7 +73,9 @@ export class DocumentTemplateRepository extends TableRepository<typeof documentT
     return this.findOne(
       and(
         eq(documentTemplates.orgId, orgId),
-        departmentId ? eq(documentTemplates.departmentId, departmentId) : isNull(documentTemplates.departmentId),
+        departmentId
+          ? eq(documentTemplates.departmentId, departmentId)
+          : isNull(documentTemplates.departmentId),
         eq(documentTemplates.name, name),
       ),
       tx,

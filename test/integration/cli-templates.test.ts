@@ -68,7 +68,9 @@ describe("atrium templates import CLI", () => {
       DEMO_PASSWORD: "cli-demo-pass",
       AUTH_SECRET: "cli-templates-secret-that-is-long-enough",
     };
-    env = database.url ? { ...base, DATABASE_URL: database.url, ATRIUM_DATA_DIR: dataDir } : { ...base, ATRIUM_DATA_DIR: dataDir };
+    env = database.url
+      ? { ...base, DATABASE_URL: database.url, ATRIUM_DATA_DIR: dataDir }
+      : { ...base, ATRIUM_DATA_DIR: dataDir };
     await run("seed");
   }, SLOW);
 
@@ -110,7 +112,8 @@ describe("atrium templates import CLI", () => {
     async () => {
       const dir = folder("bad", {
         // body line 2 is file line 7 (five front matter lines before the body)
-        "a.md.hbs": "---\nvariables:\n  - name: who\n    type: string\n---\nHello {{who}}\n{{#if who}}unclosed\n",
+        "a.md.hbs":
+          "---\nvariables:\n  - name: who\n    type: string\n---\nHello {{who}}\n{{#if who}}unclosed\n",
         "b.hbs": "---\nvariables:\n  - name: x\n---\n{{x}} {{missing}} {{shout x}}\n",
         "c.hbs": "---\nvariables:\n  - name: n\n    type: number\n    default: many\n---\n{{n}}\n",
         "d.hbs": "---\nnested:\n  map: yes\n---\n",

@@ -18,8 +18,7 @@ type WithContainer = <T>(
 
 const MAX_TEMPLATE_BYTES = 512 * 1024;
 
-const isTemplate = (name: string) =>
-  TEMPLATE_FILE_EXTENSIONS.some((ext) => name.toLowerCase().endsWith(ext));
+const isTemplate = (name: string) => TEMPLATE_FILE_EXTENSIONS.some((ext) => name.toLowerCase().endsWith(ext));
 
 const inside = (root: string, path: string) => path === root || path.startsWith(root + sep);
 
@@ -35,7 +34,9 @@ export async function readTemplateFolder(folder: string): Promise<TemplateFile[]
   if (!(await lstat(root)).isDirectory()) throw new Error(`${folder} is not a folder`);
   const files: TemplateFile[] = [];
   const walk = async (dir: string) => {
-    const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+    const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    );
     for (const entry of entries) {
       if (entry.name.startsWith(".")) continue;
       const path = join(dir, entry.name);
@@ -78,7 +79,10 @@ export function registerTemplateCommands(program: Command, withContainer: WithCo
     )
     .argument("<folder>", "the folder to read (recursively; nothing outside it is read)")
     .option("--org <slug>", "the organisation (default: the default organisation)")
-    .option("--department <name>", "the department the templates belong to (name or id; default: organisation-wide)")
+    .option(
+      "--department <name>",
+      "the department the templates belong to (name or id; default: organisation-wide)",
+    )
     .option("--convert", "also create or update API-managed document templates from them")
     .action((folder: string, raw: unknown) => {
       const parsed = importOptions.safeParse(raw);
@@ -88,7 +92,8 @@ export function registerTemplateCommands(program: Command, withContainer: WithCo
         const files = await readTemplateFolder(folder);
         if (files.length === 0) throw new Error(`No .hbs, .md.hbs or .html.hbs files in ${folder}`);
         const org = await container.services.orgs.resolve(options.org);
-        if (!org) throw new AppError("NOT_FOUND", "There is no default organisation; say which one with --org");
+        if (!org)
+          throw new AppError("NOT_FOUND", "There is no default organisation; say which one with --org");
         const ctx = systemContext(org.id, container.database.db, container.logger);
         let departmentId: string | null = null;
         if (options.department) {
@@ -98,7 +103,9 @@ export function registerTemplateCommands(program: Command, withContainer: WithCo
             { includeArchived: false, search: wanted },
             { page: 1, pageSize: 100 },
           );
-          const match = page.items.find((d) => d.id === wanted || d.name.toLowerCase() === wanted.toLowerCase());
+          const match = page.items.find(
+            (d) => d.id === wanted || d.name.toLowerCase() === wanted.toLowerCase(),
+          );
           if (!match) throw new Error(`There is no department named "${wanted}"`);
           departmentId = match.id;
         }
@@ -111,7 +118,9 @@ export function registerTemplateCommands(program: Command, withContainer: WithCo
             console.log(`${t.created ? "recorded" : "updated "} ${t.name} (${t.file})`);
           }
           for (const t of result.converted) {
-            console.log(`${t.created ? "converted" : "re-converted"} ${t.name} → document template ${t.id} v${t.version}`);
+            console.log(
+              `${t.created ? "converted" : "re-converted"} ${t.name} → document template ${t.id} v${t.version}`,
+            );
           }
           console.log(
             `${result.recorded.length} template(s) imported${options.convert ? `, ${result.converted.length} converted` : ""}`,

@@ -124,7 +124,8 @@ function keyValue(text: string, line: number): [string, string] {
 export function parseTemplateFile(source: string): ParsedTemplateFile {
   const text = source.replace(/^\uFEFF/, "").replace(/\r\n/g, "\n");
   const lines = text.split("\n");
-  if (lines[0]?.trim() !== "---") return { frontMatter: { variables: [] }, body: text, bodyLineOffset: 0, variableLines: [] };
+  if (lines[0]?.trim() !== "---")
+    return { frontMatter: { variables: [] }, body: text, bodyLineOffset: 0, variableLines: [] };
   const end = lines.findIndex((l, i) => i > 0 && l.trim() === "---");
   if (end < 0) throw new FrontMatterError("The front matter is not closed by a --- line", 1);
 
@@ -173,7 +174,10 @@ export function parseTemplateFile(source: string): ParsedTemplateFile {
       entry = content.slice(1).trim();
       if (entry === "") continue;
     } else if (!current || indent !== itemIndent) {
-      throw new FrontMatterError("Each variable starts with '- name: …' and its keys line up under it", lineNo);
+      throw new FrontMatterError(
+        "Each variable starts with '- name: …' and its keys line up under it",
+        lineNo,
+      );
     }
     const [key, value] = keyValue(entry, lineNo);
     if (!VARIABLE_KEYS.has(key)) throw new FrontMatterError(`Unknown variable key "${key}"`, lineNo);
@@ -182,7 +186,8 @@ export function parseTemplateFile(source: string): ParsedTemplateFile {
     if (parsed !== null) current![key] = parsed;
   }
   variables.forEach((v, i) => {
-    if (typeof v.name !== "string") throw new FrontMatterError("Each variable needs a name", variableLines[i]!);
+    if (typeof v.name !== "string")
+      throw new FrontMatterError("Each variable needs a name", variableLines[i]!);
   });
   return {
     frontMatter: {

@@ -34,6 +34,8 @@ export type GenerationServiceRepositories = Pick<
   | "organizations"
 >;
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export interface GenerateInput {
   input?: Record<string, unknown> | undefined;
   /** Save the output into this knowledge base (else the template's default, unless `save` is false). */
@@ -171,7 +173,26 @@ export function createGenerationService(deps: GenerationDeps) {
     return toGenerationView(finished);
   }
 
+  /** A template by id, or by name among those the caller can see (one match, else a clear error). */
+  async function byReference(ctx: ServiceContext, ref: string): Promise<DocumentTemplateRow> {
+    requireTemplateRead(ctx);
+    if (UUID.test(ref)) return loadTemplate(r, ctx, ref);
+    const found = await r.documentTemplates.findVisibleByName(ctx.orgId, ctx.access, ref.trim(), ctx.db);
+    if (found.length === 0) throw AppError.notFound("Document template", ref);
+    if (found.length > 1) {
+      throw new AppError("VALIDATION", `Several templates are named "${ref}"; give the template's id`, {
+        ids: found.map((t) => t.id),
+      });
+    }
+    return found[0]!;
+  }
+
   return {
+    /** By id or visible name: the assistant tool `generate_document` names templates as people do. */
+    async generateFor(ctx: ServiceContext, ref: string, request: GenerateInput): Promise<GenerationView> {
+      return start(ctx, await byReference(ctx, ref), request);
+    },
+
     /** Renders inline (templates are small; large inputs are capped by the body limit). */
     async generate(ctx: ServiceContext, templateId: string, request: GenerateInput): Promise<GenerationView> {
       return start(ctx, await loadTemplate(r, ctx, templateId), request);

@@ -116,14 +116,24 @@ export function createLegacyTemplateImporter(deps: {
       const seen = new Map<string, string>();
       for (const p of prepared) {
         const other = seen.get(p.name.toLowerCase());
-        if (other) problems.push({ file: p.file.path, line: 1, column: 1, message: `name "${p.name}" is also ${other}'s` });
+        if (other)
+          problems.push({
+            file: p.file.path,
+            line: 1,
+            column: 1,
+            message: `name "${p.name}" is also ${other}'s`,
+          });
         seen.set(p.name.toLowerCase(), p.file.path);
       }
       if (problems.length > 0) {
-        throw new AppError("VALIDATION", `${problems.length} problem(s) in the templates; nothing was imported`, {
-          reason: "TEMPLATE_INVALID",
-          problems,
-        });
+        throw new AppError(
+          "VALIDATION",
+          `${problems.length} problem(s) in the templates; nothing was imported`,
+          {
+            reason: "TEMPLATE_INVALID",
+            problems,
+          },
+        );
       }
 
       const recorded: { id: string; name: string; file: string; created: boolean }[] = [];
@@ -172,7 +182,12 @@ export function createLegacyTemplateImporter(deps: {
           variables: p.variables,
           outputFormat: p.outputFormat,
         };
-        const current = await r.documentTemplates.findInScope(ctx.orgId, options.departmentId, p.name, ctx.db);
+        const current = await r.documentTemplates.findInScope(
+          ctx.orgId,
+          options.departmentId,
+          p.name,
+          ctx.db,
+        );
         const saved = current
           ? await deps.documentTemplates.update(ctx, current.id, api)
           : await deps.documentTemplates.create(ctx, { ...api, departmentId: options.departmentId });
