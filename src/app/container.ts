@@ -160,7 +160,15 @@ function createServices(deps: {
     extractionDelaySeconds: config.memory.extractionDelaySeconds,
     scrub: (orgId, texts) => pii.scrubTexts(orgId, texts),
   });
-  const templateServices = createTemplateServices({ repositories, storage, documents: knowledge.documents });
+  const actingUsers = createActingUsers({ repositories, authenticator });
+  const templateServices = createTemplateServices({
+    repositories,
+    storage,
+    documents: knowledge.documents,
+    queue,
+    actingUsers,
+    db: deps.database.db,
+  });
   const tools = createToolServices({
     generations: () => templateServices.documentGenerations,
     repositories,
@@ -182,7 +190,6 @@ function createServices(deps: {
     logger: deps.logger,
   });
   let chatService: ReturnType<typeof createChatService> | undefined;
-  const actingUsers = createActingUsers({ repositories, authenticator });
   const governance = createApprovalServices({
     queue,
     actingUsers,

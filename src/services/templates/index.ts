@@ -1,5 +1,8 @@
+import type { Queryable } from "../../db/client.js";
+import type { JobQueue } from "../../jobs/queue.js";
 import type { BlobStorage } from "../../providers/storage/index.js";
 import type { Repositories } from "../../repositories/index.js";
+import type { ActingUsers } from "../auth/acting-user.js";
 import type { DocumentService } from "../knowledge/index.js";
 import { createGenerationService } from "./generation-service.js";
 import { createLegacyTemplateImporter } from "./legacy-import.js";
@@ -17,6 +20,7 @@ export type TemplatesRepositories = Pick<
   | "namespaces"
   | "organizations"
   | "templates"
+  | "users"
 >;
 
 export { type GenerationView, toGenerationView } from "./generation-service.js";
@@ -28,6 +32,9 @@ export function createTemplateServices(deps: {
   repositories: TemplatesRepositories;
   storage: BlobStorage;
   documents: DocumentService;
+  queue?: JobQueue | undefined;
+  actingUsers?: ActingUsers | undefined;
+  db?: Queryable | undefined;
 }) {
   const documentTemplates = createTemplateService(deps.repositories);
   return {

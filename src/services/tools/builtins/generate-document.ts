@@ -71,7 +71,10 @@ export function generateDocumentTool(generator: () => DocumentGenerator | undefi
         generationId: generation.id,
         status: generation.status,
         format: generation.outputFormat,
-        link: generation.downloadUrl,
+        link: generation.downloadUrl ?? `/document-generations/${generation.id}/download`,
+        ...(generation.status === "pending"
+          ? { note: "Rendering in the background; the link works once it is done" }
+          : {}),
         ...(generation.error ? { error: generation.error } : {}),
       };
     },
