@@ -191,6 +191,9 @@ export function createLegacyTemplateImporter(deps: {
         const saved = current
           ? await deps.documentTemplates.update(ctx, current.id, api)
           : await deps.documentTemplates.create(ctx, { ...api, departmentId: options.departmentId });
+        if (saved.legacyTemplateId !== row.id) {
+          await r.documentTemplates.update(saved.id, { legacyTemplateId: row.id }, ctx.db);
+        }
         converted.push({ id: saved.id, name: saved.name, version: saved.version, created: !current });
       }
       return { recorded, converted };
