@@ -201,6 +201,23 @@ describe("document generation", () => {
     // Running the worker again renders nothing twice.
     const again = await drain(t);
     expect(again).toBe(0);
+
+    // Someone deactivated before the worker runs: the generation fails instead of rendering with stale rights.
+    const leaver = await addMember(t, tenant.token, tenant.generalId, "employee");
+    const queued = await call(t, "POST", `/document-templates/${id}/generate`, {
+      token: leaver.token,
+      body: { input, save: false },
+    });
+    expect(queued.body.status).toBe("pending");
+    expect((await call(t, "POST", `/users/${leaver.id}/deactivate`, { token: tenant.token })).status).toBe(
+      200,
+    );
+    await drain(t);
+    const stopped = await call(t, "GET", `/document-generations/${queued.body.id}`, { token: tenant.token });
+    expect(stopped.body).toMatchObject({
+      status: "failed",
+      error: expect.stringMatching(/can no longer act/),
+    });
   });
 
   it("saves into a knowledge base as a searchable generated document; history lists, filters, re-runs and deletes outputs", async () => {
