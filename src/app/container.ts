@@ -160,7 +160,17 @@ function createServices(deps: {
     extractionDelaySeconds: config.memory.extractionDelaySeconds,
     scrub: (orgId, texts) => pii.scrubTexts(orgId, texts),
   });
+  const actingUsers = createActingUsers({ repositories, authenticator });
+  const templateServices = createTemplateServices({
+    repositories,
+    storage,
+    documents: knowledge.documents,
+    queue,
+    actingUsers,
+    db: deps.database.db,
+  });
   const tools = createToolServices({
+    generations: () => templateServices.documentGenerations,
     repositories,
     authSecret,
     search: knowledge.search,
@@ -180,7 +190,6 @@ function createServices(deps: {
     logger: deps.logger,
   });
   let chatService: ReturnType<typeof createChatService> | undefined;
-  const actingUsers = createActingUsers({ repositories, authenticator });
   const governance = createApprovalServices({
     queue,
     actingUsers,
@@ -266,7 +275,7 @@ function createServices(deps: {
     ...intentServices,
     ...governance,
     handoff,
-    ...createTemplateServices({ repositories, storage, documents: knowledge.documents }),
+    ...templateServices,
     seed: createSeedService({
       db: deps.database.db,
       repositories: deps.repositories,

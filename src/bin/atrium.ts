@@ -12,6 +12,7 @@ import { registerAskCommand } from "./commands/ask.js";
 import { registerIdentityCommands } from "./commands/identity.js";
 import { registerKnowledgeCommands } from "./commands/knowledge.js";
 import { registerMailCommands } from "./commands/mail.js";
+import { registerTemplateCommands } from "./commands/templates.js";
 import { registerWorkerCommand, runWorkerUntilSignal } from "./commands/worker.js";
 
 async function withContainer<T>(work: (container: Container) => Promise<T>, options = { migrate: false }) {
@@ -141,6 +142,7 @@ registerMailCommands(program);
 registerIdentityCommands(program, withContainer);
 registerKnowledgeCommands(program, withContainer);
 registerAskCommand(program, withContainer);
+registerTemplateCommands(program, withContainer);
 registerWorkerCommand(program, async (options) => {
   const config = loadConfig();
   return createContainer({ ...config, autoMigrate: config.autoMigrate || (options?.migrate ?? false) });

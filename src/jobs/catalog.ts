@@ -57,6 +57,14 @@ export const jobCatalog = {
     backoff: { baseMs: 10_000, maxMs: 5 * 60_000 },
     priority: 8,
   },
+  /** Render a queued document generation (PDF, DOCX or a large input) as the person who asked. */
+  "document.generate": {
+    payload: z.object({ orgId: id, generationId: id }),
+    maxAttempts: 3,
+    timeoutMs: 10 * 60_000,
+    backoff: { baseMs: 5_000, maxMs: 2 * 60_000 },
+    priority: 7,
+  },
   /** Rebuild one user's memory profile from their recent messages (deduplicated per user). */
   "memory.extract": {
     payload: z.object({ orgId: id, userId: id }),

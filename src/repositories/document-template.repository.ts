@@ -1,7 +1,12 @@
-import { and, asc, eq, ilike, type SQL } from "drizzle-orm";
+import { and, asc, eq, ilike, isNull, type SQL } from "drizzle-orm";
 import type { Access } from "../core/access.js";
 import type { Queryable } from "../db/client.js";
-import { documentGenerations, documentTemplates, documentTemplateVersions } from "../db/schema/index.js";
+import {
+  documentGenerations,
+  documentTemplates,
+  documentTemplateVersions,
+  templates,
+} from "../db/schema/index.js";
 import type { Page, PageQuery } from "../lib/pagination.js";
 import { likePattern } from "./persona.repository.js";
 import { departmentOrOrgWideScope } from "./scope.js";
@@ -10,6 +15,7 @@ import { TableRepository } from "./table-repository.js";
 export type DocumentTemplateRow = typeof documentTemplates.$inferSelect;
 export type DocumentTemplateVersionRow = typeof documentTemplateVersions.$inferSelect;
 export type DocumentGenerationRow = typeof documentGenerations.$inferSelect;
+export type LegacyTemplateRow = typeof templates.$inferSelect;
 
 export interface DocumentTemplateFilter {
   departmentId?: string | undefined;
@@ -47,6 +53,47 @@ export class DocumentTemplateRepository extends TableRepository<typeof documentT
 
   findInOrg(orgId: string, id: string, tx?: Queryable): Promise<DocumentTemplateRow | undefined> {
     return this.findOne(and(eq(documentTemplates.orgId, orgId), eq(documentTemplates.id, id)), tx);
+  }
+
+  /** Templates of this name the caller can see (org-wide and their departments'), oldest first. */
+  findVisibleByName(orgId: string, access: Access, name: string, tx?: Queryable) {
+    return this.findMany(
+      and(
+        eq(documentTemplates.orgId, orgId),
+        departmentOrOrgWideScope(documentTemplates.departmentId, access),
+        ilike(documentTemplates.name, name.replace(/[\\%_]/g, "\\$&")),
+      ),
+      tx,
+      10,
+    );
+  }
+
+  /** The template of this exact name in one scope (a department, or org-wide when null). */
+  findInScope(orgId: string, departmentId: string | null, name: string, tx?: Queryable) {
+    return this.findOne(
+      and(
+        eq(documentTemplates.orgId, orgId),
+        departmentId
+          ? eq(documentTemplates.departmentId, departmentId)
+          : isNull(documentTemplates.departmentId),
+        eq(documentTemplates.name, name),
+      ),
+      tx,
+    );
+  }
+}
+
+/** Legacy file-backed templates (seed 000 `Template`), recorded by `atrium templates import`. */
+export class LegacyTemplateRepository extends TableRepository<typeof templates> {
+  findInScope(orgId: string, departmentId: string | null, name: string, tx?: Queryable) {
+    return this.findOne(
+      and(
+        eq(templates.orgId, orgId),
+        departmentId ? eq(templates.departmentId, departmentId) : isNull(templates.departmentId),
+        eq(templates.name, name),
+      ),
+      tx,
+    );
   }
 }
 

@@ -17,6 +17,7 @@ import {
   DocumentGenerationRepository,
   DocumentTemplateRepository,
   DocumentTemplateVersionRepository,
+  LegacyTemplateRepository,
 } from "./document-template.repository.js";
 import { EmployeeProfileRepository } from "./employee-profile.repository.js";
 import { FeedbackRepository } from "./feedback.repository.js";
@@ -122,7 +123,7 @@ export function createTableRepositories(
     intentExamples: new IntentExampleRepository(db, s.intentExamples),
     intentExampleSets: new IntentExampleSetRepository(db, s.intentExampleSets),
     // documents
-    templates: plain(s.templates),
+    templates: new LegacyTemplateRepository(db, s.templates),
     documentTemplates: new DocumentTemplateRepository(db, s.documentTemplates),
     documentTemplateVersions: new DocumentTemplateVersionRepository(db, s.documentTemplateVersions),
     documentGenerations: new DocumentGenerationRepository(db, s.documentGenerations),

@@ -98,6 +98,15 @@ describe("document generation", () => {
         body: { input },
       });
       expect(gen.status, JSON.stringify(gen.body)).toBe(201);
+      // PDF and DOCX render in the worker: the generation is pending until it has run.
+      const queued = format === "pdf" || format === "docx";
+      expect(gen.body.status).toBe(queued ? "pending" : "done");
+      if (queued) {
+        await drain(t);
+        gen.body = (
+          await call(t, "GET", `/document-generations/${gen.body.id}`, { token: tenant.token })
+        ).body;
+      }
       expect(gen.body).toMatchObject({
         status: "done",
         error: null,
@@ -162,10 +171,59 @@ describe("document generation", () => {
     expect(history.body.total).toBe(0);
   });
 
+  it("renders PDF in the worker as the person who asked: pending, then done and saved into their knowledge base", async () => {
+    const tenant = await signUp(t);
+    const kb = await createKnowledgeBase(t, tenant.token, tenant.generalId);
+    const id = await template(t, tenant.token, tenant.generalId, "pdf");
+    const employee = await addMember(t, tenant.token, tenant.generalId, "employee");
+    const asked = await call(t, "POST", `/document-templates/${id}/generate`, {
+      token: employee.token,
+      body: { input, save: false },
+    });
+    expect(asked.status, JSON.stringify(asked.body)).toBe(201);
+    expect(asked.body).toMatchObject({ status: "pending", downloadUrl: null });
+    expect((await download(t, employee.token, asked.body.id)).status).toBe(409);
+    const saved = await call(t, "POST", `/document-templates/${id}/generate`, {
+      token: tenant.token,
+      body: { input: { ...input, orderNo: "PO-900" }, knowledgeBaseId: kb },
+    });
+    expect(saved.body.status).toBe("pending");
+    await drain(t);
+    const done = await call(t, "GET", `/document-generations/${asked.body.id}`, { token: employee.token });
+    expect(done.body).toMatchObject({ status: "done", error: null, userId: employee.id });
+    const file = await download(t, employee.token, asked.body.id);
+    expect(file.status).toBe(200);
+    expect((await extractDocument({ filename: "out.pdf", data: file.data })).text).toContain("PO-7781");
+    const kept = await call(t, "GET", `/document-generations/${saved.body.id}`, { token: tenant.token });
+    expect(kept.body).toMatchObject({ status: "done", knowledgeBaseId: kb });
+    const doc = await documentOf(t, tenant.token, kept.body.outputFileId);
+    expect(doc, doc.error).toMatchObject({ status: "ready", sourceKind: "generated" });
+    // Running the worker again renders nothing twice.
+    const again = await drain(t);
+    expect(again).toBe(0);
+
+    // Someone deactivated before the worker runs: the generation fails instead of rendering with stale rights.
+    const leaver = await addMember(t, tenant.token, tenant.generalId, "employee");
+    const queued = await call(t, "POST", `/document-templates/${id}/generate`, {
+      token: leaver.token,
+      body: { input, save: false },
+    });
+    expect(queued.body.status).toBe("pending");
+    expect((await call(t, "POST", `/users/${leaver.id}/deactivate`, { token: tenant.token })).status).toBe(
+      200,
+    );
+    await drain(t);
+    const stopped = await call(t, "GET", `/document-generations/${queued.body.id}`, { token: tenant.token });
+    expect(stopped.body).toMatchObject({
+      status: "failed",
+      error: expect.stringMatching(/can no longer act/),
+    });
+  });
+
   it("saves into a knowledge base as a searchable generated document; history lists, filters, re-runs and deletes outputs", async () => {
     const tenant = await signUp(t);
     const kb = await createKnowledgeBase(t, tenant.token, tenant.generalId);
-    const id = await template(t, tenant.token, tenant.generalId, "docx", { defaultKnowledgeBaseId: kb });
+    const id = await template(t, tenant.token, tenant.generalId, "html", { defaultKnowledgeBaseId: kb });
     const gen = await call(t, "POST", `/document-templates/${id}/generate`, {
       token: tenant.token,
       body: { input },

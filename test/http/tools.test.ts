@@ -166,6 +166,7 @@ describe("tools registry over HTTP", () => {
       "fetch_document",
       "create_note",
       "current_datetime",
+      "generate_document",
     ]);
     expect(res.body.items[0]).toMatchObject({ kind: "builtin", inputSchema: { required: ["query"] } });
   });

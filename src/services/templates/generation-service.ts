@@ -1,6 +1,9 @@
 import { hasPermission } from "../../core/access.js";
+import type { Queryable } from "../../db/client.js";
+import type { JobQueue } from "../../jobs/queue.js";
 import { AppError, isAppError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
+import type { Logger } from "../../lib/logger.js";
 import type { PageQuery } from "../../lib/pagination.js";
 import { type BlobStorage, blobKey } from "../../providers/storage/index.js";
 import type {
@@ -11,8 +14,10 @@ import type {
 import type { Repositories } from "../../repositories/index.js";
 import { canSeeScope } from "../assistants/assistant-access.js";
 import { recordAudit } from "../audit/record-audit.js";
+import type { ActingUsers } from "../auth/acting-user.js";
 import type { ServiceContext } from "../context.js";
 import type { DocumentService } from "../knowledge/index.js";
+import { systemContext } from "../orgs/system-context.js";
 import { renderTemplate } from "./engine/render.js";
 import { buildOutput, OUTPUT_TYPES } from "./output/index.js";
 import {
@@ -30,9 +35,13 @@ export type GenerationServiceRepositories = Pick<
   | "conversations"
   | "departments"
   | "documentGenerations"
+  | "documentTemplateVersions"
   | "documentTemplates"
   | "organizations"
+  | "users"
 >;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface GenerateInput {
   input?: Record<string, unknown> | undefined;
@@ -46,6 +55,19 @@ export interface GenerationDeps {
   repositories: GenerationServiceRepositories;
   storage: BlobStorage;
   documents: DocumentService;
+  /** Where PDF, DOCX and large renders go (`document.generate`); without it everything renders inline. */
+  queue?: JobQueue | undefined;
+  /** The worker renders as the person who asked (their knowledge-base rights, their name on the file). */
+  actingUsers?: ActingUsers | undefined;
+  db?: Queryable | undefined;
+}
+
+/** Inputs above this many characters (as JSON) render in the worker whatever the format. */
+export const INLINE_INPUT_LIMIT = 32 * 1024;
+
+/** PDF and DOCX (layout engines) and large inputs render in the worker; small text formats inline. */
+export function rendersInWorker(format: DocumentGenerationRow["outputFormat"], input: unknown): boolean {
+  return format === "pdf" || format === "docx" || JSON.stringify(input).length > INLINE_INPUT_LIMIT;
 }
 
 /** A generation as the API shows it: the stored file is reached through its download link. */
@@ -160,7 +182,16 @@ export function createGenerationService(deps: GenerationDeps) {
       },
       ctx.db,
     );
-    const finished = await run(ctx, template, row);
+    const deferred = deps.queue !== undefined && rendersInWorker(row.outputFormat, input);
+    if (deferred) {
+      await deps.queue!.enqueue(
+        ctx.db,
+        "document.generate",
+        { orgId: ctx.orgId, generationId: row.id },
+        { dedupeKey: `document.generate:${row.id}` },
+      );
+    }
+    const finished = deferred ? row : await run(ctx, template, row);
     await recordAudit(r, ctx, {
       action: "document_generation.created",
       entityType: "document_generation",
@@ -171,7 +202,58 @@ export function createGenerationService(deps: GenerationDeps) {
     return toGenerationView(finished);
   }
 
+  /** A template by id, or by name among those the caller can see (one match, else a clear error). */
+  async function byReference(ctx: ServiceContext, ref: string): Promise<DocumentTemplateRow> {
+    requireTemplateRead(ctx);
+    if (UUID.test(ref)) return loadTemplate(r, ctx, ref);
+    const found = await r.documentTemplates.findVisibleByName(ctx.orgId, ctx.access, ref.trim(), ctx.db);
+    if (found.length === 0) throw AppError.notFound("Document template", ref);
+    if (found.length > 1) {
+      throw new AppError("VALIDATION", `Several templates are named "${ref}"; give the template's id`, {
+        ids: found.map((t) => t.id),
+      });
+    }
+    return found[0]!;
+  }
+
+  /** The template as it was at the generation's version (the body may have changed since it was queued). */
+  async function templateAt(row: DocumentGenerationRow, db: Queryable) {
+    const template = row.templateId ? await r.documentTemplates.findById(row.templateId, db) : undefined;
+    if (!template || template.version === row.templateVersion) return template;
+    const kept = (await r.documentTemplateVersions.listOf(template.id, db)).find(
+      (v) => v.version === row.templateVersion,
+    );
+    return kept ? { ...template, templateBody: kept.templateBody, variables: kept.variables } : template;
+  }
+
   return {
+    /** `document.generate`: renders a queued generation as its requester; a finished one is left alone. */
+    async renderQueued(orgId: string, generationId: string, logger: Logger): Promise<unknown> {
+      const db = deps.db;
+      if (!db) throw new AppError("UNAVAILABLE", "No database for queued generations");
+      const row = await r.documentGenerations.findInOrg(orgId, generationId, db);
+      if (!row || (row.status !== "pending" && row.status !== "rendering")) return undefined;
+      const fail = (error: string) =>
+        r.documentGenerations.update(row.id, { status: "failed", error, completedAt: new Date() }, db);
+      const template = await templateAt(row, db);
+      if (!template) return fail("The template was deleted before the document was rendered");
+      const requester = row.userId ? await r.users.findById(row.userId, db) : undefined;
+      let ctx: ServiceContext;
+      if (requester?.isActive && deps.actingUsers) {
+        ctx = await deps.actingUsers.contextFor(orgId, requester.email, db, logger, "document-generation");
+      } else if (!row.userId) {
+        ctx = systemContext(orgId, db, logger, "document-generation");
+      } else {
+        return fail("The person who asked for this document can no longer act");
+      }
+      return toGenerationView(await run(ctx, template, row));
+    },
+
+    /** By id or visible name: the assistant tool `generate_document` names templates as people do. */
+    async generateFor(ctx: ServiceContext, ref: string, request: GenerateInput): Promise<GenerationView> {
+      return start(ctx, await byReference(ctx, ref), request);
+    },
+
     /** Renders inline (templates are small; large inputs are capped by the body limit). */
     async generate(ctx: ServiceContext, templateId: string, request: GenerateInput): Promise<GenerationView> {
       return start(ctx, await loadTemplate(r, ctx, templateId), request);

@@ -3,6 +3,7 @@ import { deriveKey } from "../../lib/encryption.js";
 import type { NetworkPolicy } from "../../lib/outbound/ssrf.js";
 import type { Repositories } from "../../repositories/index.js";
 import type { DocumentService, SearchService } from "../knowledge/index.js";
+import type { DocumentGenerator } from "./builtins/generate-document.js";
 import { createBuiltinTools } from "./builtins/index.js";
 import type { FetchFn } from "./http-tool.js";
 import { createMcpStdioServers } from "./mcp-stdio-servers.js";
@@ -27,6 +28,7 @@ export function createToolServices(deps: {
   /** The operator's allow-list of MCP servers started over stdio (MCP_STDIO_SERVERS). */
   mcpStdioServers: readonly McpStdioServerConfig[];
   fetch?: FetchFn | undefined;
+  generations?: (() => DocumentGenerator | undefined) | undefined;
 }) {
   const secretKey = deriveKey(deps.authSecret, TOOL_SECRETS_PURPOSE);
   const builtins = createBuiltinTools(deps);

@@ -3,6 +3,7 @@ import type { ApprovalService } from "../../services/approvals/approval-service.
 import type { IntentReembedService } from "../../services/intents/index.js";
 import type { IngestService, ReembedService, WebSourceCrawler } from "../../services/knowledge/index.js";
 import type { MemoryService } from "../../services/memory/memory-service.js";
+import type { GenerationService } from "../../services/templates/generation-service.js";
 import { approvalResumeHandler } from "./approval-resume.js";
 import { documentIngestHandler } from "./document-ingest.js";
 import { intentExamplesReembedHandler } from "./intent-examples-reembed.js";
@@ -18,6 +19,7 @@ export function createJobHandlers(services: {
   memory: MemoryService;
   intentReembed: IntentReembedService;
   approvals: ApprovalService;
+  documentGenerations: GenerationService;
 }): JobHandlers {
   return {
     "document.ingest": documentIngestHandler(services.ingest),
@@ -26,5 +28,9 @@ export function createJobHandlers(services: {
     "memory.extract": memoryExtractHandler(services.memory),
     "intent_examples.reembed": intentExamplesReembedHandler(services.intentReembed),
     "approval.resume": approvalResumeHandler(services.approvals),
+    "document.generate": {
+      run: (payload, job) =>
+        services.documentGenerations.renderQueued(payload.orgId, payload.generationId, job.logger),
+    },
   };
 }

@@ -4,6 +4,7 @@ import type { RuntimeTool } from "../runtime-tool.js";
 import { createNoteTool } from "./create-note.js";
 import { currentDatetimeTool } from "./current-datetime.js";
 import { fetchDocumentTool } from "./fetch-document.js";
+import { type DocumentGenerator, generateDocumentTool } from "./generate-document.js";
 import { knowledgeSearchTool } from "./knowledge-search.js";
 import { BUILTIN_TOOL_NAMES, type BuiltinToolName } from "./names.js";
 
@@ -14,6 +15,8 @@ export interface BuiltinToolDeps {
   search: SearchService;
   documents: DocumentService;
   clock?: (() => Date) | undefined;
+  /** The generation service (set once it exists; the tool refuses until then). */
+  generations?: (() => DocumentGenerator | undefined) | undefined;
 }
 
 /** Every built-in tool, by name (the order of BUILTIN_TOOL_NAMES). */
@@ -23,6 +26,7 @@ export function createBuiltinTools(deps: BuiltinToolDeps): Map<BuiltinToolName, 
     fetch_document: fetchDocumentTool(deps),
     create_note: createNoteTool(deps.documents),
     current_datetime: currentDatetimeTool(deps.clock),
+    generate_document: generateDocumentTool(deps.generations ?? (() => undefined)),
   };
   return new Map(BUILTIN_TOOL_NAMES.map((name) => [name, tools[name]]));
 }

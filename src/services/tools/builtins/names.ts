@@ -4,6 +4,7 @@ export const BUILTIN_TOOL_NAMES = [
   "fetch_document",
   "create_note",
   "current_datetime",
+  "generate_document",
 ] as const;
 export type BuiltinToolName = (typeof BUILTIN_TOOL_NAMES)[number];
 
