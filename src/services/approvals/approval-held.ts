@@ -2,10 +2,11 @@ import { systemAccess } from "../../core/access.js";
 import type { Queryable } from "../../db/client.js";
 import { AppError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
-import type { ApprovalRow } from "../../repositories/approval.repository.js";
+import type { ApprovalPolicyRow, ApprovalRow } from "../../repositories/approval.repository.js";
 import type { ServiceContext } from "../context.js";
 import type { Decide } from "./approval-decisions.js";
 import type { ApprovalServiceDeps } from "./approval-types.js";
+import { groupOfPolicy, routedApprovers } from "./approver-groups.js";
 
 /** How much of a held draft a notification quotes. */
 const DRAFT_EXCERPT = 280;
@@ -42,12 +43,24 @@ export function createHeldReplies(
     return body ? { body, bodyInAppOnly: true } : {};
   }
 
+  async function escalationTarget(approval: ApprovalRow, policy: ApprovalPolicyRow): Promise<string | null> {
+    if (!groupOfPolicy(policy, approval.departmentId)) return policy.escalateToUserId;
+    const { approvers } = await routedApprovers(r, deps.notifications, approval, deps.db);
+    const candidates = approvers.filter((id) => id !== approval.requesterId);
+    if (policy.escalateToUserId && candidates.includes(policy.escalateToUserId))
+      return policy.escalateToUserId;
+    return candidates[0] ?? null;
+  }
+
   return {
-    /** Tells the approvers of the department (and a named escalation user) of a new held reply. */
+    /**
+     * Tells the approvers of the department (only the members of the approver group the namespace's
+     * policy names for it, if any) and a named escalation user of a new held reply.
+     */
     async notifyHeld(ctx: ServiceContext, approvalId: string): Promise<void> {
       const row = await r.approvals.findById(approvalId, ctx.db);
       if (!row) return;
-      const approvers = await deps.notifications.approversOf(ctx.orgId, row.departmentId, ctx.db);
+      const { approvers } = await routedApprovers(r, deps.notifications, row, ctx.db);
       const people = [...approvers, ...(row.escalatedToId ? [row.escalatedToId] : [])].filter(
         (id) => id !== row.requesterId,
       );
@@ -72,6 +85,9 @@ export function createHeldReplies(
     /**
      * Carries out namespace timeouts (the worker's job): each pending approval past its due time is
      * escalated to the policy's user, or rejected, as the policy says. Returns how many it decided.
+     * When the policy names an approver group for the approval's department, the escalation goes to
+     * the policy's user only if that user is one of the group's approvers, else to the first of them
+     * (in the order they were added) who is not the requester.
      */
     async runTimeouts(now = new Date(), limit = 100): Promise<number> {
       const due = await r.approvals.overdue(now, limit, deps.db);
@@ -93,14 +109,18 @@ export function createHeldReplies(
               { kind: "reject", notes: "Not decided in time" },
               { system: true },
             );
-          } else if (policy.escalateToUserId) {
+          } else {
+            const toUserId = await escalationTarget(approval, policy);
+            if (!toUserId) continue;
             await decide(
               scoped,
               approval.id,
-              { kind: "escalate", toUserId: policy.escalateToUserId, reason: "Not decided in time" },
-              { system: true },
+              { kind: "escalate", toUserId, reason: "Not decided in time" },
+              {
+                system: true,
+              },
             );
-          } else continue;
+          }
           done += 1;
         } catch (error) {
           // Decided meanwhile by a person: that decision stands.

@@ -13,6 +13,7 @@ export type ApprovalServiceRepositories = Pick<
   | "agents"
   | "approvalPolicies"
   | "approvals"
+  | "approverGroups"
   | "auditLogs"
   | "conversations"
   | "departments"

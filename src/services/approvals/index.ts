@@ -10,6 +10,7 @@ import {
   type ConversationPublisher,
   createApprovalService,
 } from "./approval-service.js";
+import { createApproverGroupService } from "./approver-groups.js";
 import { type ApprovalNotificationsRepositories, createNotificationService } from "./notifications.js";
 import { createRevealer } from "./reveal.js";
 import { createTrustService } from "./trust.js";
@@ -56,5 +57,10 @@ export function createApprovalServices(deps: {
     actingUsers: deps.actingUsers,
     resumeTurn: deps.resumeTurn,
   });
-  return { approvals, notifications, trust: createTrustService(deps) };
+  return {
+    approvals,
+    notifications,
+    trust: createTrustService(deps),
+    approverGroups: createApproverGroupService(deps),
+  };
 }
