@@ -171,6 +171,11 @@ describe("approver groups", () => {
     );
     // Managing groups needs agents:manage.
     expect((await call(t, "GET", "/approver-groups", { token: s.member.token })).status).toBe(403);
+    // A head of one department reads groups but may not change them: they are organisation-wide.
+    const head = await addMember(t, s.tenant.token, s.tenant.generalId, "dept_head", "Hal Head");
+    expect((await call(t, "GET", "/approver-groups", { token: head.token })).status).toBe(200);
+    const byHead = await call(t, "POST", "/approver-groups", { token: head.token, body: { name: "Mine" } });
+    expect(byHead.status).toBe(403);
   });
 
   it("a timeout escalates to the group's first approver, not to someone outside it", async () => {

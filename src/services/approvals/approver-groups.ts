@@ -5,6 +5,7 @@ import { AppError } from "../../lib/errors.js";
 import type { ApprovalPolicyRow } from "../../repositories/approval.repository.js";
 import type { ApproverGroupRow } from "../../repositories/approver-group.repository.js";
 import type { Repositories } from "../../repositories/index.js";
+import { hasAllDepartments } from "../assistants/assistant-access.js";
 import { recordAudit } from "../audit/record-audit.js";
 import type { ServiceContext } from "../context.js";
 import type { NotificationService } from "./notifications.js";
@@ -103,7 +104,10 @@ export async function assertPolicyGroups(
   }
 }
 
-/** Named approver groups of the organisation (issue 12): managed with `agents:manage`. */
+/**
+ * Named approver groups of the organisation (issue 12): read with `agents:manage`, changed with it by a
+ * role that reaches every department (a group decides who reviews any department's replies).
+ */
 export function createApproverGroupService(deps: { repositories: ApproverGroupRepositories }) {
   const r = deps.repositories;
 
@@ -112,6 +116,17 @@ export function createApproverGroupService(deps: { repositories: ApproverGroupRe
     const row = await r.approverGroups.findInOrg(ctx.orgId, id, tx);
     if (!row) throw AppError.notFound("Approver group", id);
     return row;
+  }
+
+  /** Groups are organisation-wide: changed only by a role that reaches every department. */
+  function requireOrgWide(ctx: ServiceContext): void {
+    requirePermission(ctx, PERMISSION);
+    if (!hasAllDepartments(ctx.access)) {
+      throw new AppError(
+        "FORBIDDEN",
+        "Approver groups are organisation-wide: only a role that reaches every department changes them",
+      );
+    }
   }
 
   async function shown(row: ApproverGroupRow, tx: Queryable): Promise<ApproverGroupView> {
@@ -165,7 +180,7 @@ export function createApproverGroupService(deps: { repositories: ApproverGroupRe
       ctx: ServiceContext,
       input: { name: string; description?: string | null | undefined; memberIds?: string[] | undefined },
     ): Promise<ApproverGroupView> {
-      requirePermission(ctx, PERMISSION);
+      requireOrgWide(ctx);
       const memberIds = [...new Set(input.memberIds ?? [])];
       await assertMembers(ctx, memberIds, "memberIds");
       return withTransaction(ctx.db, async (tx) => {
@@ -191,6 +206,7 @@ export function createApproverGroupService(deps: { repositories: ApproverGroupRe
       },
     ): Promise<ApproverGroupView> {
       const before = await load(ctx, id);
+      requireOrgWide(ctx);
       await assertMembers(ctx, input.addMemberIds ?? [], "addMemberIds");
       return withTransaction(ctx.db, async (tx) => {
         const current = (await r.approverGroups.membersOf([id], tx)).get(id) ?? [];
@@ -219,6 +235,7 @@ export function createApproverGroupService(deps: { repositories: ApproverGroupRe
     /** Deleting a group a namespace's approval policy names is refused (409 with those namespaces). */
     async remove(ctx: ServiceContext, id: string): Promise<void> {
       await load(ctx, id);
+      requireOrgWide(ctx);
       await withTransaction(ctx.db, async (tx) => {
         const usedBy = await r.approverGroups.usedBy(id, tx);
         if (usedBy.length > 0) {
