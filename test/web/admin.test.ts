@@ -48,7 +48,15 @@ describe("journey: administration", () => {
       const areas = page.getByRole("main").getByRole("heading", { level: 2 });
       await expect
         .poll(() => areas.allTextContents())
-        .toEqual(["People", "Departments", "Roles", "API keys", "Audit log", "Organisation settings"]);
+        .toEqual([
+          "People",
+          "Departments",
+          "Roles",
+          "Approver groups",
+          "API keys",
+          "Audit log",
+          "Organisation settings",
+        ]);
       await checkAccessibility(page, "administration");
       await page.getByRole("link", { name: "People" }).click();
 
@@ -198,7 +206,7 @@ describe("journey: administration", () => {
       const head = await browser.open("/admin");
       await signIn(head, HEAD);
       const areas = head.getByRole("main").getByRole("heading", { level: 2 });
-      await expect.poll(() => areas.allTextContents()).toEqual(["People"]);
+      await expect.poll(() => areas.allTextContents()).toEqual(["People", "Approver groups"]);
       await head.goto("/admin/people");
       await expect.poll(() => head.getByRole("button", { name: "Invite someone" }).count()).toBe(1);
       await head.goto("/admin/api-keys");
@@ -228,6 +236,26 @@ describe("journey: administration", () => {
         expect(overflow, `${path}: nothing wider than the screen`).toBeLessThanOrEqual(0);
         await checkAccessibility(phone, `phone: ${path} (dark)`);
       }
+    },
+    JOURNEY_TIMEOUT_MS,
+  );
+
+  it(
+    "creates an approver group and deletes it",
+    async () => {
+      const page = await browser.open("/admin/approver-groups");
+      await signIn(page, ADMIN);
+      await page.getByRole("heading", { name: "Approver groups", level: 1 }).waitFor();
+      const name = `Reviewers ${unique()}`;
+      await page.getByRole("button", { name: "New group" }).click();
+      const dialog = page.getByRole("dialog");
+      await dialog.getByLabel("Name").fill(name);
+      await checkAccessibility(page, "new approver group");
+      await dialog.getByRole("button", { name: "Create" }).click();
+      await expect.poll(() => page.getByRole("rowheader", { name }).count()).toBe(1);
+      await checkAccessibility(page, "approver groups");
+      await page.getByRole("button", { name: `Delete ${name}` }).click();
+      await expect.poll(() => page.getByRole("rowheader", { name }).count()).toBe(0);
     },
     JOURNEY_TIMEOUT_MS,
   );
