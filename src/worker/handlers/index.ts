@@ -3,11 +3,13 @@ import type { ApprovalService } from "../../services/approvals/approval-service.
 import type { IntentReembedService } from "../../services/intents/index.js";
 import type { IngestService, ReembedService, WebSourceCrawler } from "../../services/knowledge/index.js";
 import type { MemoryService } from "../../services/memory/memory-service.js";
+import type { ScheduleRunner } from "../../services/schedules/index.js";
 import { approvalResumeHandler } from "./approval-resume.js";
 import { documentIngestHandler } from "./document-ingest.js";
 import { intentExamplesReembedHandler } from "./intent-examples-reembed.js";
 import { knowledgeBaseReembedHandler } from "./knowledge-base-reembed.js";
 import { memoryExtractHandler } from "./memory-extract.js";
+import { scheduleRunHandler } from "./schedule-run.js";
 import { webSourceCrawlHandler } from "./web-source-crawl.js";
 
 /** Every job kind's handler, built from the container's services. */
@@ -18,6 +20,7 @@ export function createJobHandlers(services: {
   memory: MemoryService;
   intentReembed: IntentReembedService;
   approvals: ApprovalService;
+  scheduleRunner: ScheduleRunner;
 }): JobHandlers {
   return {
     "document.ingest": documentIngestHandler(services.ingest),
@@ -26,5 +29,6 @@ export function createJobHandlers(services: {
     "memory.extract": memoryExtractHandler(services.memory),
     "intent_examples.reembed": intentExamplesReembedHandler(services.intentReembed),
     "approval.resume": approvalResumeHandler(services.approvals),
+    "schedule.run": scheduleRunHandler(services.scheduleRunner),
   };
 }
