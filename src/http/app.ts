@@ -52,6 +52,7 @@ import { toolRoutes } from "./routes/tools/index.js";
 import { usageRoutes } from "./routes/usage/index.js";
 import { userRoutes } from "./routes/users/index.js";
 import { webSourceRoutes } from "./routes/web-sources/index.js";
+import { scheduleRoutes } from "./routes/schedules/index.js";
 import { SECURITY_HEADERS } from "./security-headers.js";
 import { registerWebApp } from "./web-app.js";
 
@@ -197,6 +198,7 @@ export async function buildApp(container: Container) {
   await app.register(notificationRoutes);
   await app.register(documentTemplateRoutes);
   await app.register(documentGenerationRoutes);
+  await app.register(scheduleRoutes);
   webPage = registerWebApp(
     (path, handler) =>
       app.get(path, { config: { auth: "public", webAsset: true }, schema: { hide: true } }, handler),

@@ -21,9 +21,9 @@ interface Planned {
 
 /** Occurrences of a cron schedule from `first` (its stored next run) up to `until`, counted with a cap. */
 function occurrencesUntil(clock: CronClock, s: ScheduleRow, first: Date, until: Date) {
-  const found: Date[] = [];
-  let cursor = new Date(first.getTime() - 1);
-  let counted = 0;
+  const found: Date[] = [first];
+  let cursor = first;
+  let counted = 1;
   while (counted < MAX_COUNTED) {
     const batch = clock.next(s.cronExpression!, s.timezone, cursor, 200).filter((d) => d <= until);
     for (const d of batch) {
@@ -76,8 +76,9 @@ export function planOccurrences(
       );
     }
   }
-  const freshFrom = first < cutoff ? cutoff : new Date(first.getTime() - 1);
-  for (const at of clock.next(s.cronExpression!, s.timezone, freshFrom, 1000)) {
+  // `next_run_at` is itself an occurrence (the one the schedule waits for), then the cron's next ones.
+  if (first >= cutoff) plan.push({ at: first, trigger: "schedule" });
+  for (const at of clock.next(s.cronExpression!, s.timezone, first < cutoff ? cutoff : first, 1000)) {
     if (at > now) break;
     plan.push({ at, trigger: "schedule" });
   }
