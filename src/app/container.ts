@@ -48,9 +48,9 @@ import { createMemoryService } from "../services/memory/index.js";
 import { createOrgService } from "../services/orgs/org-service.js";
 import { createPiiService } from "../services/pii/index.js";
 import { createRoleService } from "../services/roles/role-service.js";
+import { createScheduleServices } from "../services/schedules/index.js";
 import { createSeedService } from "../services/seed/seed-demo.js";
 import { createSystemService } from "../services/system/health.js";
-import { createScheduleServices } from "../services/schedules/index.js";
 import { createTemplateServices } from "../services/templates/index.js";
 import { createToolServices } from "../services/tools/index.js";
 import { createUsageServices } from "../services/usage/index.js";
@@ -230,14 +230,16 @@ function createServices(deps: {
       actingUsers.contextFor(orgId, email, deps.database.db, logger, "schedule"),
     checkTarget: async (ctx, action) => {
       if (action.type === "ask") await assistants.agents.get(ctx, action.agentId);
-      if (action.type === "generate_document") await templateServices.documentTemplates.get(ctx, action.templateId);
+      if (action.type === "generate_document")
+        await templateServices.documentTemplates.get(ctx, action.templateId);
       if (action.type === "crawl") await knowledge.webSources.get(ctx, action.webSourceId);
       if (action.type === "reembed") await knowledge.knowledgeBases.get(ctx, action.knowledgeBaseId);
     },
     actions: {
       apiChat,
       notify: (orgId, userIds, n) => governance.notifications.notify(orgId, userIds, n),
-      generate: (ctx, templateId, request) => templateServices.documentGenerations.generate(ctx, templateId, request),
+      generate: (ctx, templateId, request) =>
+        templateServices.documentGenerations.generate(ctx, templateId, request),
       crawl: (ctx, id) => knowledge.webSources.crawl(ctx, id),
       reembed: async (ctx, id, model) => {
         const kb = await knowledge.knowledgeBases.get(ctx, id);

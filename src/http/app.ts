@@ -46,13 +46,13 @@ import { personaRoutes } from "./routes/personas/index.js";
 import { profileRoutes } from "./routes/profiles/index.js";
 import { roleRoutes } from "./routes/roles/index.js";
 import { runRoutes } from "./routes/runs/index.js";
+import { scheduleRoutes } from "./routes/schedules/index.js";
 import { searchRoutes } from "./routes/search/index.js";
 import { systemRoutes } from "./routes/system/index.js";
 import { toolRoutes } from "./routes/tools/index.js";
 import { usageRoutes } from "./routes/usage/index.js";
 import { userRoutes } from "./routes/users/index.js";
 import { webSourceRoutes } from "./routes/web-sources/index.js";
-import { scheduleRoutes } from "./routes/schedules/index.js";
 import { SECURITY_HEADERS } from "./security-headers.js";
 import { registerWebApp } from "./web-app.js";
 

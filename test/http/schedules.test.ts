@@ -33,7 +33,12 @@ describe("schedules", () => {
   it("creates a cron schedule in a time zone with its next five fire times, lists, pauses and resumes it", async () => {
     const tenant = await signUp(t);
     const created = await askSchedule(tenant);
-    expect(created).toMatchObject({ kind: "cron", status: "active", timezone: "Europe/Berlin", missedRunPolicy: "run_once" });
+    expect(created).toMatchObject({
+      kind: "cron",
+      status: "active",
+      timezone: "Europe/Berlin",
+      missedRunPolicy: "run_once",
+    });
     expect(created.nextFireTimes).toHaveLength(5);
     for (const at of created.nextFireTimes as string[]) {
       // 07:30 in Berlin on a weekday, whatever the season.
@@ -94,7 +99,12 @@ describe("schedules", () => {
 
     const past = await call(t, "POST", "/schedules", {
       token: tenant.token,
-      body: { departmentId: tenant.generalId, name: "Late", runAt: "2020-01-01T00:00:00Z", action: created.action },
+      body: {
+        departmentId: tenant.generalId,
+        name: "Late",
+        runAt: "2020-01-01T00:00:00Z",
+        action: created.action,
+      },
     });
     expect(past.status).toBe(400);
     expect(past.body.error.details.issues).toEqual([{ path: "body.runAt", message: "runAt is in the past" }]);
@@ -118,7 +128,9 @@ describe("schedules", () => {
       body: { cron: "not a cron" },
     });
     expect(patched.status).toBe(400);
-    expect((await call(t, "GET", `/schedules/${created.id}`, { token: tenant.token })).body.cron).toBe("30 7 * * 1-5");
+    expect((await call(t, "GET", `/schedules/${created.id}`, { token: tenant.token })).body.cron).toBe(
+      "30 7 * * 1-5",
+    );
   });
 
   it("runs now: the worker asks the assistant as the creator, notifies them and links the run to its task", async () => {
@@ -171,19 +183,27 @@ describe("schedules", () => {
     });
     const runs = await call(t, "GET", `/schedules/${byHead.id}/runs`, { token: tenant.token });
     expect(runs.body.items[0]).toMatchObject({ status: "skipped", agentTaskId: null });
-    expect(await t.context.container.repositories.agentTasks.count(eq(agentTasks.scheduleId, byHead.id))).toBe(0);
+    expect(
+      await t.context.container.repositories.agentTasks.count(eq(agentTasks.scheduleId, byHead.id)),
+    ).toBe(0);
     expect((await call(t, "POST", `/schedules/${byHead.id}/run`, { token: tenant.token })).status).toBe(412);
 
     // Re-armed by the admin, it runs under the admin's rights from now on.
     const resumed = await call(t, "POST", `/schedules/${byHead.id}/resume`, { token: tenant.token });
     expect(resumed.body).toMatchObject({ status: "active", statusReason: null, createdById: tenant.adminId });
 
-    const second = await askSchedule(tenant, {}, (await addMember(t, tenant.token, tenant.generalId, "dept_head")).token);
+    const second = await askSchedule(
+      tenant,
+      {},
+      (await addMember(t, tenant.token, tenant.generalId, "dept_head")).token,
+    );
     const creator = second.createdById as string;
     const off = await call(t, "POST", `/users/${creator}/deactivate`, { token: tenant.token });
     expect(off.status, JSON.stringify(off.body)).toBe(200);
     // A scheduled occurrence (not a manual run) meets the same check.
-    await t.context.container.repositories.schedules.update(second.id, { nextRunAt: new Date(Date.now() - 1000) });
+    await t.context.container.repositories.schedules.update(second.id, {
+      nextRunAt: new Date(Date.now() - 1000),
+    });
     expect(await tick(t)).toBe(1);
     await runScheduled(t);
     const gone = await call(t, "GET", `/schedules/${second.id}`, { token: tenant.token });

@@ -107,7 +107,10 @@ export const scheduleRuns = pgTable(
     index("schedule_runs_org_id_idx").on(t.orgId),
     uniqueIndex("schedule_runs_schedule_occurrence_uq").on(t.scheduleId, t.occurrenceAt),
     index("schedule_runs_agent_task_id_idx").on(t.agentTaskId),
-    check("schedule_runs_status_check", sql`${t.status} in ('queued', 'running', 'done', 'failed', 'skipped')`),
+    check(
+      "schedule_runs_status_check",
+      sql`${t.status} in ('queued', 'running', 'done', 'failed', 'skipped')`,
+    ),
     check("schedule_runs_trigger_check", sql`${t.trigger} in ('schedule', 'missed', 'manual')`),
   ],
 );

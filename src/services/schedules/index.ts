@@ -51,6 +51,12 @@ export function createScheduleServices(deps: {
     /** A runner with another executor (tests and the benchmark, whose runs must not call a model). */
     scheduleRunnerWith: runnerWith,
     scheduler: (workerId?: string) =>
-      createScheduler({ db: deps.db, repositories: deps.repositories, queue: deps.queue, clock, ...(workerId ? { workerId } : {}) }),
+      createScheduler({
+        db: deps.db,
+        repositories: deps.repositories,
+        queue: deps.queue,
+        clock,
+        ...(workerId ? { workerId } : {}),
+      }),
   };
 }

@@ -96,10 +96,14 @@ export function resolveTiming(
     issues.push({ path: "body.runAt", message: "runAt is in the past" });
   }
   if (issues.length > 0) {
-    throw new AppError("VALIDATION", `The schedule has ${issues.length} problem(s): ${issues.map((i) => i.message).join("; ")}`, {
-      reason: "SCHEDULE_INVALID",
-      issues,
-    });
+    throw new AppError(
+      "VALIDATION",
+      `The schedule has ${issues.length} problem(s): ${issues.map((i) => i.message).join("; ")}`,
+      {
+        reason: "SCHEDULE_INVALID",
+        issues,
+      },
+    );
   }
   return cron !== null
     ? { kind: "cron", cronExpression: cron, runAt: null, timezone }

@@ -133,7 +133,8 @@ export function createScheduleService(deps: ScheduleServiceDeps) {
       if (row.status === "completed" && patch.runAt === undefined) {
         throw new AppError("PRECONDITION_FAILED", "The one-time schedule has run; give a new runAt");
       }
-      const timingChanged = patch.cron !== undefined || patch.runAt !== undefined || patch.timezone !== undefined;
+      const timingChanged =
+        patch.cron !== undefined || patch.runAt !== undefined || patch.timezone !== undefined;
       const timing = timingChanged
         ? resolveTiming(deps.clock, {
             cron: patch.cron ?? (patch.runAt !== undefined ? null : row.cronExpression),
@@ -181,10 +182,14 @@ export function createScheduleService(deps: ScheduleServiceDeps) {
     async resume(ctx: ServiceContext, id: string): Promise<ScheduleView> {
       const row = await load(ctx, id);
       if (row.status !== "paused" && row.status !== "stopped") {
-        throw new AppError("PRECONDITION_FAILED", `The schedule is ${row.status}; only a paused or stopped one resumes`);
+        throw new AppError(
+          "PRECONDITION_FAILED",
+          `The schedule is ${row.status}; only a paused or stopped one resumes`,
+        );
       }
       const next = fireTimes(deps.clock, row, new Date(), 1)[0] ?? null;
-      if (!next) throw new AppError("PRECONDITION_FAILED", "The schedule has no fire time left; give a new runAt");
+      if (!next)
+        throw new AppError("PRECONDITION_FAILED", "The schedule has no fire time left; give a new runAt");
       const updated = await r.schedules.update(
         row.id,
         {
@@ -204,7 +209,10 @@ export function createScheduleService(deps: ScheduleServiceDeps) {
     async runNow(ctx: ServiceContext, id: string) {
       const row = await load(ctx, id);
       if (row.status === "stopped") {
-        throw new AppError("PRECONDITION_FAILED", `The schedule is stopped (${row.statusReason ?? "no reason"}); resume it first`);
+        throw new AppError(
+          "PRECONDITION_FAILED",
+          `The schedule is stopped (${row.statusReason ?? "no reason"}); resume it first`,
+        );
       }
       const run = await withTransaction(ctx.db, async (tx) => {
         const claimed = await r.scheduleRuns.claim(

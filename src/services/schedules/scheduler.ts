@@ -42,12 +42,7 @@ function occurrencesUntil(clock: CronClock, s: ScheduleRow, first: Date, until: 
  * older ones were missed while no worker ran: the latest runs once (`run_once`), or is recorded as
  * skipped (`skip`), never one run per missed occurrence.
  */
-export function planOccurrences(
-  clock: CronClock,
-  s: ScheduleRow,
-  now: Date,
-  graceMs: number,
-): Planned[] {
+export function planOccurrences(clock: CronClock, s: ScheduleRow, now: Date, graceMs: number): Planned[] {
   const first = s.nextRunAt;
   if (!first || first > now) return [];
   const cutoff = new Date(now.getTime() - graceMs);
@@ -58,7 +53,11 @@ export function planOccurrences(
     return [
       s.missedRunPolicy === "run_once"
         ? { at: first, trigger: "missed" }
-        : { at: first, trigger: "missed", skipped: "missed while no worker ran; skipped by the missed-run policy" },
+        : {
+            at: first,
+            trigger: "missed",
+            skipped: "missed while no worker ran; skipped by the missed-run policy",
+          },
     ];
   }
   if (first < cutoff) {
