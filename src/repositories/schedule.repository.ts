@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, lte } from "drizzle-orm";
 import type { Access } from "../core/access.js";
 import type { Queryable } from "../db/client.js";
 import { guarded } from "../db/errors.js";
@@ -38,15 +38,16 @@ export class ScheduleRepository extends TableRepository<typeof schedules> {
   }
 
   /**
-   * Active schedules whose next fire time has come, locked with SKIP LOCKED: two scheduler ticks
+   * Active schedules whose next fire time has come by `now` (the caller's clock, the one it plans
+   * occurrences with), locked with SKIP LOCKED: two scheduler ticks
    * never work on the same schedule at once, and neither waits for the other.
    */
-  lockDue(limit: number, tx: Queryable): Promise<ScheduleRow[]> {
+  lockDue(limit: number, now: Date, tx: Queryable): Promise<ScheduleRow[]> {
     return guarded(() =>
       tx
         .select()
         .from(schedules)
-        .where(and(eq(schedules.enabled, true), sql`${schedules.nextRunAt} <= now()`))
+        .where(and(eq(schedules.enabled, true), lte(schedules.nextRunAt, now)))
         .orderBy(schedules.nextRunAt)
         .limit(limit)
         .for("update", { skipLocked: true }),

@@ -77,9 +77,14 @@ export function planOccurrences(clock: CronClock, s: ScheduleRow, now: Date, gra
   }
   // `next_run_at` is itself an occurrence (the one the schedule waits for), then the cron's next ones.
   if (first >= cutoff) plan.push({ at: first, trigger: "schedule" });
-  for (const at of clock.next(s.cronExpression!, s.timezone, first < cutoff ? cutoff : first, 1000)) {
-    if (at > now) break;
-    plan.push({ at, trigger: "schedule" });
+  // Small batches: normally none or one is due, and croner computes every date it is asked for.
+  let cursor = first < cutoff ? cutoff : first;
+  for (let batches = 0; batches < 100; batches++) {
+    const batch = clock.next(s.cronExpression!, s.timezone, cursor, 4);
+    const due = batch.filter((at) => at <= now);
+    for (const at of due) plan.push({ at, trigger: "schedule" });
+    if (due.length < batch.length || batch.length === 0) break;
+    cursor = batch.at(-1)!;
   }
   return plan;
 }
@@ -107,10 +112,12 @@ export function createScheduler(deps: {
     /** Claims every due occurrence it can lock; returns how many runs it queued. */
     async tick(limit = 200, now = new Date()): Promise<number> {
       return withTransaction(deps.db, async (tx) => {
-        const due = await r.schedules.lockDue(limit, tx);
+        const due = await r.schedules.lockDue(limit, now, tx);
         let queued = 0;
         for (const s of due) {
-          for (const p of planOccurrences(deps.clock, s, now, graceMs)) {
+          const plan = planOccurrences(deps.clock, s, now, graceMs);
+          if (plan.length === 0) continue;
+          for (const p of plan) {
             const run = await r.scheduleRuns.claim(
               {
                 orgId: s.orgId,
