@@ -48,6 +48,7 @@ import { createMemoryService } from "../services/memory/index.js";
 import { createOrgService } from "../services/orgs/org-service.js";
 import { createPiiService } from "../services/pii/index.js";
 import { createRoleService } from "../services/roles/role-service.js";
+import { createScheduleServices } from "../services/schedules/index.js";
 import { createSeedService } from "../services/seed/seed-demo.js";
 import { createSystemService } from "../services/system/health.js";
 import { createTemplateServices } from "../services/templates/index.js";
@@ -228,6 +229,32 @@ function createServices(deps: {
     approvals: governance.approvals,
   });
   chatService = chat;
+  const apiChat = createApiChat({ chat, conversations });
+  const scheduleServices = createScheduleServices({
+    db: deps.database.db,
+    repositories,
+    queue,
+    contextOf: (orgId, email, logger) =>
+      actingUsers.contextFor(orgId, email, deps.database.db, logger, "schedule"),
+    checkTarget: async (ctx, action) => {
+      if (action.type === "ask") await assistants.agents.get(ctx, action.agentId);
+      if (action.type === "generate_document")
+        await templateServices.documentTemplates.get(ctx, action.templateId);
+      if (action.type === "crawl") await knowledge.webSources.get(ctx, action.webSourceId);
+      if (action.type === "reembed") await knowledge.knowledgeBases.get(ctx, action.knowledgeBaseId);
+    },
+    actions: {
+      apiChat,
+      notify: (orgId, userIds, n) => governance.notifications.notify(orgId, userIds, n),
+      generate: (ctx, templateId, request) =>
+        templateServices.documentGenerations.generate(ctx, templateId, request),
+      crawl: (ctx, id) => knowledge.webSources.crawl(ctx, id),
+      reembed: async (ctx, id, model) => {
+        const kb = await knowledge.knowledgeBases.get(ctx, id);
+        return knowledge.knowledgeBases.update(ctx, id, { embeddingModel: model ?? kb.embeddingModel });
+      },
+    },
+  });
   return {
     queue,
     authenticator,
@@ -271,11 +298,12 @@ function createServices(deps: {
     memory,
     ...tools,
     chat,
-    apiChat: createApiChat({ chat, conversations }),
+    apiChat,
     ...intentServices,
     ...governance,
     handoff,
     ...templateServices,
+    ...scheduleServices,
     seed: createSeedService({
       db: deps.database.db,
       repositories: deps.repositories,

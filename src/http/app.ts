@@ -47,6 +47,7 @@ import { personaRoutes } from "./routes/personas/index.js";
 import { profileRoutes } from "./routes/profiles/index.js";
 import { roleRoutes } from "./routes/roles/index.js";
 import { runRoutes } from "./routes/runs/index.js";
+import { scheduleRoutes } from "./routes/schedules/index.js";
 import { searchRoutes } from "./routes/search/index.js";
 import { systemRoutes } from "./routes/system/index.js";
 import { toolRoutes } from "./routes/tools/index.js";
@@ -199,6 +200,7 @@ export async function buildApp(container: Container) {
   await app.register(notificationRoutes);
   await app.register(documentTemplateRoutes);
   await app.register(documentGenerationRoutes);
+  await app.register(scheduleRoutes);
   webPage = registerWebApp(
     (path, handler) =>
       app.get(path, { config: { auth: "public", webAsset: true }, schema: { hide: true } }, handler),

@@ -73,6 +73,17 @@ export const jobCatalog = {
     backoff: { baseMs: 10_000, maxMs: 5 * 60_000 },
     priority: 1,
   },
+  /**
+   * Run one claimed schedule occurrence (a `schedule_runs` row) as the schedule's creator. One attempt:
+   * a run is started at most once (a retry of a started run records it failed instead).
+   */
+  "schedule.run": {
+    payload: z.object({ orgId: id, runId: id }),
+    maxAttempts: 1,
+    timeoutMs: 15 * 60_000,
+    backoff: { baseMs: 10_000, maxMs: 60_000 },
+    priority: 6,
+  },
 } satisfies Record<string, JobSpec>;
 
 export type JobKind = keyof typeof jobCatalog;

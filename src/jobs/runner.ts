@@ -31,6 +31,11 @@ export interface RunnerOptions {
   /** Periodic work (the crawl scheduler) run from the loop every `tickEveryMs`. */
   tick?: () => Promise<unknown>;
   tickEveryMs?: number;
+  /**
+   * More periodic work with its own interval (the schedule tick, every half second): run before each
+   * claim when due, and the idle sleep never outlasts the next one.
+   */
+  ticks?: ReadonlyArray<{ name: string; run: () => Promise<unknown>; everyMs: number }>;
   catalog?: CatalogOverrides;
 }
 
@@ -72,6 +77,7 @@ export class JobRunner {
   private wake: (() => void) | undefined;
   private lastReclaim = 0;
   private lastTick = 0;
+  private readonly lastTicks = new Map<string, number>();
   processed = 0;
 
   constructor(private readonly options: RunnerOptions) {
@@ -125,6 +131,13 @@ export class JobRunner {
         this.options.logger.error({ err: error }, "scheduler tick failed");
       });
     }
+    for (const tick of this.options.ticks ?? []) {
+      if (now - (this.lastTicks.get(tick.name) ?? 0) < tick.everyMs) continue;
+      this.lastTicks.set(tick.name, now);
+      await tick.run().catch((error: unknown) => {
+        this.options.logger.error({ err: error, tick: tick.name }, "periodic tick failed");
+      });
+    }
     const free = this.concurrency - this.running.size;
     if (free <= 0 || this.stopping) return 0;
     const kinds = Object.keys(this.options.handlers).filter(isJobKind);
@@ -167,7 +180,7 @@ export class JobRunner {
       if (this.stopping) break;
       if (started > 0 && this.running.size < this.concurrency) continue;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.pollMs);
+        const timer = setTimeout(resolve, this.idleMs());
         this.wake = () => {
           clearTimeout(timer);
           resolve();
@@ -175,6 +188,16 @@ export class JobRunner {
       });
       this.wake = undefined;
     }
+  }
+
+  /** The idle sleep: the poll interval, cut short by the next periodic tick that falls due. */
+  private idleMs(): number {
+    const now = Date.now();
+    let wait = this.pollMs;
+    for (const tick of this.options.ticks ?? []) {
+      wait = Math.min(wait, (this.lastTicks.get(tick.name) ?? 0) + tick.everyMs - now);
+    }
+    return Math.max(10, wait);
   }
 
   private async reclaim(): Promise<void> {

@@ -36,6 +36,7 @@ import { PersonaRepository } from "./persona.repository.js";
 import { PiiRedactionMapRepository } from "./pii.repository.js";
 import { RetrievalRepository } from "./retrieval.repository.js";
 import { RunTraceRepository } from "./run-trace.repository.js";
+import { ScheduleRepository, ScheduleRunRepository } from "./schedule.repository.js";
 import { TableRepository } from "./table-repository.js";
 import { ToolRepository } from "./tool.repository.js";
 import { UsageRepository } from "./usage.repository.js";
@@ -134,7 +135,8 @@ export function createTableRepositories(
     // execution
     agentTasks: plain(s.agentTasks),
     agentToolCalls: plain(s.agentToolCalls),
-    schedules: plain(s.schedules),
+    schedules: new ScheduleRepository(db, s.schedules),
+    scheduleRuns: new ScheduleRunRepository(db, s.scheduleRuns),
     jobs: new JobRepository(db, s.jobs),
     // observability
     auditLogs: new AuditLogRepository(db, s.auditLogs),

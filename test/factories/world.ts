@@ -2,7 +2,7 @@ import { makeAgent, makeAgentVersion, makeNamespace, makePersona, makeTool } fro
 import { makeConversation, makeMessage } from "./conversations.js";
 import { makeDepartment, makeOrg, makeSystemRole, makeUser } from "./identity.js";
 import { makeChunk, makeDocument, makeKnowledgeBase, makeWebSource } from "./knowledge.js";
-import { makeAgentRun, makeAgentTask, makeDocumentTemplate } from "./operations.js";
+import { makeAgentRun, makeAgentTask, makeDocumentTemplate, scheduleValues } from "./operations.js";
 import type { Repositories } from "./types.js";
 
 /**
@@ -42,6 +42,7 @@ export async function makeWorld(repos: Repositories) {
     conversationId: conversation.id,
   });
   const documentTemplate = await makeDocumentTemplate(repos, org.id, { namespaceId: namespace.id });
+  const schedule = await repos.schedules.create(scheduleValues(org.id, { departmentId: department.id }));
   return {
     org,
     department,
@@ -61,6 +62,7 @@ export async function makeWorld(repos: Repositories) {
     agentTask,
     agentRun,
     documentTemplate,
+    schedule,
   };
 }
 

@@ -192,6 +192,14 @@ const cases: { [K in RepoKey]: CrudCase<K> } = {
     build: (w) => scheduleValues(w.org.id, { agentId: w.agent.id }),
     patch: { enabled: false, nextRunAt: later },
   },
+  scheduleRuns: {
+    build: (w) => ({
+      orgId: w.org.id,
+      scheduleId: w.schedule.id,
+      occurrenceAt: new Date(Date.now() + Math.floor(Math.random() * 1e9)),
+    }),
+    patch: { status: "done", agentTaskId: null, finishedAt: later },
+  },
   jobs: { build: () => jobValues(), patch: { status: "running", attempts: 1, lockedBy: "worker-1" } },
   auditLogs: { build: (w) => auditLogValues(w.org.id, { userId: w.user.id }), patch: { requestId: "req-1" } },
   agentRuns: { build: (w) => agentRunValues(w.org.id), patch: { status: "ok", latencyMs: 321 } },
@@ -243,7 +251,7 @@ describe("repositories: CRUD on every table", () => {
       .sort();
     expect(repositoryKeys).toEqual(Object.keys(cases).sort());
     for (const key of repositoryKeys) expect(repo(key as RepoKey)).toBeInstanceOf(TableRepository);
-    expect(repositoryKeys).toHaveLength(43);
+    expect(repositoryKeys).toHaveLength(44);
     const schemaTables = Object.values(schema as Record<string, unknown>)
       .filter((value): value is PgTable => is(value, PgTable))
       .map((table) => getTableName(table))

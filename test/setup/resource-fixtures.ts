@@ -8,6 +8,7 @@ import { assistantMessageOf, conversationIn, exampleAgentOf } from "./conversati
 import { documentExampleBodies, documentFixtures } from "./document-fixtures.js";
 import { intentExampleBodies, intentFixtures, intentPathParams } from "./intent-fixtures.js";
 import { runIn } from "./run-fixture.js";
+import { scheduleExampleBodies, scheduleFixtures } from "./schedule-fixtures.js";
 import { type IsolationWorld, makeApiKey, marker, passwordHash, WORLD_PASSWORD } from "./world.js";
 
 /**
@@ -106,6 +107,7 @@ export const resourceFixtures: Record<string, ResourceFixture> = {
   ...intentFixtures,
   ...approvalFixtures,
   ...documentFixtures,
+  ...scheduleFixtures,
 
   /** The department itself is the resource (so the revoked-department override applies to it). */
   department: {
@@ -320,6 +322,7 @@ export const exampleBodies: Record<string, (ctx: ExampleContext) => unknown> = {
   ...intentExampleBodies,
   ...approvalExampleBodies,
   ...documentExampleBodies,
+  ...scheduleExampleBodies,
   "POST /departments": () => {
     const name = marker("visible", "new-department");
     return { name, slug: name, color: "#336699", description: "made by the isolation matrix" };

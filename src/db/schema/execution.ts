@@ -20,7 +20,11 @@ import { departments, organizations, users } from "./identity.js";
 
 /**
  * Recurring (cron) or one-time run of an agent or namespace with a fixed input (seed 001 `schedules`).
- * The scheduler enqueues a job at `nextRunAt`; each run is an agent_tasks row with `scheduleId`.
+ * `input` holds what runs (`{ action: "ask" | "generate_document" | "crawl" | "reembed", … }`, zod in
+ * services/schedules). The worker's scheduler tick claims each due occurrence once into
+ * `schedule_runs`; each run creates an agent_tasks row with `scheduleId`. `status` is the truth
+ * (`active`, `paused`, `stopped` with `statusReason`, `completed` for a one-time schedule that ran);
+ * `enabled` mirrors `status = 'active'` for the due index.
  */
 export const schedules = pgTable(
   "schedules",
@@ -45,6 +49,11 @@ export const schedules = pgTable(
     lastRunAt: timestamp({ withTimezone: true }),
     lastStatus: agentTaskStatus(),
     lastError: text(),
+    status: text().$type<ScheduleStatus>().notNull().default("active"),
+    /** Why the schedule is stopped (creator deactivated, permission or department lost, …). */
+    statusReason: text(),
+    /** After downtime, occurrences older than the grace period: run the latest once, or skip them. */
+    missedRunPolicy: text().$type<MissedRunPolicy>().notNull().default("run_once"),
     ...timestamps(),
   },
   (t) => [
@@ -58,6 +67,51 @@ export const schedules = pgTable(
       "schedules_kind_check",
       sql`(${t.kind} = 'cron' and ${t.cronExpression} is not null) or (${t.kind} = 'once' and ${t.runAt} is not null)`,
     ),
+    check("schedules_status_check", sql`${t.status} in ('active', 'paused', 'stopped', 'completed')`),
+    check("schedules_missed_run_policy_check", sql`${t.missedRunPolicy} in ('run_once', 'skip')`),
+  ],
+);
+
+export type ScheduleStatus = "active" | "paused" | "stopped" | "completed";
+export type MissedRunPolicy = "run_once" | "skip";
+export type ScheduleRunStatus = "queued" | "running" | "done" | "failed" | "skipped";
+export type ScheduleRunTrigger = "schedule" | "missed" | "manual";
+
+/**
+ * One occurrence of a schedule, claimed exactly once: the UNIQUE (schedule_id, occurrence_at) makes a
+ * second claim of the same occurrence (another worker, a retried tick) insert nothing. `agentTaskId`
+ * is the task the run created.
+ */
+export const scheduleRuns = pgTable(
+  "schedule_runs",
+  {
+    id: id(),
+    orgId: uuid()
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    scheduleId: uuid()
+      .notNull()
+      .references(() => schedules.id, { onDelete: "cascade" }),
+    /** The fire time this run stands for (for `manual`, the time it was asked for). */
+    occurrenceAt: timestamp({ withTimezone: true, precision: 3 }).notNull(),
+    trigger: text().$type<ScheduleRunTrigger>().notNull().default("schedule"),
+    status: text().$type<ScheduleRunStatus>().notNull().default("queued"),
+    agentTaskId: uuid().references(() => agentTasks.id, { onDelete: "set null" }),
+    claimedBy: text(),
+    startedAt: timestamp({ withTimezone: true }),
+    finishedAt: timestamp({ withTimezone: true }),
+    error: text(),
+    ...timestamps(),
+  },
+  (t) => [
+    index("schedule_runs_org_id_idx").on(t.orgId),
+    uniqueIndex("schedule_runs_schedule_occurrence_uq").on(t.scheduleId, t.occurrenceAt),
+    index("schedule_runs_agent_task_id_idx").on(t.agentTaskId),
+    check(
+      "schedule_runs_status_check",
+      sql`${t.status} in ('queued', 'running', 'done', 'failed', 'skipped')`,
+    ),
+    check("schedule_runs_trigger_check", sql`${t.trigger} in ('schedule', 'missed', 'manual')`),
   ],
 );
 

@@ -4,11 +4,13 @@ import type { IntentReembedService } from "../../services/intents/index.js";
 import type { IngestService, ReembedService, WebSourceCrawler } from "../../services/knowledge/index.js";
 import type { MemoryService } from "../../services/memory/memory-service.js";
 import type { GenerationService } from "../../services/templates/generation-service.js";
+import type { ScheduleRunner } from "../../services/schedules/index.js";
 import { approvalResumeHandler } from "./approval-resume.js";
 import { documentIngestHandler } from "./document-ingest.js";
 import { intentExamplesReembedHandler } from "./intent-examples-reembed.js";
 import { knowledgeBaseReembedHandler } from "./knowledge-base-reembed.js";
 import { memoryExtractHandler } from "./memory-extract.js";
+import { scheduleRunHandler } from "./schedule-run.js";
 import { webSourceCrawlHandler } from "./web-source-crawl.js";
 
 /** Every job kind's handler, built from the container's services. */
@@ -20,6 +22,7 @@ export function createJobHandlers(services: {
   intentReembed: IntentReembedService;
   approvals: ApprovalService;
   documentGenerations: GenerationService;
+  scheduleRunner: ScheduleRunner;
 }): JobHandlers {
   return {
     "document.ingest": documentIngestHandler(services.ingest),
@@ -32,5 +35,6 @@ export function createJobHandlers(services: {
       run: (payload, job) =>
         services.documentGenerations.renderQueued(payload.orgId, payload.generationId, job.logger),
     },
+    "schedule.run": scheduleRunHandler(services.scheduleRunner),
   };
 }

@@ -1990,6 +1990,111 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Schedules of the departments the caller can see, with their next five fire times */
+        get: operations["listSchedules"];
+        put?: never;
+        /** Create a recurring (cron + time zone) or one-time schedule; every problem is listed (400) */
+        post: operations["createSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/schedules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One schedule, its status and next five fire times */
+        get: operations["getSchedule"];
+        put?: never;
+        post?: never;
+        /** Delete a schedule and its run history (the tasks it created stay) */
+        delete: operations["deleteSchedule"];
+        options?: never;
+        head?: never;
+        /** Change a schedule's name, timing, missed-run policy or action */
+        patch: operations["updateSchedule"];
+        trace?: never;
+    };
+    "/schedules/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause an active schedule */
+        post: operations["pauseSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/schedules/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a paused schedule, or re-arm a stopped one under the caller's rights */
+        post: operations["resumeSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/schedules/{id}/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run now: queues a run (also of a paused schedule) for the worker */
+        post: operations["runScheduleNow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/schedules/{id}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Run history, newest first, each linked to the agent task it created */
+        get: operations["listScheduleRuns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/search": {
         parameters: {
             query?: never;
@@ -2861,6 +2966,53 @@ export interface components {
             name: string;
             permissions: ("kb:read" | "kb:write" | "chat:use" | "approvals:decide" | "conversations:handoff" | "templates:manage" | "agents:manage" | "users:manage" | "roles:manage" | "departments:manage" | "analytics:read" | "audit:read" | "org:admin" | "pii:reveal")[];
             slug: string;
+        };
+        CreateScheduleInput: {
+            action: {
+                /** Format: uuid */
+                agentId: string;
+                /** Format: uuid */
+                conversationId?: string;
+                /**
+                 * @default notification
+                 * @enum {string}
+                 */
+                deliverTo: "notification" | "conversation";
+                prompt: string;
+                /** @constant */
+                type: "ask";
+            } | {
+                /** @default {} */
+                input: {
+                    [key: string]: unknown;
+                };
+                /** Format: uuid */
+                knowledgeBaseId?: string;
+                /** Format: uuid */
+                templateId: string;
+                /** @constant */
+                type: "generate_document";
+            } | {
+                /** @constant */
+                type: "crawl";
+                /** Format: uuid */
+                webSourceId: string;
+            } | {
+                /** Format: uuid */
+                knowledgeBaseId: string;
+                model?: string;
+                /** @constant */
+                type: "reembed";
+            };
+            cron?: string;
+            /** Format: uuid */
+            departmentId: string;
+            /** @enum {string} */
+            missedRunPolicy?: "run_once" | "skip";
+            name: string;
+            /** Format: date-time */
+            runAt?: string;
+            timezone?: string;
         };
         CreateTableDocumentInput: {
             columns?: string[];
@@ -3745,6 +3897,20 @@ export interface components {
                 traceId: string;
             }[];
         };
+        ListScheduleRunsResponse: {
+            items: components["schemas"]["ScheduleRun"][];
+            page: number;
+            pageSize: number;
+            total: number;
+            totalPages: number;
+        };
+        ListSchedulesResponse: {
+            items: components["schemas"]["Schedule"][];
+            page: number;
+            pageSize: number;
+            total: number;
+            totalPages: number;
+        };
         ListToolsResponse: {
             items: components["schemas"]["Tool"][];
             page: number;
@@ -3974,6 +4140,88 @@ export interface components {
             name: string;
             permissions: string[];
             slug: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        Schedule: {
+            action: ({
+                /** Format: uuid */
+                agentId: string;
+                /** Format: uuid */
+                conversationId?: string;
+                /**
+                 * @default notification
+                 * @enum {string}
+                 */
+                deliverTo: "notification" | "conversation";
+                prompt: string;
+                /** @constant */
+                type: "ask";
+            } | {
+                /** @default {} */
+                input: {
+                    [key: string]: unknown;
+                };
+                /** Format: uuid */
+                knowledgeBaseId?: string;
+                /** Format: uuid */
+                templateId: string;
+                /** @constant */
+                type: "generate_document";
+            } | {
+                /** @constant */
+                type: "crawl";
+                /** Format: uuid */
+                webSourceId: string;
+            } | {
+                /** Format: uuid */
+                knowledgeBaseId: string;
+                model?: string;
+                /** @constant */
+                type: "reembed";
+            }) | null;
+            /** Format: date-time */
+            createdAt: string;
+            createdById: string | null;
+            cron: string | null;
+            departmentId: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "cron" | "once";
+            lastError: string | null;
+            lastRunAt: string | null;
+            lastStatus: ("queued" | "running" | "done" | "failed" | "timeout") | null;
+            /** @enum {string} */
+            missedRunPolicy: "run_once" | "skip";
+            name: string;
+            nextFireTimes: string[];
+            nextRunAt: string | null;
+            runAt: string | null;
+            /** @enum {string} */
+            status: "active" | "paused" | "stopped" | "completed";
+            statusReason: string | null;
+            timezone: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        ScheduleRun: {
+            agentTaskId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            error: string | null;
+            finishedAt: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            occurrenceAt: string;
+            /** Format: uuid */
+            scheduleId: string;
+            startedAt: string | null;
+            /** @enum {string} */
+            status: "queued" | "running" | "done" | "failed" | "skipped";
+            /** @enum {string} */
+            trigger: "schedule" | "missed" | "manual";
             /** Format: date-time */
             updatedAt: string;
         };
@@ -4343,6 +4591,51 @@ export interface components {
             name?: string;
             permissions?: ("kb:read" | "kb:write" | "chat:use" | "approvals:decide" | "conversations:handoff" | "templates:manage" | "agents:manage" | "users:manage" | "roles:manage" | "departments:manage" | "analytics:read" | "audit:read" | "org:admin" | "pii:reveal")[];
             slug?: string;
+        };
+        UpdateScheduleInput: {
+            action?: {
+                /** Format: uuid */
+                agentId: string;
+                /** Format: uuid */
+                conversationId?: string;
+                /**
+                 * @default notification
+                 * @enum {string}
+                 */
+                deliverTo: "notification" | "conversation";
+                prompt: string;
+                /** @constant */
+                type: "ask";
+            } | {
+                /** @default {} */
+                input: {
+                    [key: string]: unknown;
+                };
+                /** Format: uuid */
+                knowledgeBaseId?: string;
+                /** Format: uuid */
+                templateId: string;
+                /** @constant */
+                type: "generate_document";
+            } | {
+                /** @constant */
+                type: "crawl";
+                /** Format: uuid */
+                webSourceId: string;
+            } | {
+                /** Format: uuid */
+                knowledgeBaseId: string;
+                model?: string;
+                /** @constant */
+                type: "reembed";
+            };
+            cron?: string;
+            /** @enum {string} */
+            missedRunPolicy?: "run_once" | "skip";
+            name?: string;
+            /** Format: date-time */
+            runAt?: string;
+            timezone?: string;
         };
         UpdateToolInput: {
             config?: {
@@ -9540,6 +9833,282 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GetRunResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listSchedules: {
+        parameters: {
+            query?: {
+                departmentId?: string;
+                page?: number;
+                pageSize?: number;
+                status?: "active" | "paused" | "stopped" | "completed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListSchedulesResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateScheduleInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    deleteSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    updateSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateScheduleInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    pauseSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    resumeSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    runScheduleNow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleRun"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listScheduleRuns: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListScheduleRunsResponse"];
                 };
             };
             400: components["responses"]["BadRequest"];
