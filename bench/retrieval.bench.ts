@@ -12,13 +12,15 @@
  *    (RetrievalRepository.vectorSearch, called as the retrieval service calls it) — with the plan the
  *    planner picks, and with the HNSW plan forced so the iterative scan itself is measured;
  *  - p50/p95 of Atrium's filtered vs unfiltered vector path, and of a filter that matches nothing;
+ *  - the same recall@10 and p95 ratio for wider filters: each query reaching random departments that
+ *    hold 10% and 30% of the chunks (goals: recall@10 ≥ 0.95, p95 ≤ 3× unfiltered);
  *  - p50/p95 of the hybrid and full-text search through the retrieval service.
  *
  * Options: --chunks N (BENCH_CHUNKS, default 100,000), --queries N (default 200), --departments N
  * (default 100), --seed N, --keep (keep the scratch database). Server from BENCH_DATABASE_URL, else
  * TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres.
  */
-import { sql } from "drizzle-orm";
+import { inArray, sql } from "drizzle-orm";
 import type { Access } from "../src/core/access.js";
 import { chunks } from "../src/db/schema/index.js";
 import { withTransaction } from "../src/db/transaction.js";
@@ -58,6 +60,8 @@ const departmentCount = intOption("departments", "BENCH_DEPARTMENTS", 100, { min
 const seed = intOption("seed", "BENCH_SEED", 42, { min: 0, max: 2 ** 31 });
 const keep = hasFlag("keep");
 const TOP_K = 10;
+/** Wider department filters measured besides the 1% one: the share of chunks a query may see. */
+const SELECTIVITIES = [10, 30] as const;
 const WARMUP = 20;
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
@@ -113,6 +117,12 @@ async function run(corpus: Awaited<ReturnType<typeof loadRetrievalCorpus>>, vers
       AND ${chunks.departmentId} = ${q.departmentId}
     ORDER BY (${chunks.embedding}::halfvec(${d})) <=> ${`[${q.vector.join(",")}]`}::halfvec(${d})
     LIMIT ${TOP_K}`;
+  const filteredIn = (departmentIds: readonly string[], q: RetrievalQuery) => sql`
+    SELECT ${chunks.id} AS id FROM ${chunks}
+    WHERE ${chunks.embeddingModel} = ${model} AND ${chunks.orgId} = ${data.org.id}
+      AND ${inArray(chunks.departmentId, [...departmentIds])}
+    ORDER BY (${chunks.embedding}::halfvec(${d})) <=> ${`[${q.vector.join(",")}]`}::halfvec(${d})
+    LIMIT ${TOP_K}`;
   const ids = (result: unknown) => rowsOf(result).map((r) => String(r.id));
 
   log("exact scans (ground truth)…");
@@ -152,6 +162,7 @@ async function run(corpus: Awaited<ReturnType<typeof loadRetrievalCorpus>>, vers
     label: string,
     repo: RetrievalRepository,
     access: (q: RetrievalQuery) => Access,
+    expected: string[][] = truth,
   ) => {
     log(`Atrium vector path, ${label}…`);
     const scope = (q: RetrievalQuery) => ({ orgId: data.org.id, access: access(q) });
@@ -164,7 +175,7 @@ async function run(corpus: Awaited<ReturnType<typeof loadRetrievalCorpus>>, vers
         (await repo.vectorSearch(chunks, scope(q), vectorQuery(q))).slice(0, TOP_K).map((h) => h.chunkId),
       { warmup },
     );
-    const recallAt10 = timed.results.reduce((sum, got, i) => sum + recall(got, truth[i]!), 0) / queryCount;
+    const recallAt10 = timed.results.reduce((sum, got, i) => sum + recall(got, expected[i]!), 0) / queryCount;
     const fullShare = timed.results.filter((r) => r.length === TOP_K).length / queryCount;
     return { label, ...timed, hnswPlans, recallAt10, fullShare };
   };
@@ -188,6 +199,28 @@ async function run(corpus: Awaited<ReturnType<typeof loadRetrievalCorpus>>, vers
     )
   ).replace(/'\[[^\]]*\]'/g, "'[…]'");
   const visited = Number(/Rows Removed by Filter: (\d+)/.exec(emptyPlan)?.[1] ?? Number.NaN);
+
+  // Wider filters: each query reaches a random set of departments holding 10% / 30% of the chunks
+  // (a member of several departments), with its own exact ground truth.
+  const wider = [];
+  for (const percent of SELECTIVITIES) {
+    const reach = Math.max(1, Math.round((percent / 100) * departmentCount));
+    const rng = createRng(seed + percent);
+    const sets = all.map(() => rng.sample(data.departments, reach).map((dep) => dep.id));
+    const setOf = new Map(all.map((q, i) => [q, sets[i]!]));
+    log(`exact scans over ${percent}% of the chunks (${reach} departments)…`);
+    const truthAt = (
+      await measure(queries, (q) =>
+        withTransaction(db, async (tx) => {
+          await tx.execute(sql`SET LOCAL enable_indexscan = off`);
+          return ids(await tx.execute(filteredIn(setOf.get(q)!, q)));
+        }),
+      )
+    ).results;
+    const inSet = (q: RetrievalQuery) => departmentAccess(setOf.get(q)!);
+    const run = await vectorPath(`${percent}% filter (${reach} departments)`, retrieval, inSet, truthAt);
+    wider.push({ percent, ...run, p95Ratio: ratio(run.summary.p95Ms, unfiltered.summary.p95Ms) });
+  }
 
   log("hybrid and full-text search through the retrieval service…");
   const embedder = new PreparedEmbedder(model, dim);
@@ -292,6 +325,33 @@ async function run(corpus: Awaited<ReturnType<typeof loadRetrievalCorpus>>, vers
       `${formatNumber(VECTOR_SEARCH_SETTINGS.maxScanTuples)} + one batch)`,
     visited <= VECTOR_SEARCH_SETTINGS.maxScanTuples * 1.05,
   );
+  console.log("");
+  console.log(
+    formatTable(
+      [
+        "filter (share of chunks)",
+        "recall@10",
+        "full 10",
+        "HNSW plans",
+        "p50",
+        "p95",
+        "p95 / unfiltered p95",
+      ],
+      [atrium, ...wider].map((r) => [
+        r.label,
+        formatNumber(r.recallAt10),
+        pct(r.fullShare),
+        `${r.hnswPlans}/${queryCount}`,
+        ms(r.summary.p50Ms),
+        ms(r.summary.p95Ms),
+        formatRatio(ratio(r.summary.p95Ms, unfiltered.summary.p95Ms)),
+      ]),
+    ),
+  );
+  for (const r of wider) {
+    goal(`${r.percent}% filter recall@10 ≥ 0.95 (${formatNumber(r.recallAt10)})`, r.recallAt10 >= 0.95);
+    goal(`${r.percent}% filter p95 ≤ 3× unfiltered p95 (${formatRatio(r.p95Ratio)})`, r.p95Ratio <= 3);
+  }
   console.log(
     `HNSW plan forced (what wider filters get): recall@10 ${formatNumber(atriumHnsw.recallAt10)}, full ${pct(atriumHnsw.fullShare)}, ` +
       `p95 ${formatRatio(p95RatioHnsw)} unfiltered p95; empty filter p95 ${ms(emptyHnsw.summary.p95Ms)}`,
@@ -308,6 +368,7 @@ async function run(corpus: Awaited<ReturnType<typeof loadRetrievalCorpus>>, vers
     exact: exact.summary,
     naive: { ...naive.summary, recallAt10: naiveRecall, fullShare: naiveFull, hnswPlans: naivePlans },
     vector: [atrium, atriumHnsw, unfiltered, empty, emptyHnsw].map(strip),
+    wider: wider.map(({ results: _r, ...rest }) => rest),
     emptyPlan,
     hybridDepartment: hybridDepartment.summary,
     hybridOrg: hybridOrg.summary,

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { chunks } from "../../src/db/schema/index.js";
+import { withTransaction } from "../../src/db/transaction.js";
 import {
   FULLTEXT_LIMITS,
   type FulltextLimits,
@@ -103,5 +104,38 @@ describe("full-text search at scale (capped counts, estimated frequencies, candi
     );
     expect(hits).toHaveLength(25);
     expect(hits.map((h) => h.chunkId)).not.toContain(ids.a25);
+  });
+
+  it("scores exactly Σ idf · ts_rank over the stored tsvector (the once-decompressed copy changes nothing)", async () => {
+    const query = { text: "hotel booking in Reykjavik", limit: 3 };
+    const hits = await fulltextSearch(db(), scopeA, query, FULLTEXT_LIMITS);
+    const { terms } = await termStatistics(db(), scopeA, ["hotel", "book", "reykjavik"], FULLTEXT_LIMITS);
+    const score = sql.join(
+      terms.map((t) => sql`${t.idf}::float8 * ts_rank(${chunks.contentTsv}, ${t.tq}::tsquery, 1)`),
+      sql` + `,
+    );
+    const rows = (await db().execute(
+      sql`SELECT ${score} AS score FROM ${chunks} WHERE ${chunks.id} = ${hits[0]!.chunkId}`,
+    )) as unknown as { rows: { score: number }[] };
+    expect(hits[0]!.score).toBeCloseTo(Number(rows.rows[0]!.score), 12);
+  });
+
+  it("leaves the planner settings of a caller's transaction as they were", async () => {
+    const setting = await withTransaction(db(), async (tx) => {
+      const hits = await fulltextSearch(tx, scopeA, { text: "glacier permit", limit: 5 }, FULLTEXT_LIMITS);
+      expect(hits[0]!.chunkId).toBe(ids.a25);
+      const rows = (await tx.execute(sql`SELECT current_setting('enable_seqscan') AS v`)) as unknown as {
+        rows: { v: string }[];
+      };
+      return rows.rows[0]!.v;
+    });
+    expect(setting).toBe("on");
+  });
+
+  it("keeps the full-text index free of a pending list (fastupdate off), so searches can use it", async () => {
+    const rows = (await db().execute(
+      sql`SELECT reloptions::text AS options FROM pg_class WHERE relname = 'chunks_content_tsv_idx'`,
+    )) as unknown as { rows: { options: string | null }[] };
+    expect(rows.rows[0]!.options).toContain("fastupdate=false");
   });
 });

@@ -193,7 +193,9 @@ export const chunks = pgTable(
     index("chunks_department_id_idx").on(t.departmentId),
     index("chunks_knowledge_base_id_idx").on(t.knowledgeBaseId),
     index("chunks_document_id_ordinal_idx").on(t.documentId, t.ordinal),
-    index("chunks_content_tsv_idx").using("gin", t.contentTsv),
+    // fastupdate off: a pending list (filled by every insert until VACUUM) is scanned linearly by each
+    // search and makes the planner shun the index (ADR 0016).
+    index("chunks_content_tsv_idx").using("gin", t.contentTsv).with({ fastupdate: false }),
     index("chunks_embedding_hash384_hnsw_idx")
       .using("hnsw", sql`(${t.embedding}::halfvec(384)) halfvec_cosine_ops`)
       .where(sql`${t.embeddingModel} = 'hash-384'`),
