@@ -1,5 +1,5 @@
 /**
- * The answer-evaluation dataset format and its scoring (docs/evaluation.md, "Answer quality"). A
+ * The answer-evaluation dataset format and its scoring (docs/architecture.md, "Answer quality"). A
  * dataset is a folder:
  *   dataset.json      { name, description, documents? } — the knowledge base the assistant answers
  *                     from (its name and description are what a refusal names); `documents` is the
