@@ -111,6 +111,7 @@ export const envSchema = z.object({
   CHAT_TURN_TIMEOUT_MS: int(180_000, 100, 3_600_000),
   CHAT_HISTORY_TOKENS: int(4_000, 0, 1_000_000),
   CHAT_RETRIEVAL_LIMIT: int(8, 0, 50),
+  CHAT_RELEVANCE_GATE: z.preprocess(emptyToUndefined, z.enum(["true", "false", "1", "0"]).optional()),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -213,6 +214,8 @@ export interface Config {
     historyTokens: number;
     /** Passages retrieved for a turn from the assistant's knowledge bases (0 turns retrieval off). */
     retrievalLimit: number;
+    /** The relevance gate refuses questions the retrieved passages are not about (ADR 0014; default on). */
+    relevanceGate: boolean;
   };
 }
 
@@ -372,6 +375,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       turnTimeoutMs: env.CHAT_TURN_TIMEOUT_MS,
       historyTokens: env.CHAT_HISTORY_TOKENS,
       retrievalLimit: env.CHAT_RETRIEVAL_LIMIT,
+      relevanceGate: env.CHAT_RELEVANCE_GATE === undefined || ["true", "1"].includes(env.CHAT_RELEVANCE_GATE),
     },
   };
 }

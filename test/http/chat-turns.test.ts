@@ -85,6 +85,7 @@ describe("chat turns", () => {
       "persist-user-message",
       "history",
       "memory",
+      "relevance-gate",
       "prompt",
       "pii-mask",
       "model-call",

@@ -144,6 +144,7 @@ export function createChatService(input: ChatDeps) {
       knowledgeBaseIds: [],
       billedDepartmentId: null,
       budgetExcludedDepartmentIds: [],
+      knowledgeScopes: [],
       system: "",
       step: 0,
       rawText: "",

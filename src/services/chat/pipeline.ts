@@ -13,6 +13,7 @@ import { persistAnswerStage } from "./stages/persist-answer.js";
 import { persistUserMessageStage } from "./stages/persist-user-message.js";
 import { piiMaskStage, piiRehydrateStage, piiScreenStage } from "./stages/pii.js";
 import { promptStage } from "./stages/prompt.js";
+import { relevanceGateStage } from "./stages/relevance-gate.js";
 import { resumeTaskStage, runApprovedToolStage } from "./stages/resume.js";
 import { retrievalStage } from "./stages/retrieval.js";
 import { scheduleMemoryStage } from "./stages/schedule-memory.js";
@@ -96,6 +97,9 @@ export function concurrently(name: string, ...branches: readonly TurnStage[][]):
  * assistant is answered by it throughout (task, retrieval, prompt); `approval-gate` then decides
  * whether the reply will be held, handed off or sampled, before any token streams; `persist-answer`
  * stores a held draft with its approval row, and `notify-approvers` tells the approvers.
+ *
+ * `relevance-gate` (ADR 0014) judges the retrieved passages against the question once retrieval has
+ * run; for the offline extractive model a question they are not about is refused plainly there.
  */
 export const TURN_STAGES: readonly TurnStage[] = [
   loadConversationStage,
@@ -107,6 +111,7 @@ export const TURN_STAGES: readonly TurnStage[] = [
     [budgetStage, persistUserMessageStage, historyStage, memoryStage],
     [retrievalStage],
   ),
+  relevanceGateStage,
   promptStage,
   piiMaskStage,
   modelCallStage,

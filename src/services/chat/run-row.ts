@@ -66,6 +66,7 @@ export function runRow(
       ...(state.budgetExcludedDepartmentIds.length > 0
         ? { budgetExcludedDepartmentIds: state.budgetExcludedDepartmentIds }
         : {}),
+      ...(state.relevance ? { relevance: state.relevance } : {}),
       ...(state.intent ? { intent: { name: state.intent.name, confidence: state.intent.confidence } } : {}),
       ...outcome.metadata,
     },

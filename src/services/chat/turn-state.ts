@@ -12,6 +12,7 @@ import type { CitationRegistry, CitedPassage, SearchService } from "../knowledge
 import type { PiiService, PiiTurn } from "../pii/index.js";
 import type { ToolResolver } from "../tools/runtime-tool.js";
 import type { BudgetGuard, ChatRepositories, MemoryReader } from "./collaborators.js";
+import type { Relevance, Scope } from "./relevance.js";
 import type { TurnSignal } from "./turn-abort.js";
 import type { TurnEvent } from "./turn-events.js";
 
@@ -142,6 +143,12 @@ export interface TurnState {
    * without those of departments whose budget is spent.
    */
   knowledgeBaseIds: string[];
+  /** The searched knowledge bases' names and descriptions: what the assistant covers (`retrieval`). */
+  knowledgeScopes: Scope[];
+  /** The relevance gate's judgement of the retrieved passages (`relevance-gate`). */
+  relevance?: (Relevance & { enforced: boolean }) | undefined;
+  /** Set when the gate refuses the question: the answer, streamed instead of calling the model. */
+  refusal?: string | undefined;
   /** The department the turn is charged to (see the budget stage); null: the organisation only. */
   billedDepartmentId: string | null;
   /** Departments whose knowledge the turn left out because their budget is spent. */

@@ -30,7 +30,8 @@ export class ModelCallError extends Error {
 /**
  * Calls the model with the system prompt, history, question and tools through the AI SDK, streaming
  * tokens and tool steps as events. Bounded by `maxSteps`, the step and turn time limits and the
- * client's signal (all one AbortSignal).
+ * client's signal (all one AbortSignal). A question the relevance gate refused is answered with its
+ * refusal instead.
  */
 export const modelCallStage: TurnStageOf<"started"> = {
   name: "model-call",
@@ -41,6 +42,14 @@ export const modelCallStage: TurnStageOf<"started"> = {
     if (state.signal.aborted) throw state.signal.reason;
     const { spec, model } = deps.chatModels.resolve(modelRequest(agent));
     state.modelSpec = spec;
+    if (state.refusal !== undefined) {
+      // The relevance gate refused the question: its refusal is the answer, and no model is called.
+      state.modelStartedAt = Date.now();
+      state.firstTokenAt = state.modelStartedAt;
+      state.rawText = state.refusal;
+      state.emit({ type: "token", text: state.refusal });
+      return;
+    }
     const toolSet = await resolveTools(state);
     try {
       const tools: Record<string, Tool> = toolSet ? aiToolsFor(state, toolSet.tools, () => state.step) : {};

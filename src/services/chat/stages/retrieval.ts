@@ -33,6 +33,10 @@ export const retrievalStage: TurnStageOf<"loaded"> = {
       limit,
     });
     state.knowledgeBaseIds = knowledgeBaseIds;
+    const searched = new Set(knowledgeBaseIds);
+    state.knowledgeScopes = bases
+      .filter((kb) => searched.has(kb.id))
+      .map((kb) => ({ name: kb.name, description: kb.description ?? null }));
     for (const result of answer.results) state.citations.add(result, "retrieval");
   },
 };
