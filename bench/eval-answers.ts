@@ -7,7 +7,7 @@
  * path of the HTTP and OpenAI-compatible endpoints. Prints nugget recall, citation precision,
  * supporting-document recall, refusal recall (unanswerable), false-refusal rate (answerable) and
  * answer latency p50/p95, beside a baseline measured in the same run: the same turns with the
- * relevance gate off (ADR 0014).
+ * relevance gate off (ADR 0017).
  *
  * The model is the configured default: the offline `extractive` model unless LLM_* names an
  * OpenAI-compatible endpoint. The database is embedded PGlite (in memory) unless --database-url or

@@ -214,7 +214,7 @@ export interface Config {
     historyTokens: number;
     /** Passages retrieved for a turn from the assistant's knowledge bases (0 turns retrieval off). */
     retrievalLimit: number;
-    /** The relevance gate refuses questions the retrieved passages are not about (ADR 0014; default on). */
+    /** The relevance gate refuses questions the retrieved passages are not about (ADR 0017; default on). */
     relevanceGate: boolean;
   };
 }

@@ -3,7 +3,7 @@ import { useTestApp } from "../setup/container.js";
 import { ask, call, ingest, startConversation } from "./chat-helpers.js";
 
 /**
- * The relevance gate (ADR 0014) on the demo organisation, as an employee asks the HR Assistant with
+ * The relevance gate (ADR 0017) on the demo organisation, as an employee asks the HR Assistant with
  * the offline extractive model: a question the handbook is not about is refused plainly, naming what
  * the assistant covers (no quote, no citation); a handbook question is still answered with a citation.
  */

@@ -98,7 +98,7 @@ export function concurrently(name: string, ...branches: readonly TurnStage[][]):
  * whether the reply will be held, handed off or sampled, before any token streams; `persist-answer`
  * stores a held draft with its approval row, and `notify-approvers` tells the approvers.
  *
- * `relevance-gate` (ADR 0014) judges the retrieved passages against the question once retrieval has
+ * `relevance-gate` (ADR 0017) judges the retrieved passages against the question once retrieval has
  * run; for the offline extractive model a question they are not about is refused plainly there.
  */
 export const TURN_STAGES: readonly TurnStage[] = [

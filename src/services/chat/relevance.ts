@@ -7,7 +7,7 @@ import {
 import type { PromptPassage } from "../../providers/llm/passages.js";
 
 /**
- * The relevance gate's judgement of one question against the passages retrieval found (ADR 0014):
+ * The relevance gate's judgement of one question against the passages retrieval found (ADR 0017):
  * how much of the question's weight (its content words, each weighted by how rare it is in English)
  * the best passage sentence covers — the sentence's own words in full, its title and heading at half,
  * as the extractive model scores them. Retrieval always returns *something*; this says whether what

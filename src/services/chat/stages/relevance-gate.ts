@@ -4,7 +4,7 @@ import { judgeRelevance, refusalText } from "../relevance.js";
 import type { TurnStageOf } from "../turn-state.js";
 
 /**
- * The relevance gate (ADR 0014): once retrieval has run, judges whether the passages it found are
+ * The relevance gate (ADR 0017): once retrieval has run, judges whether the passages it found are
  * about the question at all (how much of the question's rare-word weight one passage sentence
  * covers). The judgement is kept in the run's trace (`relevance`). For the offline extractive model,
  * which can only quote, a question nothing retrieved is about is refused plainly — "I can only help
