@@ -84,6 +84,10 @@ async function send(
   g: Generated,
   credentials: Credentials,
 ): Promise<LightMyRequestResponse> {
+  // `follow=true` on a conversation's stream is documented to stay open until the client leaves, and an
+  // injected request cannot leave: such a request is sent without it (its validation is still tested:
+  // the parameter is only removed when one of its values is the `true` that opens such a stream).
+  const query = route.url.endsWith("/stream") ? withoutFollow(g.query) : g.query;
   const inject = (token?: string) => {
     const headers: Record<string, string> = { ...g.auth };
     if (token) headers.authorization = `Bearer ${token}`;
@@ -91,7 +95,7 @@ async function send(
     if (g.payload?.contentType !== undefined) headers["content-type"] = g.payload.contentType;
     return app.inject({
       method: route.method as "GET",
-      url: `${g.path}${g.query ? `?${g.query}` : ""}`,
+      url: `${g.path}${query ? `?${query}` : ""}`,
       headers,
       ...(g.payload ? { payload: g.payload.text } : {}),
     });
@@ -102,6 +106,13 @@ async function send(
   if (response.statusCode !== 401) return response;
   adminToken = await world.tokenFor(world.orgA.users.admin);
   return inject(adminToken);
+}
+
+function withoutFollow(query: string): string {
+  const params = new URLSearchParams(query);
+  if (!params.getAll("follow").includes("true")) return query;
+  params.delete("follow");
+  return params.toString();
 }
 
 /** The invariant of every answer: below 500, and a 4xx is the closed-set JSON error envelope. */
