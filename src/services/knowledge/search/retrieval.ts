@@ -7,7 +7,12 @@ import type { Reranker } from "../../../providers/rerank/reranker.js";
 import type { Repositories } from "../../../repositories/index.js";
 import type { ChunkDetail, RankedHit, RetrievalScope } from "../../../repositories/retrieval.repository.js";
 import type { ServiceContext } from "../../context.js";
-import { type RankedList, reciprocalRankFusion, suppressNearDuplicates } from "./fusion.js";
+import {
+  agreementWeighted,
+  type RankedList,
+  reciprocalRankFusion,
+  suppressNearDuplicates,
+} from "./fusion.js";
 
 export type RetrievalMode = "vector" | "fulltext" | "hybrid";
 
@@ -36,6 +41,8 @@ export interface SearchRequest {
   rerank?: boolean;
   /** Drop near-duplicate passages (default true). */
   dedupe?: boolean;
+  /** Scale each vector path's weight by its agreement with full text (default true; ADR 0014). */
+  adaptive?: boolean;
 }
 
 export interface SearchScores {
@@ -178,7 +185,10 @@ export function createRetrievalService(deps: RetrievalDeps) {
         ids: list.map((h) => h.chunkId),
         weight: weights[path],
       }));
-      const fused = reciprocalRankFusion(lists, RETRIEVAL_DEFAULTS.k);
+      // Each vector path's weight follows its agreement with full text for this query (fusion.ts,
+      // ADR 0014): a weak embedder cannot drag hybrid below full text alone.
+      const adaptive = request.adaptive === false ? lists : agreementWeighted(lists).lists;
+      const fused = reciprocalRankFusion(adaptive, RETRIEVAL_DEFAULTS.k);
       const useReranker = deps.reranker && request.rerank !== false;
       const wanted = useReranker ? Math.max(limit, RETRIEVAL_DEFAULTS.rerankCandidates) : limit * 2;
       const top = fused.slice(0, wanted);
