@@ -62,7 +62,13 @@ export interface AgreementOptions {
   anchor: string;
   /** How many top ids are compared. */
   depth: number;
-  /** Overlap at which a path keeps its whole weight; below, the weight shrinks in proportion. */
+  /**
+   * Overlap at or below which a path is taken for noise (weight 0): a chance-level floor. Two random
+   * top-20s of a few hundred candidates share 1–2 ids, rarely 4; a rank-fusion weight of even 0.1 on
+   * noise reorders full text's top (adjacent RRF ranks differ by only 1/(k+r)²), so noise must get 0.
+   */
+  floor: number;
+  /** Overlap at which a path keeps its whole weight; between `floor` and this the weight grows linearly. */
   fullAt: number;
   /** With fewer anchor hits than this the anchor says too little: weights are left as they are. */
   minAnchorHits: number;
@@ -71,13 +77,19 @@ export interface AgreementOptions {
 export const AGREEMENT_DEFAULTS: AgreementOptions = {
   anchor: "fulltext",
   depth: 20,
+  floor: 0.2,
   fullAt: 0.5,
   minAnchorHits: 10,
 };
 
+/** The share of its weight a path keeps at this overlap with the anchor (0..1). */
+export function agreementFactor(overlap: number, options: AgreementOptions = AGREEMENT_DEFAULTS): number {
+  return Math.max(0, Math.min(1, (overlap - options.floor) / (options.fullAt - options.floor)));
+}
+
 /**
  * Per-query adaptive weights (ADR 0014): each path other than the anchor keeps
- *   w · min(1, overlap@depth(anchor, path) / fullAt)
+ *   w · clamp((overlap@depth(anchor, path) − floor) / (fullAt − floor), 0, 1)
  * of its weight. An embedder that does not understand the query's language or domain ranks candidates
  * almost at random with respect to the query's words, so its top ids barely overlap full text's and it
  * loses its say for that query; a good embedder agrees with full text on part of the top and keeps
@@ -100,7 +112,7 @@ export function agreementWeighted(
       if (list === anchor) return list;
       const o = topOverlap(anchor.ids, list.ids, options.depth);
       overlap[list.path] = o;
-      return { ...list, weight: (list.weight ?? 1) * Math.min(1, o / options.fullAt) };
+      return { ...list, weight: (list.weight ?? 1) * agreementFactor(o, options) };
     }),
   };
 }
