@@ -25,14 +25,34 @@ const { values: args } = parseArgs({
   },
 });
 
+/** RFC 4180 CSV (quoted fields may hold commas, doubled quotes and line breaks), header row dropped. */
 function csvRows(text: string): string[][] {
   const rows: string[][] = [];
-  for (const line of text.split(/\r?\n/).slice(1)) {
-    if (!line) continue;
-    const m = /^(?:"((?:[^"]|"")*)"|([^,]*)),(.*)$/.exec(line);
-    if (m) rows.push([(m[1] ?? m[2] ?? "").replace(/""/g, '"'), m[3]!]);
+  let row: string[] = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") {
+      row.push(field);
+      field = "";
+    } else if (c === "\n" || c === "\r") {
+      if (c === "\r" && text[i + 1] === "\n") i++;
+      row.push(field);
+      field = "";
+      if (row.some(Boolean)) rows.push(row);
+      row = [];
+    } else field += c;
   }
-  return rows;
+  if (field || row.length > 0) rows.push([...row, field]);
+  return rows.slice(1);
 }
 
 function write(dir: string, corpus: object[], queries: object[], qrels: [string, string, number][]) {
