@@ -248,7 +248,9 @@ async function main() {
     // "hybrid-fixed": hybrid with the fixed weights only (no per-query agreement weighting), the
     // previous fusion, for a same-run comparison.
     for (const label of args.modes!.split(",")) {
-      const mode = (label === "hybrid-fixed" ? "hybrid" : label) as RetrievalMode;
+      // "hybrid:F-A": hybrid with the agreement floor F and full-weight overlap A (tuning).
+      const thresholds = /^hybrid:([\d.]+)-([\d.]+)$/.exec(label);
+      const mode = (label === "hybrid-fixed" || thresholds ? "hybrid" : label) as RetrievalMode;
       const perQuery: Scores[] = [];
       const latencies: number[] = [];
       for (const qid of queryIds) {
@@ -261,6 +263,9 @@ async function main() {
           knowledgeBaseIds: [kb.id],
           ...(weights ? { weights } : {}),
           ...(label === "hybrid-fixed" ? { adaptive: false } : {}),
+          ...(thresholds
+            ? { adaptive: { floor: Number(thresholds[1]), fullAt: Number(thresholds[2]) } }
+            : {}),
         });
         latencies.push(performance.now() - start);
         const ranked = [...new Set(response.results.map((r) => beirId.get(r.documentId)!))];

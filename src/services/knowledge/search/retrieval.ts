@@ -8,6 +8,8 @@ import type { Repositories } from "../../../repositories/index.js";
 import type { ChunkDetail, RankedHit, RetrievalScope } from "../../../repositories/retrieval.repository.js";
 import type { ServiceContext } from "../../context.js";
 import {
+  AGREEMENT_DEFAULTS,
+  type AgreementOptions,
   agreementWeighted,
   type RankedList,
   reciprocalRankFusion,
@@ -41,8 +43,11 @@ export interface SearchRequest {
   rerank?: boolean;
   /** Drop near-duplicate passages (default true). */
   dedupe?: boolean;
-  /** Scale each vector path's weight by its agreement with full text (default true; ADR 0014). */
-  adaptive?: boolean;
+  /**
+   * Scale each vector path's weight by its agreement with full text (default true; ADR 0014); an object
+   * overrides the agreement thresholds (evaluations).
+   */
+  adaptive?: boolean | Partial<AgreementOptions>;
 }
 
 export interface SearchScores {
@@ -187,7 +192,9 @@ export function createRetrievalService(deps: RetrievalDeps) {
       }));
       // Each vector path's weight follows its agreement with full text for this query (fusion.ts,
       // ADR 0014): a weak embedder cannot drag hybrid below full text alone.
-      const adaptive = request.adaptive === false ? lists : agreementWeighted(lists).lists;
+      const agreement =
+        typeof request.adaptive === "object" ? { ...AGREEMENT_DEFAULTS, ...request.adaptive } : undefined;
+      const adaptive = request.adaptive === false ? lists : agreementWeighted(lists, agreement).lists;
       const fused = reciprocalRankFusion(adaptive, RETRIEVAL_DEFAULTS.k);
       const useReranker = deps.reranker && request.rerank !== false;
       const wanted = useReranker ? Math.max(limit, RETRIEVAL_DEFAULTS.rerankCandidates) : limit * 2;
