@@ -23,18 +23,18 @@ describe("agreement-weighted fusion", () => {
 
   it("keeps a path's weight when it agrees, shrinks it when it does not, and leaves it when full text found little", () => {
     const fulltext = Array.from({ length: 20 }, (_, i) => `f${i}`);
-    const agreeing = [...fulltext.slice(0, 10), ...Array.from({ length: 10 }, (_, i) => `v${i}`)];
+    const agreeing = [...fulltext.slice(0, 16), ...Array.from({ length: 4 }, (_, i) => `v${i}`)];
     const unrelated = Array.from({ length: 20 }, (_, i) => `v${i}`);
     const { lists, overlap } = agreementWeighted([
       { path: "fulltext", ids: fulltext, weight: 1 },
       { path: "vector", ids: agreeing, weight: 1 },
       { path: "question", ids: [...fulltext.slice(0, 2), ...unrelated.slice(2)], weight: 0.5 },
     ]);
-    expect(overlap).toEqual({ vector: 0.5, question: 0.1 });
-    // 0.5 ≥ fullAt keeps the whole weight; 0.1 is below the chance floor.
+    expect(overlap).toEqual({ vector: 0.8, question: 0.1 });
+    // 0.8 ≥ fullAt keeps the whole weight; 0.1 is below the floor.
     expect(lists.map((l) => l.weight)).toEqual([1, 1, 0]);
-    expect(agreementFactor(0.3)).toBeCloseTo(
-      (0.3 - AGREEMENT_DEFAULTS.floor) / (AGREEMENT_DEFAULTS.fullAt - AGREEMENT_DEFAULTS.floor),
+    expect(agreementFactor(0.6)).toBeCloseTo(
+      (0.6 - AGREEMENT_DEFAULTS.floor) / (AGREEMENT_DEFAULTS.fullAt - AGREEMENT_DEFAULTS.floor),
     );
     const none = agreementWeighted([
       { path: "fulltext", ids: fulltext, weight: 1 },
