@@ -3,9 +3,9 @@
  * ingestion step of the retrieval evaluation. The ingestion is one function, `ingestCorpus`, so the
  * jobs pipeline can replace it without touching the evaluation.
  */
-import { createReadStream, existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import type { Container } from "../src/app/container.js";
 import { newId } from "../src/lib/ids.js";
 import type { Embedder } from "../src/providers/embeddings/embedder.js";
@@ -21,14 +21,30 @@ export interface BeirDoc {
 
 export type Qrels = Map<string, Map<string, number>>;
 
-async function* jsonLines(path: string): AsyncGenerator<Record<string, unknown>> {
-  const lines = createInterface({ input: createReadStream(path, "utf8"), crlfDelay: Infinity });
-  for await (const line of lines) if (line.trim()) yield JSON.parse(line) as Record<string, unknown>;
+/**
+ * JSON Lines: one JSON value per "\n"-terminated line. Only "\n" ends a line: U+2028/U+2029 (legal
+ * inside JSON strings, and line breaks to `node:readline`) and a lone "\r" stay part of the value.
+ */
+export function parseJsonLines(text: string, path = "input"): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  text.split("\n").forEach((line, i) => {
+    if (!line.trim()) return;
+    try {
+      out.push(JSON.parse(line) as Record<string, unknown>);
+    } catch (error) {
+      throw new Error(`${path}:${i + 1}: not JSON (${(error as Error).message})`);
+    }
+  });
+  return out;
+}
+
+async function jsonLines(path: string): Promise<Record<string, unknown>[]> {
+  return parseJsonLines(await readFile(path, "utf8"), path);
 }
 
 export async function readCorpus(dir: string): Promise<BeirDoc[]> {
   const docs: BeirDoc[] = [];
-  for await (const d of jsonLines(join(dir, "corpus.jsonl"))) {
+  for (const d of await jsonLines(join(dir, "corpus.jsonl"))) {
     docs.push({ id: String(d._id), title: String(d.title ?? ""), text: String(d.text ?? "") });
   }
   return docs;
@@ -36,7 +52,7 @@ export async function readCorpus(dir: string): Promise<BeirDoc[]> {
 
 export async function readQueries(dir: string): Promise<Map<string, string>> {
   const queries = new Map<string, string>();
-  for await (const q of jsonLines(join(dir, "queries.jsonl"))) queries.set(String(q._id), String(q.text));
+  for (const q of await jsonLines(join(dir, "queries.jsonl"))) queries.set(String(q._id), String(q.text));
   return queries;
 }
 

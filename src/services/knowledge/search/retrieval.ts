@@ -7,7 +7,14 @@ import type { Reranker } from "../../../providers/rerank/reranker.js";
 import type { Repositories } from "../../../repositories/index.js";
 import type { ChunkDetail, RankedHit, RetrievalScope } from "../../../repositories/retrieval.repository.js";
 import type { ServiceContext } from "../../context.js";
-import { type RankedList, reciprocalRankFusion, suppressNearDuplicates } from "./fusion.js";
+import {
+  AGREEMENT_DEFAULTS,
+  type AgreementOptions,
+  agreementWeighted,
+  type RankedList,
+  reciprocalRankFusion,
+  suppressNearDuplicates,
+} from "./fusion.js";
 
 export type RetrievalMode = "vector" | "fulltext" | "hybrid";
 
@@ -36,6 +43,11 @@ export interface SearchRequest {
   rerank?: boolean;
   /** Drop near-duplicate passages (default true). */
   dedupe?: boolean;
+  /**
+   * Scale each vector path's weight by its agreement with full text (default true; ADR 0018); an object
+   * overrides the agreement thresholds (evaluations).
+   */
+  adaptive?: boolean | Partial<AgreementOptions>;
 }
 
 export interface SearchScores {
@@ -178,7 +190,12 @@ export function createRetrievalService(deps: RetrievalDeps) {
         ids: list.map((h) => h.chunkId),
         weight: weights[path],
       }));
-      const fused = reciprocalRankFusion(lists, RETRIEVAL_DEFAULTS.k);
+      // Each vector path's weight follows its agreement with full text for this query (fusion.ts,
+      // ADR 0018): a weak embedder cannot drag hybrid below full text alone.
+      const agreement =
+        typeof request.adaptive === "object" ? { ...AGREEMENT_DEFAULTS, ...request.adaptive } : undefined;
+      const adaptive = request.adaptive === false ? lists : agreementWeighted(lists, agreement).lists;
+      const fused = reciprocalRankFusion(adaptive, RETRIEVAL_DEFAULTS.k);
       const useReranker = deps.reranker && request.rerank !== false;
       const wanted = useReranker ? Math.max(limit, RETRIEVAL_DEFAULTS.rerankCandidates) : limit * 2;
       const top = fused.slice(0, wanted);
