@@ -21,6 +21,7 @@ import { apiContract } from "./openapi.js";
 import { responseSerializerCompiler } from "./response-encoder.js";
 import { agentRoutes } from "./routes/agents/index.js";
 import { apiKeyRoutes } from "./routes/api-keys/index.js";
+import { approverGroupRoutes } from "./routes/approvals/approver-groups.js";
 import { approvalRoutes } from "./routes/approvals/index.js";
 import { trustRoutes } from "./routes/approvals/trust.js";
 import { auditLogRoutes } from "./routes/audit-logs/index.js";
@@ -194,6 +195,7 @@ export async function buildApp(container: Container) {
   await app.register(toolRoutes);
   await app.register(approvalRoutes);
   await app.register(trustRoutes);
+  await app.register(approverGroupRoutes);
   await app.register(notificationRoutes);
   await app.register(documentTemplateRoutes);
   await app.register(documentGenerationRoutes);

@@ -40,13 +40,29 @@ export interface ApprovalStats {
   byIntent: { intent: string; decided: number; approved: number; approvalRate: number }[];
 }
 
+/**
+ * The approver group the namespace's policy names for an approval's department (its per-department
+ * entry, else the namespace's), as text; null when the policy names none.
+ */
+export const approverGroupOf = sql`coalesce(
+  (select coalesce(p.department_approver_groups ->> ${approvals.departmentId}::text, p.approver_group_id::text)
+     from approval_policies p where p.namespace_id = ${approvals.namespaceId}),
+  null)`;
+
+/** True when the approval's policy names no approver group, or names one the user is a member of. */
+function inApproverGroup(userId: string | undefined): SQL {
+  return sql`(${approverGroupOf} is null or exists (
+    select 1 from approver_group_members m
+     where m.group_id::text = ${approverGroupOf} and m.user_id = ${userId ?? null}::uuid))`;
+}
+
 export class ApprovalRepository extends TableRepository<typeof approvals> {
   /**
    * Approvals the caller may review: the departments their access reaches, plus the ones escalated
    * to them by name. The caller's permission is the service's check.
    */
   visible(orgId: string, access: Access, userId: string | undefined): SQL | undefined {
-    const reach = departmentScope(approvals.departmentId, access);
+    const reach = and(departmentScope(approvals.departmentId, access), inApproverGroup(userId));
     const mine = userId ? eq(approvals.escalatedToId, userId) : undefined;
     return and(eq(approvals.orgId, orgId), reach && mine ? or(reach, mine) : reach);
   }

@@ -7,6 +7,7 @@ import {
   ApprovalRepository,
   IntentTrustRepository,
 } from "./approval.repository.js";
+import { ApproverGroupRepository } from "./approver-group.repository.js";
 import { AuditLogRepository } from "./audit-log.repository.js";
 import { BudgetRepository } from "./budget.repository.js";
 import { ChunkRepository } from "./chunk.repository.js";
@@ -120,6 +121,7 @@ export function createTableRepositories(
     approvals: new ApprovalRepository(db, s.approvals),
     intentTrust: new IntentTrustRepository(db, s.intentTrust),
     approvalPolicies: new ApprovalPolicyRepository(db, s.approvalPolicies),
+    approverGroups: new ApproverGroupRepository(db, s.approverGroups),
     intentExamples: new IntentExampleRepository(db, s.intentExamples),
     intentExampleSets: new IntentExampleSetRepository(db, s.intentExampleSets),
     // documents

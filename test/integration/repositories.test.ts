@@ -148,6 +148,10 @@ const cases: { [K in RepoKey]: CrudCase<K> } = {
     build: (w) => ({ orgId: w.org.id, namespaceId: w.namespace.id }),
     patch: { dueMinutes: 30, onTimeout: "reject" },
   },
+  approverGroups: {
+    build: (w) => ({ orgId: w.org.id, name: "Reviewers" }),
+    patch: { description: "The people who review held replies" },
+  },
   intentExamples: { build: (w) => intentExampleValues(w.namespace), patch: { phrase: "Day off please" } },
   intentExampleSets: {
     build: (w) => ({ orgId: w.org.id, namespaceId: w.namespace.id }),

@@ -39,6 +39,18 @@ export const approvalFixtures: Record<string, ResourceFixture> = {
     },
   },
 
+  /** An approver group: organisation-wide; a hidden one has a member of the scope's department. */
+  approverGroup: {
+    visibility: "organisation",
+    async create(world, scope, kind) {
+      const name = marker(kind, "approver-group");
+      const group = await world.repos.approverGroups.create({ orgId: scope.orgId, name });
+      const members = kind === "hidden" ? [(await hiddenPerson(world, scope)).id] : [];
+      await world.repos.approverGroups.setMembers(scope.orgId, group.id, members);
+      return { id: group.id, identifiers: [group.id, name, ...members] };
+    },
+  },
+
   notification: {
     visibility: "department",
     async create(world, scope, kind) {
@@ -91,6 +103,11 @@ export const approvalExampleBodies: Record<string, (ctx: ExampleContext) => unkn
   }),
   "PATCH /namespaces/:id/trust/:intent": () => ({ threshold: 3, samplingRate: 0.2 }),
   "PUT /notifications/preferences": () => ({ email: true }),
+  "POST /approver-groups": ({ world }) => ({
+    name: marker("visible", "approver-group-new"),
+    memberIds: [world.orgA.users.admin.id],
+  }),
+  "PATCH /approver-groups/:id": ({ world }) => ({ addMemberIds: [world.orgA.users.admin.id] }),
   "PATCH /namespaces/:id/approval-policy": () => ({
     dueMinutes: 30,
     rejectionMessage: "We cannot answer that here.",

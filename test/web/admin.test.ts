@@ -48,7 +48,15 @@ describe("journey: administration", () => {
       const areas = page.getByRole("main").getByRole("heading", { level: 2 });
       await expect
         .poll(() => areas.allTextContents())
-        .toEqual(["People", "Departments", "Roles", "API keys", "Audit log", "Organisation settings"]);
+        .toEqual([
+          "People",
+          "Departments",
+          "Roles",
+          "Approver groups",
+          "API keys",
+          "Audit log",
+          "Organisation settings",
+        ]);
       await checkAccessibility(page, "administration");
       await page.getByRole("link", { name: "People" }).click();
 
@@ -198,7 +206,7 @@ describe("journey: administration", () => {
       const head = await browser.open("/admin");
       await signIn(head, HEAD);
       const areas = head.getByRole("main").getByRole("heading", { level: 2 });
-      await expect.poll(() => areas.allTextContents()).toEqual(["People"]);
+      await expect.poll(() => areas.allTextContents()).toEqual(["People", "Approver groups"]);
       await head.goto("/admin/people");
       await expect.poll(() => head.getByRole("button", { name: "Invite someone" }).count()).toBe(1);
       await head.goto("/admin/api-keys");

@@ -206,6 +206,7 @@ const adminArea = <P extends `/admin/${string}`, N extends string>(
 const adminAreas = [
   adminArea("/admin/departments", () => import("./pages/admin/DepartmentsPage"), "DepartmentsPage"),
   adminArea("/admin/roles", () => import("./pages/admin/RolesPage"), "RolesPage"),
+  adminArea("/admin/approver-groups", () => import("./pages/admin/ApproverGroupsPage"), "ApproverGroupsPage"),
   adminArea("/admin/api-keys", () => import("./pages/admin/ApiKeysPage"), "ApiKeysPage"),
   adminArea("/admin/audit", () => import("./pages/admin/AuditPage"), "AuditPage"),
   adminArea("/admin/settings", () => import("./pages/admin/SettingsPage"), "SettingsPage"),

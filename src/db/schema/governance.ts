@@ -7,6 +7,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   real,
   text,
   timestamp,
@@ -157,6 +158,47 @@ export type ApprovalTimeoutAction = "none" | "escalate" | "reject";
  * pending then (escalate to `escalateToUserId`, or reject), and the message a requester gets when a
  * reply is rejected (null: the built-in polite message). One row per namespace, made on first change.
  */
+/**
+ * A named set of people of an organisation who review held replies (issue 12): a namespace's approval
+ * policy may name one (for the whole namespace, or per department); then only its members who may
+ * decide approvals and reach the department are told and may decide.
+ */
+export const approverGroups = pgTable(
+  "approver_groups",
+  {
+    id: id(),
+    orgId: uuid()
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    name: text().notNull(),
+    description: text(),
+    ...timestamps(),
+  },
+  (t) => [uniqueIndex("approver_groups_org_name_uq").on(t.orgId, t.name)],
+);
+
+/** A member of an approver group (a user of the group's organisation). */
+export const approverGroupMembers = pgTable(
+  "approver_group_members",
+  {
+    groupId: uuid()
+      .notNull()
+      .references(() => approverGroups.id, { onDelete: "cascade" }),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    orgId: uuid()
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.groupId, t.userId] }),
+    index("approver_group_members_user_id_idx").on(t.userId),
+    index("approver_group_members_org_id_idx").on(t.orgId),
+  ],
+);
+
 export const approvalPolicies = pgTable(
   "approval_policies",
   {
@@ -171,10 +213,15 @@ export const approvalPolicies = pgTable(
     onTimeout: text().$type<ApprovalTimeoutAction>().notNull().default("none"),
     escalateToUserId: uuid().references(() => users.id, { onDelete: "set null" }),
     rejectionMessage: text(),
+    /** Only this group's members review the namespace's held replies (a group in use cannot be deleted). */
+    approverGroupId: uuid().references(() => approverGroups.id, { onDelete: "restrict" }),
+    /** Per department (id → approver group id), overriding `approverGroupId` there. */
+    departmentApproverGroups: jsonb().$type<Record<string, string>>().notNull().default({}),
     ...timestamps(),
   },
   (t) => [
     index("approval_policies_org_id_idx").on(t.orgId),
+    index("approval_policies_approver_group_id_idx").on(t.approverGroupId),
     uniqueIndex("approval_policies_namespace_uq").on(t.namespaceId),
     index("approval_policies_escalate_to_user_id_idx").on(t.escalateToUserId),
     check("approval_policies_due_minutes_check", sql`${t.dueMinutes} > 0`),

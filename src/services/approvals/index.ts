@@ -2,31 +2,21 @@ import type { Queryable } from "../../db/client.js";
 import type { JobQueue } from "../../jobs/queue.js";
 import type { Logger } from "../../lib/logger.js";
 import type { Mailer } from "../../providers/mail/index.js";
-import type { Repositories } from "../../repositories/index.js";
 import type { ActingUsers } from "../auth/acting-user.js";
 import type { ServiceContext } from "../context.js";
 import type { PiiService } from "../pii/index.js";
-import { type ConversationPublisher, createApprovalService } from "./approval-service.js";
-import { createNotificationService } from "./notifications.js";
+import {
+  type ApprovalServiceRepositories,
+  type ConversationPublisher,
+  createApprovalService,
+} from "./approval-service.js";
+import { createApproverGroupService } from "./approver-groups.js";
+import { type ApprovalNotificationsRepositories, createNotificationService } from "./notifications.js";
 import { createRevealer } from "./reveal.js";
 import { createTrustService } from "./trust.js";
 
-export type ApprovalsRepositories = Pick<
-  Repositories,
-  | "agents"
-  | "approvalPolicies"
-  | "approvals"
-  | "auditLogs"
-  | "conversations"
-  | "departments"
-  | "intentExamples"
-  | "intentTrust"
-  | "messages"
-  | "namespaces"
-  | "notificationPreferences"
-  | "notifications"
-  | "users"
->;
+/** Every repository the approval services use: the approval service's, plus the notification centre's. */
+export type ApprovalsRepositories = ApprovalServiceRepositories & ApprovalNotificationsRepositories;
 
 export type { ApprovalView, ConversationPublisher, Decision } from "./approval-service.js";
 export { DEFAULT_REJECTION_MESSAGE } from "./approval-service.js";
@@ -67,5 +57,10 @@ export function createApprovalServices(deps: {
     actingUsers: deps.actingUsers,
     resumeTurn: deps.resumeTurn,
   });
-  return { approvals, notifications, trust: createTrustService(deps) };
+  return {
+    approvals,
+    notifications,
+    trust: createTrustService(deps),
+    approverGroups: createApproverGroupService(deps),
+  };
 }

@@ -17,12 +17,14 @@ import type { ServiceContext } from "../context.js";
 import { computeAccess } from "../identity/access.js";
 import { intentNameProblem } from "../intents/example-input.js";
 import { UNKNOWN_INTENT } from "../intents/index.js";
+import { assertPolicyGroups } from "./approver-groups.js";
 
 export type TrustRepositories = Pick<
   Repositories,
   | "agents"
   | "approvalPolicies"
   | "approvals"
+  | "approverGroups"
   | "auditLogs"
   | "departments"
   | "intentExamples"
@@ -113,6 +115,10 @@ export interface PolicyView {
   onTimeout: ApprovalPolicyRow["onTimeout"];
   escalateToUserId: string | null;
   rejectionMessage: string | null;
+  /** Only this group's members review the namespace's held replies (null: every approver). */
+  approverGroupId: string | null;
+  /** Per department (id → group id), overriding `approverGroupId` there. */
+  departmentApproverGroups: Record<string, string>;
 }
 
 /** The trust matrix and approval policy of a namespace: readable by whoever reads the namespace, written with agents:manage. */
@@ -259,6 +265,7 @@ export function createTrustService(deps: { repositories: TrustRepositories }) {
       input: Partial<Omit<PolicyView, "namespaceId">>,
     ): Promise<PolicyView> {
       const ns = await writable(ctx, namespaceId);
+      await assertPolicyGroups(r, ctx, input);
       if (input.escalateToUserId) {
         const person = (await r.approvals.activeMembers(ctx.orgId, ctx.db)).find(
           (p) => p.id === input.escalateToUserId,
@@ -279,10 +286,15 @@ export function createTrustService(deps: { repositories: TrustRepositories }) {
       return withTransaction(ctx.db, async (tx) => {
         const before = await r.approvalPolicies.forNamespace(ns.id, tx);
         const merged = { ...policyView(ns.id, before), ...stripUndefined(input) };
-        if (merged.onTimeout === "escalate" && !merged.escalateToUserId) {
-          throw new AppError("VALIDATION", "Escalating on timeout needs escalateToUserId", {
-            field: "escalateToUserId",
-          });
+        const grouped = merged.approverGroupId || Object.keys(merged.departmentApproverGroups).length > 0;
+        if (merged.onTimeout === "escalate" && !merged.escalateToUserId && !grouped) {
+          throw new AppError(
+            "VALIDATION",
+            "Escalating on timeout needs escalateToUserId or an approver group",
+            {
+              field: "escalateToUserId",
+            },
+          );
         }
         const saved = await r.approvalPolicies.upsert(
           {
@@ -292,6 +304,8 @@ export function createTrustService(deps: { repositories: TrustRepositories }) {
             onTimeout: merged.onTimeout,
             escalateToUserId: merged.escalateToUserId,
             rejectionMessage: merged.rejectionMessage,
+            approverGroupId: merged.approverGroupId,
+            departmentApproverGroups: merged.departmentApproverGroups,
           },
           tx,
         );
@@ -324,6 +338,8 @@ function policyView(namespaceId: string, row: ApprovalPolicyRow | undefined): Po
     onTimeout: row?.onTimeout ?? "none",
     escalateToUserId: row?.escalateToUserId ?? null,
     rejectionMessage: row?.rejectionMessage ?? null,
+    approverGroupId: row?.approverGroupId ?? null,
+    departmentApproverGroups: row?.departmentApproverGroups ?? {},
   };
 }
 

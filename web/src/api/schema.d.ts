@@ -296,6 +296,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/approver-groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisation's approver groups */
+        get: operations["listApproverGroups"];
+        put?: never;
+        /** Create an approver group (members: active users of the organisation) */
+        post: operations["createApproverGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/approver-groups/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One approver group */
+        get: operations["getApproverGroup"];
+        put?: never;
+        post?: never;
+        /** Delete an approver group (409 while an approval policy names it) */
+        delete: operations["deleteApproverGroup"];
+        options?: never;
+        head?: never;
+        /** Rename an approver group, or add and remove members */
+        patch: operations["updateApproverGroup"];
+        trace?: never;
+    };
     "/audit-logs": {
         parameters: {
             query?: never;
@@ -2414,6 +2451,10 @@ export interface components {
             updatedAt: string;
         };
         ApprovalPolicy: {
+            approverGroupId: string | null;
+            departmentApproverGroups: {
+                [key: string]: string;
+            };
             dueMinutes: number;
             escalateToUserId: string | null;
             /** Format: uuid */
@@ -2437,6 +2478,18 @@ export interface components {
         };
         ApproveApprovalInput: {
             notes?: string;
+        };
+        ApproverGroup: {
+            /** Format: date-time */
+            createdAt: string;
+            description: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description Member user ids, in the order they were added */
+            memberIds: string[];
+            name: string;
+            /** Format: date-time */
+            updatedAt: string;
         };
         AssignConversationInput: {
             /**
@@ -2565,6 +2618,11 @@ export interface components {
             updatedAt: string;
             /** @description The creator; the key never does more than they can */
             userId: string | null;
+        };
+        CreateApproverGroupInput: {
+            description?: string | null;
+            memberIds?: string[];
+            name: string;
         };
         CreateChatCompletionInput: {
             messages: ({
@@ -3355,6 +3413,9 @@ export interface components {
             total: number;
             totalPages: number;
         };
+        ListApproverGroupsResponse: {
+            items: components["schemas"]["ApproverGroup"][];
+        };
         ListAuditLogsResponse: {
             items: {
                 action: string;
@@ -4128,11 +4189,23 @@ export interface components {
             toolsEnabled?: string[];
         };
         UpdateApprovalPolicyInput: {
+            /** @description Only this approver group's members review the namespace's held replies */
+            approverGroupId?: string | null;
+            /** @description Per department id, the approver group reviewing its held replies (overrides approverGroupId) */
+            departmentApproverGroups?: {
+                [key: string]: string;
+            };
             dueMinutes?: number;
             escalateToUserId?: string | null;
             /** @enum {string} */
             onTimeout?: "none" | "escalate" | "reject";
             rejectionMessage?: string | null;
+        };
+        UpdateApproverGroupInput: {
+            addMemberIds?: string[];
+            description?: string | null;
+            name?: string;
+            removeMemberIds?: string[];
         };
         UpdateConversationInput: {
             metadata?: {
@@ -5310,6 +5383,153 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listApproverGroups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListApproverGroupsResponse"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createApproverGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateApproverGroupInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApproverGroup"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getApproverGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApproverGroup"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    deleteApproverGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    updateApproverGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateApproverGroupInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApproverGroup"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
         };
     };

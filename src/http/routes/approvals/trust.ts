@@ -45,6 +45,8 @@ const policy = named(
     onTimeout: z.enum(["none", "escalate", "reject"]),
     escalateToUserId: z.uuid().nullable(),
     rejectionMessage: z.string().nullable(),
+    approverGroupId: z.uuid().nullable(),
+    departmentApproverGroups: z.record(z.string(), z.uuid()),
   }),
   "ApprovalPolicy",
 );
@@ -60,6 +62,17 @@ const policyPatch = z
     onTimeout: z.enum(["none", "escalate", "reject"]).optional(),
     escalateToUserId: z.uuid().nullable().optional(),
     rejectionMessage: z.string().trim().min(1).max(4000).nullable().optional(),
+    approverGroupId: z
+      .uuid()
+      .nullable()
+      .optional()
+      .describe("Only this approver group's members review the namespace's held replies"),
+    departmentApproverGroups: z
+      .record(z.uuid(), z.uuid())
+      .optional()
+      .describe(
+        "Per department id, the approver group reviewing its held replies (overrides approverGroupId)",
+      ),
   })
   .refine((b) => Object.values(b).some((v) => v !== undefined), "send at least one field");
 

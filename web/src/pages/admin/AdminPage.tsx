@@ -9,6 +9,7 @@ type AreaPath =
   | "/admin/people"
   | "/admin/departments"
   | "/admin/roles"
+  | "/admin/approver-groups"
   | "/admin/api-keys"
   | "/admin/audit"
   | "/admin/settings";
@@ -31,6 +32,12 @@ const AREAS: { to: AreaPath; title: string; description: string; permission: Per
     title: "Roles",
     description: "Roles and the permissions each holds, with the permission catalogue.",
     permission: "roles:manage",
+  },
+  {
+    to: "/admin/approver-groups",
+    title: "Approver groups",
+    description: "Named sets of people a namespace's approval policy may name to review its held replies.",
+    permission: "agents:manage",
   },
   {
     to: "/admin/api-keys",
