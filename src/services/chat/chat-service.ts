@@ -260,7 +260,9 @@ export function createChatService(input: ChatDeps) {
     async resumeTurn(ctx: ServiceContext, approvalId: string): Promise<TurnOutcome | undefined> {
       const approval = await deps.repositories.approvals.findById(approvalId, ctx.db);
       if (approval?.orgId !== ctx.orgId || approval.status !== "approved") return undefined;
-      if (!approval.pendingToolCall || approval.deliveredMessageId) return undefined;
+      if (!approval.pendingToolCall || approval.deliveredMessageId || !approval.conversationId)
+        return undefined;
+      const conversationId = approval.conversationId;
       const question = await deps.repositories.messages.findById(
         approval.pendingToolCall.questionMessageId,
         ctx.db,
@@ -268,7 +270,7 @@ export function createChatService(input: ChatDeps) {
       if (!question) return undefined;
       const outcome = await execute(
         ctx,
-        approval.conversationId,
+        conversationId,
         { text: question.content },
         {},
         RESUME_STAGES,
@@ -284,7 +286,7 @@ export function createChatService(input: ChatDeps) {
           { deliveredMessageId: outcome.messageId ?? null },
           ctx.db,
         );
-        await deps.repositories.conversations.update(approval.conversationId, { status: "active" }, ctx.db);
+        await deps.repositories.conversations.update(conversationId, { status: "active" }, ctx.db);
       }
       return outcome;
     },
