@@ -239,4 +239,24 @@ describe("journey: administration", () => {
     },
     JOURNEY_TIMEOUT_MS,
   );
+
+  it(
+    "creates an approver group and deletes it",
+    async () => {
+      const page = await browser.open("/admin/approver-groups");
+      await signIn(page, ADMIN);
+      await page.getByRole("heading", { name: "Approver groups", level: 1 }).waitFor();
+      const name = `Reviewers ${unique()}`;
+      await page.getByRole("button", { name: "New group" }).click();
+      const dialog = page.getByRole("dialog");
+      await dialog.getByLabel("Name").fill(name);
+      await checkAccessibility(page, "new approver group");
+      await dialog.getByRole("button", { name: "Create" }).click();
+      await expect.poll(() => page.getByRole("rowheader", { name }).count()).toBe(1);
+      await checkAccessibility(page, "approver groups");
+      await page.getByRole("button", { name: `Delete ${name}` }).click();
+      await expect.poll(() => page.getByRole("rowheader", { name }).count()).toBe(0);
+    },
+    JOURNEY_TIMEOUT_MS,
+  );
 });
