@@ -169,6 +169,8 @@ function createServices(deps: {
     queue,
     actingUsers,
     db: deps.database.db,
+    // Read when a held generation is created, long after `governance` below exists.
+    notifyHeld: () => governance.approvals.notifyHeld,
   });
   const tools = createToolServices({
     generations: () => templateServices.documentGenerations,

@@ -118,13 +118,6 @@ describe("document templates", () => {
     expect(badDeclarations.status).toBe(400);
     expect(badDeclarations.body.error.details.reason).toBe("VARIABLES_INVALID");
     expect(badDeclarations.body.error.details.problems).toHaveLength(4);
-
-    const approval = await call(t, "POST", "/document-templates", {
-      token: tenant.token,
-      body: { ...offer, requiresApproval: true },
-    });
-    expect(approval.status).toBe(400);
-    expect(approval.body.error.details.reason).toBe("APPROVAL_NOT_SUPPORTED");
   });
 
   it("lets employees read and preview but not write; hides other departments' templates", async () => {

@@ -84,6 +84,7 @@ export const documentGenerationStatus = pgEnum("document_generation_status", [
   "rendering",
   "done",
   "failed",
+  "awaiting_approval",
 ]);
 
 export const outputFormat = pgEnum("output_format", ["markdown", "html", "text", "pdf", "docx"]);

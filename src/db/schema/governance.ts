@@ -19,6 +19,7 @@ import { agents, namespaces } from "./assistants.js";
 import { conversations, messages } from "./conversations.js";
 import { approvalStatus } from "./enums.js";
 import { departments, organizations, users } from "./identity.js";
+import { documentGenerations } from "./templates.js";
 
 /**
  * Human-in-the-loop approval of a held assistant reply (seed 000 `Approval`). `messageId` is the held
@@ -33,12 +34,11 @@ export const approvals = pgTable(
       .references(() => organizations.id, { onDelete: "cascade" }),
     departmentId: uuid().references(() => departments.id, { onDelete: "cascade" }),
     namespaceId: uuid().references(() => namespaces.id, { onDelete: "set null" }),
-    conversationId: uuid()
-      .notNull()
-      .references(() => conversations.id, { onDelete: "cascade" }),
-    messageId: uuid()
-      .notNull()
-      .references(() => messages.id, { onDelete: "cascade" }),
+    /** The held reply's conversation and draft (null when the approval holds a document generation). */
+    conversationId: uuid().references(() => conversations.id, { onDelete: "cascade" }),
+    messageId: uuid().references(() => messages.id, { onDelete: "cascade" }),
+    /** A generation of a template that requires approval: approving renders it, rejecting fails it. */
+    documentGenerationId: uuid().references(() => documentGenerations.id, { onDelete: "cascade" }),
     /** The user whose request produced the held reply. */
     requesterId: uuid().references(() => users.id, { onDelete: "set null" }),
     approverId: uuid().references(() => users.id, { onDelete: "set null" }),
@@ -75,6 +75,7 @@ export const approvals = pgTable(
     index("approvals_approver_id_idx").on(t.approverId),
     index("approvals_escalated_to_id_idx").on(t.escalatedToId),
     index("approvals_delivered_message_id_idx").on(t.deliveredMessageId),
+    index("approvals_document_generation_id_idx").on(t.documentGenerationId),
     index("approvals_task_id_idx").on(t.taskId),
     index("approvals_pending_due_at_idx").on(t.dueAt).where(sql`${t.status} = 'pending'`),
   ],

@@ -76,7 +76,7 @@ export const documentTemplates = pgTable(
     isActive: boolean().notNull().default(true),
     /** Bumped each time the body or the variables change; earlier ones are in document_template_versions. */
     version: integer().notNull().default(1),
-    /** Generations are held for an approver (refused until governance can hold them). */
+    /** Generations are held as approvals (`approvals.document_generation_id`) until an approver decides. */
     requiresApproval: boolean().notNull().default(false),
     /** Where outputs are saved when a generation does not say (null: not saved unless asked). */
     defaultKnowledgeBaseId: uuid().references(() => knowledgeBases.id, { onDelete: "set null" }),

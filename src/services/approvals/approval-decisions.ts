@@ -7,6 +7,7 @@ import type { MessageRow } from "../../repositories/message.repository.js";
 import { recordAudit } from "../audit/record-audit.js";
 import type { CitationView, TurnEvent } from "../chat/turn-events.js";
 import type { ServiceContext } from "../context.js";
+import { createGenerationDecider } from "./approval-generation.js";
 import type { ApprovalInbox } from "./approval-inbox.js";
 import type { ApprovalServiceDeps, Decision } from "./approval-types.js";
 import { type ApprovalView, viewOf } from "./approval-view.js";
@@ -23,7 +24,8 @@ const STATUS_OF = { approve: "approved", reject: "rejected", edit: "edited", esc
  */
 export function createDecider(deps: ApprovalServiceDeps, inbox: ApprovalInbox) {
   const r = deps.repositories;
-  const { reveal, shown, questionOf, loadOwn } = inbox;
+  const { reveal, shown, questionOf, loadOwn, generationOf } = inbox;
+  const decideGeneration = createGenerationDecider(deps);
 
   /**
    * What a person wrote (an edited reply, notes, a reason), masked with the conversation's map before
@@ -78,12 +80,19 @@ export function createDecider(deps: ApprovalServiceDeps, inbox: ApprovalInbox) {
         );
       }
     }
+    if (current.documentGenerationId) {
+      const row = await decideGeneration(ctx, current, decision, actor);
+      if (!row) throw await conflict(id, ctx.db);
+      return shown(ctx, viewOf(row, undefined, undefined, await generationOf(row, ctx.db)));
+    }
+    const conversationId = current.conversationId!;
+    const messageId = current.messageId!;
     const now = new Date();
     const delivery: { events: TurnEvent[]; taskId: string } = { events: [], taskId: newId() };
     const result = await withTransaction(ctx.db, async (tx) => {
       const approverId = actor.system ? null : (ctx.actor.userId ?? null);
       // Stored masked: the approver writes with the real values in front of them.
-      const [written = "", notes = ""] = await masked({ ...ctx, db: tx }, current.conversationId, [
+      const [written = "", notes = ""] = await masked({ ...ctx, db: tx }, conversationId, [
         decision.kind === "escalate"
           ? decision.reason.trim()
           : decision.kind === "edit"
@@ -107,9 +116,9 @@ export function createDecider(deps: ApprovalServiceDeps, inbox: ApprovalInbox) {
             };
       const row = await r.approvals.decideIfOpen(id, patch, tx);
       if (!row) throw await conflict(id, tx);
-      const draft = await r.messages.findById(row.messageId, tx);
+      const draft = await r.messages.findById(messageId, tx);
       if (decision.kind === "escalate") {
-        if (!row.isSample) await r.conversations.update(row.conversationId, { status: "escalated" }, tx);
+        if (!row.isSample) await r.conversations.update(conversationId, { status: "escalated" }, tx);
         await deps.notifications.notify(
           ctx.orgId,
           [decision.toUserId],
@@ -138,9 +147,9 @@ export function createDecider(deps: ApprovalServiceDeps, inbox: ApprovalInbox) {
             },
           );
         } else if (decision.kind === "approve") {
-          delivered = (await r.messages.update(row.messageId, { heldForApproval: false }, tx))!;
+          delivered = (await r.messages.update(messageId, { heldForApproval: false }, tx))!;
           // Back with the assistant: a colleague handling a handoff no longer is (ADR 0012).
-          await r.conversations.update(row.conversationId, { status: "active", assigneeId: null }, tx);
+          await r.conversations.update(conversationId, { status: "active", assigneeId: null }, tx);
         } else {
           const text =
             decision.kind === "edit"
@@ -149,7 +158,7 @@ export function createDecider(deps: ApprovalServiceDeps, inbox: ApprovalInbox) {
           delivered = await r.conversations.appendMessage(
             {
               orgId: ctx.orgId,
-              conversationId: row.conversationId,
+              conversationId,
               role: "assistant",
               content: text,
               textContent: text,
@@ -159,7 +168,7 @@ export function createDecider(deps: ApprovalServiceDeps, inbox: ApprovalInbox) {
               metadata: {
                 approvalId: row.id,
                 decision: STATUS_OF[decision.kind],
-                ...(decision.kind === "edit" ? { editedFrom: row.messageId } : {}),
+                ...(decision.kind === "edit" ? { editedFrom: messageId } : {}),
               },
             },
             { patch: { status: "active", assigneeId: null } },
@@ -169,7 +178,7 @@ export function createDecider(deps: ApprovalServiceDeps, inbox: ApprovalInbox) {
         if (delivered) {
           await r.approvals.update(row.id, { deliveredMessageId: delivered.id }, tx);
           row.deliveredMessageId = delivered.id;
-          const runId = await r.approvals.runOfDraft(row.messageId, tx);
+          const runId = await r.approvals.runOfDraft(messageId, tx);
           const citations = decision.kind === "reject" ? [] : (row.citations as CitationView[]);
           delivery.events = [
             {
@@ -198,7 +207,7 @@ export function createDecider(deps: ApprovalServiceDeps, inbox: ApprovalInbox) {
               type: "approval.decided",
               title: decision.kind === "reject" ? "Your request was answered" : "Your reply is ready",
               entityType: "conversation",
-              entityId: row.conversationId,
+              entityId: conversationId,
             },
             tx,
           );
@@ -216,7 +225,7 @@ export function createDecider(deps: ApprovalServiceDeps, inbox: ApprovalInbox) {
           entityId: row.id,
           departmentId: row.departmentId,
           changes: {
-            conversationId: row.conversationId,
+            conversationId,
             intent: row.intentName,
             isSample: row.isSample,
             ...(decision.kind === "escalate" ? { escalatedToId: decision.toUserId } : {}),
@@ -233,11 +242,11 @@ export function createDecider(deps: ApprovalServiceDeps, inbox: ApprovalInbox) {
       for (const event of delivery.events) {
         events.push(
           event.type === "done"
-            ? { ...event, text: await reveal.text(result.conversationId, event.text, deps.db) }
+            ? { ...event, text: await reveal.text(conversationId, event.text, deps.db) }
             : event,
         );
       }
-      deps.publish?.(result.conversationId, delivery.taskId, events);
+      deps.publish?.(conversationId, delivery.taskId, events);
     }
     return shown(ctx, result);
   }

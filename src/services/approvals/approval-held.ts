@@ -30,7 +30,8 @@ export function createHeldReplies(
     row: ApprovalRow,
     tx: Queryable,
   ): Promise<{ body?: string; bodyInAppOnly?: boolean }> {
-    const draft = (await r.messages.findById(row.messageId, tx))?.content.trim() ?? "";
+    if (row.documentGenerationId) return { body: "A document generation waits for approval" };
+    const draft = row.messageId ? ((await r.messages.findById(row.messageId, tx))?.content.trim() ?? "") : "";
     let excerpt = draft;
     if (draft.length > DRAFT_EXCERPT) {
       const cut = draft.slice(0, DRAFT_EXCERPT);
@@ -68,7 +69,9 @@ export function createHeldReplies(
         ? "An autonomous reply was sampled for review"
         : row.status === "escalated"
           ? "A conversation was handed to a person"
-          : "A reply is waiting for your approval";
+          : row.documentGenerationId
+            ? "A document is waiting for your approval"
+            : "A reply is waiting for your approval";
       await deps.notifications.notify(ctx.orgId, people, {
         type: row.isSample
           ? "approval.sampled"

@@ -24,19 +24,36 @@ export function createApprovalInbox(deps: Pick<ApprovalServiceDeps, "repositorie
 
   async function draftsOf(rows: ApprovalRow[], tx: Queryable) {
     const messages = await r.messages.findByIds(
-      rows.map((row) => row.messageId),
+      rows.flatMap((row) => (row.messageId ? [row.messageId] : [])),
       tx,
     );
     return new Map(messages.map((m) => [m.id, m]));
   }
 
+  /** The held drafts with their conversations (approvals of document generations have none). */
+  const heldDrafts = (rows: ApprovalRow[]) =>
+    rows.flatMap((row) =>
+      row.messageId && row.conversationId ? [{ id: row.messageId, conversationId: row.conversationId }] : [],
+    );
+
   /** The question of one held draft (the requester's message before it). */
   async function questionOf(row: ApprovalRow, tx: Queryable): Promise<string | undefined> {
-    const questions = await r.messages.questionsBefore(
-      [{ id: row.messageId, conversationId: row.conversationId }],
-      tx,
-    );
+    if (!row.messageId) return undefined;
+    const questions = await r.messages.questionsBefore(heldDrafts([row]), tx);
     return questions.get(row.messageId);
+  }
+
+  /** The document generation an approval holds, if any. */
+  async function generationOf(row: ApprovalRow, tx: Queryable) {
+    return row.documentGenerationId
+      ? r.documentGenerations.findInOrg(row.orgId, row.documentGenerationId, tx)
+      : undefined;
+  }
+
+  /** The API's view of one approval: its draft and question, or its generation. */
+  async function viewOfRow(row: ApprovalRow, tx: Queryable): Promise<ApprovalView> {
+    const draft = row.messageId ? await r.messages.findById(row.messageId, tx) : undefined;
+    return viewOf(row, draft, await questionOf(row, tx), await generationOf(row, tx));
   }
 
   async function loadOwn(ctx: ServiceContext, id: string, tx: Queryable = ctx.db): Promise<ApprovalRow> {
@@ -50,6 +67,8 @@ export function createApprovalInbox(deps: Pick<ApprovalServiceDeps, "repositorie
     reveal,
     shown,
     questionOf,
+    generationOf,
+    viewOfRow,
     loadOwn,
 
     async list(ctx: ServiceContext, filter: ApprovalFilter, page: PageQuery) {
@@ -63,22 +82,23 @@ export function createApprovalInbox(deps: Pick<ApprovalServiceDeps, "repositorie
         ctx.db,
       );
       const drafts = await draftsOf(result.items, ctx.db);
-      const questions = await r.messages.questionsBefore(
-        result.items.map((row) => ({ id: row.messageId, conversationId: row.conversationId })),
-        ctx.db,
-      );
-      const views = result.items.map((row) =>
-        viewOf(row, drafts.get(row.messageId), questions.get(row.messageId)),
-      );
+      const questions = await r.messages.questionsBefore(heldDrafts(result.items), ctx.db);
+      const views: ApprovalView[] = [];
+      for (const row of result.items) {
+        views.push(
+          viewOf(
+            row,
+            row.messageId ? drafts.get(row.messageId) : undefined,
+            row.messageId ? questions.get(row.messageId) : undefined,
+            await generationOf(row, ctx.db),
+          ),
+        );
+      }
       return { ...result, items: await reveal.approvals(ctx, views) };
     },
 
     async get(ctx: ServiceContext, id: string): Promise<ApprovalView> {
-      const row = await loadOwn(ctx, id);
-      return shown(
-        ctx,
-        viewOf(row, await r.messages.findById(row.messageId, ctx.db), await questionOf(row, ctx.db)),
-      );
+      return shown(ctx, await viewOfRow(await loadOwn(ctx, id), ctx.db));
     },
 
     async stats(

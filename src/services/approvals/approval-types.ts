@@ -17,6 +17,7 @@ export type ApprovalServiceRepositories = Pick<
   | "auditLogs"
   | "conversations"
   | "departments"
+  | "documentGenerations"
   | "intentExamples"
   | "intentTrust"
   | "messages"

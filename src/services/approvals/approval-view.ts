@@ -1,4 +1,5 @@
 import type { ApprovalRow } from "../../repositories/approval.repository.js";
+import type { DocumentGenerationRow } from "../../repositories/document-template.repository.js";
 import type { MessageRow } from "../../repositories/message.repository.js";
 import type { CitationView } from "../chat/turn-events.js";
 
@@ -9,8 +10,18 @@ export interface ApprovalView {
   isSample: boolean;
   departmentId: string | null;
   namespaceId: string | null;
-  conversationId: string;
-  messageId: string;
+  /** The held reply's conversation and draft (null when the approval holds a document generation). */
+  conversationId: string | null;
+  messageId: string | null;
+  /** A held document generation: what the requester asked the template to render. */
+  documentGenerationId: string | null;
+  generation: {
+    templateId: string | null;
+    templateVersion: number | null;
+    outputFormat: DocumentGenerationRow["outputFormat"];
+    input: Record<string, unknown>;
+    status: DocumentGenerationRow["status"];
+  } | null;
   requesterId: string | null;
   approverId: string | null;
   intent: string | null;
@@ -37,6 +48,7 @@ export function viewOf(
   row: ApprovalRow,
   draft: MessageRow | undefined,
   question: string | undefined,
+  generation?: DocumentGenerationRow | undefined,
 ): ApprovalView {
   return {
     id: row.id,
@@ -46,6 +58,16 @@ export function viewOf(
     namespaceId: row.namespaceId,
     conversationId: row.conversationId,
     messageId: row.messageId,
+    documentGenerationId: row.documentGenerationId,
+    generation: generation
+      ? {
+          templateId: generation.templateId,
+          templateVersion: generation.templateVersion,
+          outputFormat: generation.outputFormat,
+          input: generation.input,
+          status: generation.status,
+        }
+      : null,
     requesterId: row.requesterId,
     approverId: row.approverId,
     intent: row.intentName,

@@ -74,11 +74,11 @@ export function createRevealer(deps: { repositories: RevealRepositories; pii?: P
       const readable = views.filter((v) => mayReadHeld(ctx, v.departmentId));
       if (readable.length === 0) return views.map(hidden);
       const shows = await showsFor(
-        readable.map((v) => v.conversationId),
+        readable.flatMap((v) => (v.conversationId ? [v.conversationId] : [])),
         ctx.db,
       );
       return views.map((view) => {
-        const show = shows.get(view.conversationId);
+        const show = view.conversationId ? shows.get(view.conversationId) : undefined;
         if (!mayReadHeld(ctx, view.departmentId)) return hidden(view);
         return show ? revealView(view, show) : view;
       });
@@ -109,7 +109,7 @@ export function createRevealer(deps: { repositories: RevealRepositories; pii?: P
             id,
             ctx.db,
           );
-          if (approval && mayReadHeld(ctx, approval.departmentId)) {
+          if (approval?.conversationId && mayReadHeld(ctx, approval.departmentId)) {
             conversationOf.set(id, approval.conversationId);
           }
         } else if (row.entityType === "conversation") {

@@ -261,7 +261,9 @@ export function createChatService(input: ChatDeps) {
     async resumeTurn(ctx: ServiceContext, approvalId: string): Promise<TurnOutcome | undefined> {
       const approval = await deps.repositories.approvals.findById(approvalId, ctx.db);
       if (approval?.orgId !== ctx.orgId || approval.status !== "approved") return undefined;
-      if (!approval.pendingToolCall || approval.deliveredMessageId) return undefined;
+      if (!approval.pendingToolCall || approval.deliveredMessageId || !approval.conversationId)
+        return undefined;
+      const conversationId = approval.conversationId;
       const question = await deps.repositories.messages.findById(
         approval.pendingToolCall.questionMessageId,
         ctx.db,
@@ -269,7 +271,7 @@ export function createChatService(input: ChatDeps) {
       if (!question) return undefined;
       const outcome = await execute(
         ctx,
-        approval.conversationId,
+        conversationId,
         { text: question.content },
         {},
         RESUME_STAGES,
@@ -285,7 +287,7 @@ export function createChatService(input: ChatDeps) {
           { deliveredMessageId: outcome.messageId ?? null },
           ctx.db,
         );
-        await deps.repositories.conversations.update(approval.conversationId, { status: "active" }, ctx.db);
+        await deps.repositories.conversations.update(conversationId, { status: "active" }, ctx.db);
       }
       return outcome;
     },

@@ -1,5 +1,6 @@
 import { hasPermission } from "../../core/access.js";
 import type { Queryable } from "../../db/client.js";
+import { withTransaction } from "../../db/transaction.js";
 import type { JobQueue } from "../../jobs/queue.js";
 import { AppError, isAppError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
@@ -31,6 +32,7 @@ import { resolveInput } from "./variables.js";
 
 export type GenerationServiceRepositories = Pick<
   Repositories,
+  | "approvals"
   | "auditLogs"
   | "conversations"
   | "departments"
@@ -60,6 +62,8 @@ export interface GenerationDeps {
   /** The worker renders as the person who asked (their knowledge-base rights, their name on the file). */
   actingUsers?: ActingUsers | undefined;
   db?: Queryable | undefined;
+  /** Tells the approvers of a generation held for approval (set once governance exists). */
+  notifyHeld?: (() => ((ctx: ServiceContext, approvalId: string) => Promise<void>) | undefined) | undefined;
 }
 
 /** Inputs above this many characters (as JSON) render in the worker whatever the format. */
@@ -149,11 +153,6 @@ export function createGenerationService(deps: GenerationDeps) {
   async function start(ctx: ServiceContext, template: DocumentTemplateRow, request: GenerateInput) {
     if (!template.isActive)
       throw new AppError("CONFLICT", "The template is inactive; activate it to generate");
-    if (template.requiresApproval) {
-      throw new AppError("VALIDATION", "Templates that require approval cannot generate yet", {
-        reason: "APPROVAL_NOT_SUPPORTED",
-      });
-    }
     const input = resolveInput(template.variables, request.input ?? {});
     const knowledgeBaseId =
       request.knowledgeBaseId ?? (request.save === false ? null : template.defaultKnowledgeBaseId);
@@ -167,22 +166,41 @@ export function createGenerationService(deps: GenerationDeps) {
         throw AppError.notFound("Conversation", request.conversationId);
       }
     }
-    const row = await r.documentGenerations.create(
-      {
-        orgId: ctx.orgId,
-        departmentId: template.departmentId,
-        templateId: template.id,
-        templateVersion: template.version,
-        userId: ctx.actor.userId ?? null,
-        conversationId: request.conversationId ?? null,
-        input,
-        outputFormat: template.outputFormat,
-        knowledgeBaseId: knowledgeBaseId ?? null,
-        status: "pending",
-      },
-      ctx.db,
-    );
-    const deferred = deps.queue !== undefined && rendersInWorker(row.outputFormat, input);
+    const held = template.requiresApproval;
+    const created = async (tx: Queryable) => {
+      const row = await r.documentGenerations.create(
+        {
+          orgId: ctx.orgId,
+          departmentId: template.departmentId,
+          templateId: template.id,
+          templateVersion: template.version,
+          userId: ctx.actor.userId ?? null,
+          conversationId: request.conversationId ?? null,
+          input,
+          outputFormat: template.outputFormat,
+          knowledgeBaseId: knowledgeBaseId ?? null,
+          status: held ? "awaiting_approval" : "pending",
+        },
+        tx,
+      );
+      // Held (ADR 0008): an approval of the template's department (and namespace) holds it until decided.
+      const approval = held
+        ? await r.approvals.create(
+            {
+              orgId: ctx.orgId,
+              departmentId: template.departmentId,
+              namespaceId: template.namespaceId,
+              documentGenerationId: row.id,
+              requesterId: ctx.actor.userId ?? null,
+              status: "pending",
+            },
+            tx,
+          )
+        : undefined;
+      return { row, approvalId: approval?.id };
+    };
+    const { row, approvalId } = held ? await withTransaction(ctx.db, created) : await created(ctx.db);
+    const deferred = !held && deps.queue !== undefined && rendersInWorker(row.outputFormat, input);
     if (deferred) {
       await deps.queue!.enqueue(
         ctx.db,
@@ -191,13 +209,19 @@ export function createGenerationService(deps: GenerationDeps) {
         { dedupeKey: `document.generate:${row.id}` },
       );
     }
-    const finished = deferred ? row : await run(ctx, template, row);
+    const finished = held || deferred ? row : await run(ctx, template, row);
+    if (approvalId) await deps.notifyHeld?.()?.(ctx, approvalId);
     await recordAudit(r, ctx, {
       action: "document_generation.created",
       entityType: "document_generation",
       entityId: row.id,
       departmentId: row.departmentId,
-      changes: { templateId: template.id, status: finished.status, knowledgeBaseId: knowledgeBaseId ?? null },
+      changes: {
+        templateId: template.id,
+        status: finished.status,
+        knowledgeBaseId: knowledgeBaseId ?? null,
+        ...(approvalId ? { approvalId } : {}),
+      },
     });
     return toGenerationView(finished);
   }

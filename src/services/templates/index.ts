@@ -3,6 +3,7 @@ import type { JobQueue } from "../../jobs/queue.js";
 import type { BlobStorage } from "../../providers/storage/index.js";
 import type { Repositories } from "../../repositories/index.js";
 import type { ActingUsers } from "../auth/acting-user.js";
+import type { ServiceContext } from "../context.js";
 import type { DocumentService } from "../knowledge/index.js";
 import { createGenerationService } from "./generation-service.js";
 import { createLegacyTemplateImporter } from "./legacy-import.js";
@@ -10,6 +11,7 @@ import { createTemplateService } from "./template-service.js";
 
 export type TemplatesRepositories = Pick<
   Repositories,
+  | "approvals"
   | "auditLogs"
   | "conversations"
   | "departments"
@@ -35,6 +37,8 @@ export function createTemplateServices(deps: {
   queue?: JobQueue | undefined;
   actingUsers?: ActingUsers | undefined;
   db?: Queryable | undefined;
+  /** Tells the approvers of a held generation (set once governance exists). */
+  notifyHeld?: (() => ((ctx: ServiceContext, approvalId: string) => Promise<void>) | undefined) | undefined;
 }) {
   const documentTemplates = createTemplateService(deps.repositories);
   return {

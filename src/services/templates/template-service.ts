@@ -64,17 +64,6 @@ export function assertSavable(body: string, variables: TemplateVariable[]): void
   }
 }
 
-/** Governance holds chat replies, not generations yet: the flag is refused rather than ignored. */
-function refuseApproval(requiresApproval: boolean | undefined) {
-  if (requiresApproval) {
-    throw new AppError(
-      "VALIDATION",
-      "Templates cannot require approval yet: the approval flow does not hold document generations",
-      { reason: "APPROVAL_NOT_SUPPORTED" },
-    );
-  }
-}
-
 export function createTemplateService(r: TemplateServiceRepositories) {
   async function audit(
     ctx: ServiceContext,
@@ -127,7 +116,6 @@ export function createTemplateService(r: TemplateServiceRepositories) {
     async create(ctx: ServiceContext, input: TemplateInput): Promise<DocumentTemplateRow> {
       const departmentId = await scopeOf(ctx, input);
       const variables = input.variables ?? [];
-      refuseApproval(input.requiresApproval);
       assertSavable(input.templateBody, variables);
       await checkKnowledgeBase(ctx, input.defaultKnowledgeBaseId);
       return withTransaction(ctx.db, async (tx) => {
@@ -164,7 +152,6 @@ export function createTemplateService(r: TemplateServiceRepositories) {
     async update(ctx: ServiceContext, id: string, patch: TemplatePatch): Promise<DocumentTemplateRow> {
       const current = await loadTemplate(r, ctx, id);
       await assertTemplateScopeWritable(r, ctx, current.departmentId);
-      refuseApproval(patch.requiresApproval);
       const body = patch.templateBody ?? current.templateBody;
       const variables = patch.variables ?? current.variables;
       const outputFormat = patch.outputFormat ?? current.outputFormat;

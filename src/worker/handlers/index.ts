@@ -3,8 +3,8 @@ import type { ApprovalService } from "../../services/approvals/approval-service.
 import type { IntentReembedService } from "../../services/intents/index.js";
 import type { IngestService, ReembedService, WebSourceCrawler } from "../../services/knowledge/index.js";
 import type { MemoryService } from "../../services/memory/memory-service.js";
-import type { GenerationService } from "../../services/templates/generation-service.js";
 import type { ScheduleRunner } from "../../services/schedules/index.js";
+import type { GenerationService } from "../../services/templates/generation-service.js";
 import { approvalResumeHandler } from "./approval-resume.js";
 import { documentIngestHandler } from "./document-ingest.js";
 import { intentExamplesReembedHandler } from "./intent-examples-reembed.js";

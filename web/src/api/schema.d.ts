@@ -2516,30 +2516,41 @@ export interface components {
                 title: string;
             }[];
             confidence: number | null;
-            /** Format: uuid */
-            conversationId: string;
+            /** @description The held reply's conversation (null for a generation) */
+            conversationId: string | null;
             /** Format: date-time */
             createdAt: string;
             decidedAt: string | null;
             /** @description What the requester received once decided */
             deliveredMessageId: string | null;
             departmentId: string | null;
+            /** @description A held generation of a template that requires approval (approve renders, reject fails it) */
+            documentGenerationId: string | null;
             /** @description The reply as drafted (kept after an edit) */
             draft: string;
             dueAt: string | null;
             editedText: string | null;
             escalatedToId: string | null;
             escalationReason: string | null;
+            /** @description What the held generation renders, for the approver's review */
+            generation: {
+                input: {
+                    [key: string]: unknown;
+                };
+                /** @enum {string} */
+                outputFormat: "markdown" | "html" | "text" | "pdf" | "docx";
+                /** @enum {string} */
+                status: "pending" | "rendering" | "done" | "failed" | "awaiting_approval";
+                templateId: string | null;
+                templateVersion: number | null;
+            } | null;
             /** Format: uuid */
             id: string;
             intent: string | null;
             /** @description An autonomous reply already delivered, sampled for review after the fact */
             isSample: boolean;
-            /**
-             * Format: uuid
-             * @description The held draft
-             */
-            messageId: string;
+            /** @description The held draft (null for a generation) */
+            messageId: string | null;
             namespaceId: string | null;
             notes: string | null;
             /** @description A tool call the turn paused before: approving runs it and resumes the turn */
@@ -3190,7 +3201,7 @@ export interface components {
             outputFormat: "markdown" | "html" | "text" | "pdf" | "docx";
             sizeBytes: number | null;
             /** @enum {string} */
-            status: "pending" | "rendering" | "done" | "failed";
+            status: "pending" | "rendering" | "done" | "failed" | "awaiting_approval";
             templateId: string | null;
             templateVersion: number | null;
             /** Format: date-time */
@@ -7173,7 +7184,7 @@ export interface operations {
             query?: {
                 page?: number;
                 pageSize?: number;
-                status?: "pending" | "rendering" | "done" | "failed";
+                status?: "pending" | "rendering" | "done" | "failed" | "awaiting_approval";
                 templateId?: string;
             };
             header?: never;

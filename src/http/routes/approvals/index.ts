@@ -25,8 +25,22 @@ const approval = named(
       .describe("An autonomous reply already delivered, sampled for review after the fact"),
     departmentId: z.uuid().nullable(),
     namespaceId: z.uuid().nullable(),
-    conversationId: z.uuid(),
-    messageId: z.uuid().describe("The held draft"),
+    conversationId: z.uuid().nullable().describe("The held reply's conversation (null for a generation)"),
+    messageId: z.uuid().nullable().describe("The held draft (null for a generation)"),
+    documentGenerationId: z
+      .uuid()
+      .nullable()
+      .describe("A held generation of a template that requires approval (approve renders, reject fails it)"),
+    generation: z
+      .object({
+        templateId: z.uuid().nullable(),
+        templateVersion: z.number().int().nullable(),
+        outputFormat: z.enum(["markdown", "html", "text", "pdf", "docx"]),
+        input: z.record(z.string(), z.unknown()),
+        status: z.enum(["pending", "rendering", "done", "failed", "awaiting_approval"]),
+      })
+      .nullable()
+      .describe("What the held generation renders, for the approver's review"),
     requesterId: z.uuid().nullable(),
     approverId: z.uuid().nullable(),
     intent: z.string().nullable(),

@@ -7,7 +7,7 @@ import { generation } from "../document-templates/schemas.js";
 
 const listQuery = pageQuery.extend({
   templateId: z.uuid().optional(),
-  status: z.enum(["pending", "rendering", "done", "failed"]).optional(),
+  status: z.enum(["pending", "rendering", "done", "failed", "awaiting_approval"]).optional(),
 });
 
 const file = named(z.string().describe("The generated file's bytes"), "GeneratedFile");

@@ -103,7 +103,7 @@ export const generation = named(
     conversationId: z.uuid().nullable(),
     input: z.record(z.string(), z.unknown()),
     outputFormat,
-    status: z.enum(["pending", "rendering", "done", "failed"]),
+    status: z.enum(["pending", "rendering", "done", "failed", "awaiting_approval"]),
     error: z.string().nullable(),
     outputFileId: z.uuid().nullable(),
     knowledgeBaseId: z.uuid().nullable(),

@@ -14,6 +14,11 @@ const DECIDED: Partial<Record<Approval["status"], string>> = {
   rejected: "Rejected: the requester was told politely that it cannot be answered here.",
 };
 
+const GENERATION_DECIDED: Partial<Record<Approval["status"], string>> = {
+  approved: "Approved: the document is rendered for the requester.",
+  rejected: "Rejected: the generation ended without a document.",
+};
+
 /** One held reply: the question, the draft with its citations, and the decision (or how it went). */
 export function ApprovalDetail({ id, view }: { id: string; view: View }) {
   const approval = useApproval(id);
@@ -29,7 +34,28 @@ export function ApprovalDetail({ id, view }: { id: string; view: View }) {
       </Link>
       {approval.isPending && <Spinner label="Loading the reply" />}
       <ErrorNotice error={approval.error} />
-      {a && (
+      {a?.generation && (
+        <>
+          <section className="review-block">
+            <h2 id="review-question-title">Document to generate</h2>
+            <p className="muted">
+              {`Format: ${a.generation.outputFormat} · template version ${a.generation.templateVersion ?? "?"}`}
+              {" · asked "}
+              {fullDate(a.createdAt)}
+            </p>
+            <pre className="review-draft">{JSON.stringify(a.generation.input, null, 2)}</pre>
+          </section>
+          {a.escalationReason && <p className="notice notice-info">Escalated: {a.escalationReason}</p>}
+          {GENERATION_DECIDED[a.status] && (
+            <p className="notice notice-info" role="status">
+              {GENERATION_DECIDED[a.status]}
+              {a.notes ? ` Notes: ${a.notes}` : ""}
+            </p>
+          )}
+          {canDecide && open && <DecisionPanel key={a.id} approval={a} />}
+        </>
+      )}
+      {a && !a.generation && (
         <>
           <section className="review-block">
             <h2 id="review-question-title">Question</h2>

@@ -81,7 +81,9 @@ function ApprovalList({ view, selected }: { view: View; selected: string | undef
               className={`review-item${item.id === selected ? " active" : ""}`}
               aria-current={item.id === selected ? "true" : undefined}
             >
-              <span className="review-question">{item.question ?? "(question not found)"}</span>
+              <span className="review-question">
+                {item.generation ? "Document to generate" : (item.question ?? "(question not found)")}
+              </span>
               <span className="review-meta">
                 {item.intent ?? "no intent"} · {STATUS_WORDS[item.status]}
                 {item.isSample ? " · sample" : ""} · {ago(item.createdAt)}

@@ -45,7 +45,9 @@ export function DecisionPanel({ approval }: { approval: Approval }) {
           <Button variant="primary" onPress={() => setMode("approve")}>
             Approve
           </Button>
-          {!approval.isSample && <Button onPress={() => setMode("edit")}>Edit</Button>}
+          {!approval.isSample && !approval.generation && (
+            <Button onPress={() => setMode("edit")}>Edit</Button>
+          )}
           <Button variant="danger" onPress={() => setMode("reject")}>
             Reject
           </Button>
