@@ -23,38 +23,26 @@ import { type BlobStorage, createBlobStorage } from "../providers/storage/index.
 import { OtlpHttpTraceExporter } from "../providers/telemetry/otlp-http-exporter.js";
 import type { TraceExporter } from "../providers/telemetry/trace-exporter.js";
 import { createRepositories, type Repositories } from "../repositories/index.js";
-import { createApiKeyService } from "../services/api-keys/api-key-service.js";
 import { createApprovalServices, ingestFailureNotifier } from "../services/approvals/index.js";
 import { createAssistantServices } from "../services/assistants/index.js";
-import { createAuditService } from "../services/audit/list-audit.js";
-import { createAccessTokens } from "../services/auth/access-tokens.js";
-import { createAccountLockout } from "../services/auth/account-lockout.js";
 import { createActingUsers } from "../services/auth/acting-user.js";
 import { resolveAuthSecret } from "../services/auth/auth-secret.js";
-import { createAuthenticator } from "../services/auth/authenticate.js";
-import { createOAuthService } from "../services/auth/oauth.js";
-import { createPasswordResetService } from "../services/auth/password-reset.js";
-import { createSessionService } from "../services/auth/session-service.js";
 import type { BudgetGuard } from "../services/chat/collaborators.js";
 import { createApiChat, createChatService, FINISHED_TURN_RETENTION_MS } from "../services/chat/index.js";
 import { createConversationsService } from "../services/conversations/index.js";
-import { createDepartmentService } from "../services/departments/department-service.js";
 import { createHandoffService } from "../services/handoff/index.js";
 import { createIntentServices } from "../services/intents/index.js";
-import { createInvitationsService } from "../services/invitations/index.js";
 import type { FetchLike, IngestFailureListener } from "../services/knowledge/index.js";
 import { createKnowledgeServices } from "../services/knowledge/index.js";
 import { createMemoryService } from "../services/memory/index.js";
-import { createOrgService } from "../services/orgs/org-service.js";
 import { createPiiService } from "../services/pii/index.js";
-import { createRoleService } from "../services/roles/role-service.js";
-import { createScheduleServices } from "../services/schedules/index.js";
 import { createSeedService } from "../services/seed/seed-demo.js";
 import { createSystemService } from "../services/system/health.js";
 import { createTemplateServices } from "../services/templates/index.js";
 import { createToolServices } from "../services/tools/index.js";
 import { createUsageServices } from "../services/usage/index.js";
-import { createUsersService } from "../services/users/index.js";
+import { createIdentityServices } from "./identity-services.js";
+import { wireSchedules } from "./schedule-services.js";
 
 /** Pre-built infrastructure; tests pass their own database and cache, production builds them from config. */
 export interface Infra {
@@ -138,16 +126,16 @@ function createServices(deps: {
     },
   );
   const authSecret = resolveAuthSecret(config, deps.logger);
-  const tokens = createAccessTokens(authSecret, config.auth.accessTokenTtlSeconds);
-  const lockout = createAccountLockout(deps.counters, config.auth.lockout);
-  const sessions = createSessionService({
+  const identity = createIdentityServices({
+    config,
+    logger: deps.logger,
     db: deps.database.db,
     repositories,
-    tokens,
-    refreshTtlDays: config.auth.refreshTokenTtlDays,
-    lockout,
+    counters: deps.counters,
+    mailer: deps.mailer,
+    authSecret,
   });
-  const authenticator = createAuthenticator({ repositories, tokens });
+  const { authenticator } = identity;
   const usage = createUsageServices({ repositories, budgetCacheSeconds: config.budgets.cacheSeconds });
   const pii = createPiiService({ repositories, authSecret });
   const memory = createMemoryService({
@@ -232,65 +220,23 @@ function createServices(deps: {
   });
   chatService = chat;
   const apiChat = createApiChat({ chat, conversations });
-  const scheduleServices = createScheduleServices({
+  const scheduleServices = wireSchedules({
     db: deps.database.db,
     repositories,
     queue,
-    contextOf: (orgId, email, logger) =>
-      actingUsers.contextFor(orgId, email, deps.database.db, logger, "schedule"),
-    checkTarget: async (ctx, action) => {
-      if (action.type === "ask") await assistants.agents.get(ctx, action.agentId);
-      if (action.type === "generate_document")
-        await templateServices.documentTemplates.get(ctx, action.templateId);
-      if (action.type === "crawl") await knowledge.webSources.get(ctx, action.webSourceId);
-      if (action.type === "reembed") await knowledge.knowledgeBases.get(ctx, action.knowledgeBaseId);
-    },
-    actions: {
+    actingUsers,
+    services: {
       apiChat,
-      notify: (orgId, userIds, n) => governance.notifications.notify(orgId, userIds, n),
-      generate: (ctx, templateId, request) =>
-        templateServices.documentGenerations.generate(ctx, templateId, request),
-      crawl: (ctx, id) => knowledge.webSources.crawl(ctx, id),
-      reembed: async (ctx, id, model) => {
-        const kb = await knowledge.knowledgeBases.get(ctx, id);
-        return knowledge.knowledgeBases.update(ctx, id, { embeddingModel: model ?? kb.embeddingModel });
-      },
+      assistants,
+      knowledge,
+      templates: templateServices,
+      notifications: governance.notifications,
     },
   });
   return {
     queue,
-    authenticator,
     actingUsers,
-    sessions,
-    passwordReset: createPasswordResetService({
-      db: deps.database.db,
-      repositories,
-      mailer: deps.mailer,
-      publicUrl: config.publicUrl,
-      logger: deps.logger,
-      lockout,
-    }),
-    oauth: createOAuthService({ db: deps.database.db, repositories, sessions, config, authSecret }),
-    apiKeys: createApiKeyService(repositories),
-    audit: createAuditService(repositories),
-    departments: createDepartmentService(repositories),
-    orgs: createOrgService({
-      db: deps.database.db,
-      repositories,
-      sessions,
-      allowSignup: config.allowSignup,
-    }),
-    users: createUsersService({ repositories, authenticator, sessions, lockout }),
-    roles: createRoleService(repositories),
-    invitations: createInvitationsService({
-      db: deps.database.db,
-      repositories,
-      sessions,
-      authenticator,
-      lockout,
-      publicUrl: config.publicUrl,
-      mailer: deps.mailer,
-    }),
+    ...identity,
     system: createSystemService(deps),
     ...assistants,
     conversations,
