@@ -1,13 +1,16 @@
 import type { Db } from "../../db/client.js";
 import type { JobQueue } from "../../jobs/queue.js";
 import type { Logger } from "../../lib/logger.js";
-import type { Repositories } from "../../repositories/index.js";
 import type { ServiceContext } from "../context.js";
 import { type ActionServices, createActionExecutor } from "./actions.js";
 import { type CronClock, cronerClock } from "./cron.js";
 import type { ScheduleAction } from "./schedule-input.js";
-import { type ActionExecutor, createScheduleRunner } from "./schedule-runner.js";
-import { createScheduleService } from "./schedule-service.js";
+import {
+  type ActionExecutor,
+  createScheduleRunner,
+  type ScheduleRunnerRepositories,
+} from "./schedule-runner.js";
+import { createScheduleService, type ScheduleServiceRepositories } from "./schedule-service.js";
 import { createScheduler } from "./scheduler.js";
 
 export { type CronClock, cronerClock } from "./cron.js";
@@ -16,10 +19,13 @@ export type { ActionExecutor, RunOutcome, ScheduleRunner } from "./schedule-runn
 export { type ScheduleView, toScheduleView } from "./schedule-service.js";
 export { createScheduler, type Scheduler } from "./scheduler.js";
 
+/** What the schedule service and the run executor read and write. */
+export type SchedulesRepositories = ScheduleServiceRepositories & ScheduleRunnerRepositories;
+
 /** Schedules (issue 14 item 4): the HTTP service, the worker's tick and the run executor. */
 export function createScheduleServices(deps: {
   db: Db;
-  repositories: Repositories;
+  repositories: SchedulesRepositories;
   queue: JobQueue;
   actions: ActionServices;
   checkTarget(ctx: ServiceContext, action: ScheduleAction): Promise<void>;
