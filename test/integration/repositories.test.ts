@@ -251,7 +251,7 @@ describe("repositories: CRUD on every table", () => {
       .sort();
     expect(repositoryKeys).toEqual(Object.keys(cases).sort());
     for (const key of repositoryKeys) expect(repo(key as RepoKey)).toBeInstanceOf(TableRepository);
-    expect(repositoryKeys).toHaveLength(44);
+    expect(repositoryKeys).toHaveLength(45);
     const schemaTables = Object.values(schema as Record<string, unknown>)
       .filter((value): value is PgTable => is(value, PgTable))
       .map((table) => getTableName(table))
