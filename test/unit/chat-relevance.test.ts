@@ -45,6 +45,20 @@ describe("relevance gate", () => {
     expect(judgeRelevance("And for part-time employees?", [LEAVE]).decision).toBe("answer");
   });
 
+  it("does not weigh a reference number against the documents", () => {
+    // A case or ticket reference says which case is meant, not what is asked.
+    expect(
+      judgeRelevance("Case k7x2q9: how many days of annual leave do I get?", [HOTELS, LEAVE]).decision,
+    ).toBe("answer");
+    expect(
+      judgeRelevance("INC-4711: what is the maximum per night in capital cities?", [HOTELS]).decision,
+    ).toBe("answer");
+    // It does not make an off-topic question answerable.
+    expect(judgeRelevance("Case k7x2q9: what is the capital of France?", [HOTELS, LEAVE]).decision).toBe(
+      "off-topic",
+    );
+  });
+
   it("refuses words found only scattered over unrelated passages", () => {
     const r = judgeRelevance("Who is the data protection officer?", SCATTERED);
     expect(r.missing).toEqual([]);

@@ -78,13 +78,23 @@ function holds(vocabulary: ReadonlySet<string>, prefixes: ReadonlySet<string>, s
   return false;
 }
 
+/**
+ * A token of letters and digits is a reference ("case k7x2", "INC-4711", "PO/2291"): it says which case
+ * is meant, not what is asked, so it is not weighed against the documents. Plain numbers stay.
+ */
+function withoutReferences(question: string): string {
+  return question.replace(/[\p{L}\p{N}]+(?:[-_/.#][\p{L}\p{N}]+)*/gu, (token) =>
+    /\p{L}/u.test(token) && /\p{N}/u.test(token) ? " " : token,
+  );
+}
+
 /** Judges a question against the turn's passages (best first). */
 export function judgeRelevance(
   question: string,
   passages: readonly PromptPassage[],
   thresholds: RelevanceThresholds = DEFAULT_RELEVANCE,
 ): Relevance {
-  const terms = questionTerms(question);
+  const terms = questionTerms(withoutReferences(question));
   if (terms.size === 0 || passages.length === 0) {
     return {
       score: 0,

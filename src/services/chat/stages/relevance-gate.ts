@@ -20,7 +20,9 @@ export const relevanceGateStage: TurnStageOf<"loaded"> = {
   needs: "loaded",
   async run(state) {
     if (state.knowledgeBaseIds.length === 0) return;
-    const relevance = judgeRelevance(state.input.text, state.citations.forPrompt());
+    // Who asks (a name, an address, an account number) is not what the question is about.
+    const question = state.pii ? state.pii.withoutPersonalData(state.input.text) : state.input.text;
+    const relevance = judgeRelevance(question, state.citations.forPrompt());
     const { spec } = state.deps.chatModels.resolve(modelRequest(state.agent));
     const enforced =
       state.deps.chat.relevanceGate && (spec.provider === "extractive" || spec.model === EXTRACTIVE_MODEL_ID);
