@@ -14,6 +14,7 @@ import { StatusBadge } from "../knowledge/StatusBadge";
 import { ApprovalPolicyPanel } from "./ApprovalPolicyPanel";
 import { credentialIsSet, withValue } from "./plugin-config";
 import { assistantKeys, type PluginList, useNamespace, usePlugins } from "./queries";
+import { TrustPanel } from "./TrustPanel";
 import "../../styles/knowledge.css";
 
 const route = getRouteApi("/app/assistants/namespaces/$namespaceId");
@@ -69,6 +70,7 @@ export function NamespacePage() {
         )}
       </section>
       {canManage && <ApprovalPolicyPanel namespaceId={namespaceId} />}
+      {canManage && <TrustPanel namespaceId={namespaceId} />}
     </main>
   );
 }
