@@ -259,12 +259,15 @@ describe("journey: administration", () => {
       const row = page.getByRole("row").filter({ hasText: name });
       await page.getByRole("button", { name: `Members of ${name}` }).click();
       const members = page.getByRole("dialog");
-      await members.getByRole("checkbox", { name: "Emil Employee" }).check();
+      await members.getByRole("checkbox", { name: "Emil Employee" }).check({ force: true });
       await checkAccessibility(page, "approver group members");
       await members.getByRole("button", { name: "Save members" }).click();
       await expect.poll(() => row.textContent()).toContain("Emil Employee");
       await page.getByRole("button", { name: `Members of ${name}` }).click();
-      await page.getByRole("dialog").getByRole("checkbox", { name: "Emil Employee" }).uncheck();
+      await page
+        .getByRole("dialog")
+        .getByRole("checkbox", { name: "Emil Employee" })
+        .uncheck({ force: true });
       await page.getByRole("dialog").getByRole("button", { name: "Save members" }).click();
       await expect.poll(() => row.textContent()).not.toContain("Emil Employee");
 
