@@ -33,6 +33,9 @@ export function useConversationFollow(conversationId: string, enabled: boolean):
   const client = useQueryClient();
   const [live, setLive] = useState(false);
   const [announcement, setAnnouncement] = useState("");
+  // Another conversation opened in the same page: nothing of the last one is announced there.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the conversation changes
+  useEffect(() => setAnnouncement(""), [conversationId]);
   useEffect(() => {
     if (!enabled) return;
     const controller = new AbortController();
