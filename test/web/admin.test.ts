@@ -241,7 +241,7 @@ describe("journey: administration", () => {
   );
 
   it(
-    "creates an approver group and deletes it",
+    "creates an approver group, changes its members and deletes it",
     async () => {
       const page = await browser.open("/admin/approver-groups");
       await signIn(page, ADMIN);
@@ -254,6 +254,23 @@ describe("journey: administration", () => {
       await dialog.getByRole("button", { name: "Create" }).click();
       await expect.poll(() => page.getByRole("rowheader", { name }).count()).toBe(1);
       await checkAccessibility(page, "approver groups");
+
+      // Members of an existing group: one added, then removed again (the PATCH sends the difference).
+      const row = page.getByRole("row").filter({ hasText: name });
+      await page.getByRole("button", { name: `Members of ${name}` }).click();
+      const members = page.getByRole("dialog");
+      await members.getByRole("checkbox", { name: "Emil Employee" }).check({ force: true });
+      await checkAccessibility(page, "approver group members");
+      await members.getByRole("button", { name: "Save members" }).click();
+      await expect.poll(() => row.textContent()).toContain("Emil Employee");
+      await page.getByRole("button", { name: `Members of ${name}` }).click();
+      await page
+        .getByRole("dialog")
+        .getByRole("checkbox", { name: "Emil Employee" })
+        .uncheck({ force: true });
+      await page.getByRole("dialog").getByRole("button", { name: "Save members" }).click();
+      await expect.poll(() => row.textContent()).not.toContain("Emil Employee");
+
       await page.getByRole("button", { name: `Delete ${name}` }).click();
       await expect.poll(() => page.getByRole("rowheader", { name }).count()).toBe(0);
     },

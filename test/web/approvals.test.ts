@@ -47,6 +47,10 @@ describe("journey: approvals", () => {
       await signIn(employee, EMPLOYEE);
       const tag = tagOf();
       const question = held(tag);
+      // Waiting for review, the page follows the conversation stream rather than polling.
+      const followed = employee.waitForRequest(/\/conversations\/[0-9a-f-]{36}\/stream\?follow=true/, {
+        timeout: 30_000,
+      });
       const conversationId = await askDesk(employee, question);
       await expect.poll(() => answerText(employee), { timeout: 20_000 }).toMatch(/waiting for review/);
       await expect
@@ -76,8 +80,13 @@ describe("journey: approvals", () => {
       await expect.poll(() => detail.getByRole("status").first().textContent()).toMatch(/Edited/);
       await expect.poll(() => waitingCount(approver)).toBe(before);
 
-      // The employee's page, still open, shows the reviewed reply in place of the waiting notice.
+      // The employee's page, still open, shows the reviewed reply in place of the waiting notice: the
+      // conversation stream's `decided` event brought it (and says so to a screen reader).
+      await followed;
       await expect.poll(() => answerText(employee), { timeout: 20_000 }).toContain(edited);
+      await expect
+        .poll(() => employee.getByRole("status").filter({ hasText: "A reviewed reply arrived." }).count())
+        .toBe(1);
       expect(await lastAnswer(employee).textContent()).toMatch(/Reviewed by a person/);
       expect(await employee.getByText(/waiting for review/).count()).toBe(0);
       await expect.poll(() => employee.getByLabel("Your question").isDisabled()).toBe(false);

@@ -54,6 +54,7 @@ export function ApproverGroupsPage() {
     return person ? (person.name ?? person.email) : "someone you cannot see";
   };
   const [creating, setCreating] = useState(false);
+  const [editing, setEditing] = useState<ApproverGroup | null>(null);
   const remove = useAdminMutation(
     async (group: ApproverGroup) =>
       unwrap(await api.DELETE("/approver-groups/{id}", { params: { path: { id: group.id } } })),
@@ -90,6 +91,13 @@ export function ApproverGroupsPage() {
                   <Cell>{g.memberIds.length === 0 ? "—" : g.memberIds.map(nameOf).join(", ")}</Cell>
                   <Cell>
                     <Button
+                      variant="secondary"
+                      aria-label={`Members of ${g.name}`}
+                      onPress={() => setEditing(g)}
+                    >
+                      Members
+                    </Button>{" "}
+                    <Button
                       variant="danger"
                       aria-label={`Delete ${g.name}`}
                       onPress={() =>
@@ -109,12 +117,67 @@ export function ApproverGroupsPage() {
         </div>
       )}
       <NewGroup isOpen={creating} onClose={() => setCreating(false)} />
+      {editing && <EditMembers group={editing} onClose={() => setEditing(null)} />}
     </main>
   );
 }
 
-function NewGroup({ isOpen, onClose }: { isOpen: boolean; onClose: () => void }) {
+function MemberChoices({ value, onChange }: { value: string[]; onChange: (ids: string[]) => void }) {
   const people = usePeople();
+  return (
+    <CheckboxGroup className="field checks" value={value} onChange={onChange}>
+      <Label>Members</Label>
+      {(people.data ?? []).map((u) => (
+        <Checkbox key={u.id} value={u.id} className="check">
+          <span className="check-box" aria-hidden />
+          <span>{u.name ?? u.email}</span>
+        </Checkbox>
+      ))}
+    </CheckboxGroup>
+  );
+}
+
+/** Adds and removes members of an existing group: only the difference is sent (PATCH). */
+function EditMembers({ group, onClose }: { group: ApproverGroup; onClose: () => void }) {
+  const [memberIds, setMemberIds] = useState<string[]>(group.memberIds);
+  const addMemberIds = memberIds.filter((id) => !group.memberIds.includes(id));
+  const removeMemberIds = group.memberIds.filter((id) => !memberIds.includes(id));
+  const update = useAdminMutation(
+    async () =>
+      unwrap(
+        await api.PATCH("/approver-groups/{id}", {
+          params: { path: { id: group.id } },
+          body: { addMemberIds, removeMemberIds },
+        }),
+      ),
+    [GROUPS],
+  );
+  const unchanged = addMemberIds.length === 0 && removeMemberIds.length === 0;
+  return (
+    <AdminDialog title={`Members of ${group.name}`} isOpen onClose={onClose}>
+      <Form
+        className="stack"
+        onSubmit={(e) => {
+          e.preventDefault();
+          update.mutate(undefined, {
+            onSuccess: (g) => {
+              notify(`${g.name}: ${g.memberIds.length} member${g.memberIds.length === 1 ? "" : "s"}.`);
+              onClose();
+            },
+          });
+        }}
+      >
+        <MemberChoices value={memberIds} onChange={setMemberIds} />
+        <ErrorNotice error={update.error} />
+        <Button type="submit" variant="primary" isPending={update.isPending} isDisabled={unchanged}>
+          Save members
+        </Button>
+      </Form>
+    </AdminDialog>
+  );
+}
+
+function NewGroup({ isOpen, onClose }: { isOpen: boolean; onClose: () => void }) {
   const [name, setName] = useState("");
   const [memberIds, setMemberIds] = useState<string[]>([]);
   const create = useAdminMutation(
@@ -138,15 +201,7 @@ function NewGroup({ isOpen, onClose }: { isOpen: boolean; onClose: () => void })
         }}
       >
         <TextField label="Name" value={name} onChange={setName} isRequired />
-        <CheckboxGroup className="field checks" value={memberIds} onChange={setMemberIds}>
-          <Label>Members</Label>
-          {(people.data ?? []).map((u) => (
-            <Checkbox key={u.id} value={u.id} className="check">
-              <span className="check-box" aria-hidden />
-              <span>{u.name ?? u.email}</span>
-            </Checkbox>
-          ))}
-        </CheckboxGroup>
+        <MemberChoices value={memberIds} onChange={setMemberIds} />
         <ErrorNotice error={create.error} />
         <Button type="submit" variant="primary" isPending={create.isPending}>
           Create

@@ -11,8 +11,10 @@ import { SelectField } from "../../ui/form-fields";
 import { Spinner } from "../../ui/Spinner";
 import { TextField } from "../../ui/TextField";
 import { StatusBadge } from "../knowledge/StatusBadge";
+import { ApprovalPolicyPanel } from "./ApprovalPolicyPanel";
 import { credentialIsSet, withValue } from "./plugin-config";
 import { assistantKeys, type PluginList, useNamespace, usePlugins } from "./queries";
+import { TrustPanel } from "./TrustPanel";
 import "../../styles/knowledge.css";
 
 const route = getRouteApi("/app/assistants/namespaces/$namespaceId");
@@ -22,6 +24,7 @@ export function NamespacePage() {
   const { namespaceId } = route.useParams();
   const ns = useNamespace(namespaceId);
   const plugins = usePlugins(namespaceId);
+  const canManage = useCan("agents:manage");
   return (
     <main className="page" id="main">
       <p className="breadcrumb">
@@ -66,6 +69,8 @@ export function NamespacePage() {
           </ul>
         )}
       </section>
+      {canManage && <ApprovalPolicyPanel namespaceId={namespaceId} />}
+      {canManage && <TrustPanel namespaceId={namespaceId} />}
     </main>
   );
 }

@@ -18,6 +18,8 @@ export const assistantKeys = {
   namespaces: ["namespaces"] as const,
   namespace: (id: string) => ["namespaces", id] as const,
   plugins: (id: string) => ["namespaces", id, "plugins"] as const,
+  approvalPolicy: (id: string) => ["namespaces", id, "approval-policy"] as const,
+  trust: (id: string) => ["namespaces", id, "trust"] as const,
   tools: ["tools"] as const,
   builtins: ["tools", "builtins"] as const,
 };

@@ -12,13 +12,15 @@ import { Spinner } from "../../ui/Spinner";
 import { ChatLayout } from "./ChatLayout";
 import { CitationDialog } from "./CitationDialog";
 import { Composer } from "./Composer";
+import { useConversationFollow } from "./follow";
 import { LiveAnswer } from "./LiveAnswer";
 import { MessageItem } from "./MessageItem";
 import { conversationQuery, messagesQuery, useSetStatus } from "./queries";
 import { ask, isLive, resume, stop, useLiveTurn } from "./turns";
 
 const route = getRouteApi("/app/chat/$conversationId");
-const REVIEW_POLL_MS = 4000;
+/** Only while the conversation stream is down: how often to look for a decided reply. */
+const FALLBACK_POLL_MS = 10_000;
 
 const approvalOf = (m: Message) =>
   typeof m.metadata.approvalId === "string" ? m.metadata.approvalId : undefined;
@@ -37,17 +39,19 @@ function withoutDecidedDrafts(messages: Message[]): Message[] {
 export function ConversationPage() {
   const { conversationId } = route.useParams();
   const client = useQueryClient();
-  // While a reply waits for review, look again every few seconds: the reviewed reply then shows
-  // without a reload (the notification stream also refreshes it the moment it is decided).
-  const conversation = useQuery({
-    ...conversationQuery(conversationId),
-    refetchInterval: (q) => (q.state.data?.status === "awaiting_approval" ? REVIEW_POLL_MS : false),
-  });
+  // While a reply waits for review (or a colleague has the conversation), the conversation stream
+  // delivers the decided reply live; only while that stream is down do the queries poll.
+  const conversation = useQuery(conversationQuery(conversationId));
   const me = useMe();
-  const messages = useQuery({
-    ...messagesQuery(conversationId),
-    refetchInterval: (q) => (awaitingReview(q.state.data ?? []) ? REVIEW_POLL_MS : false),
-  });
+  const messages = useQuery(messagesQuery(conversationId));
+  const state = conversation.data?.status;
+  const following =
+    state === "awaiting_approval" || state === "escalated" || awaitingReview(messages.data ?? []);
+  const follow = useConversationFollow(conversationId, following);
+  // A second observer of the same queries, polling only as the fallback.
+  const poll = following && !follow.live ? FALLBACK_POLL_MS : false;
+  useQuery({ ...conversationQuery(conversationId), refetchInterval: poll });
+  useQuery({ ...messagesQuery(conversationId), refetchInterval: poll });
   const turn = useLiveTurn(conversationId);
   const status = useSetStatus(conversationId);
   const [citation, setCitation] = useState<Citation | null>(null);
@@ -129,6 +133,9 @@ export function ConversationPage() {
           </article>
         )}
         {turn && <LiveAnswer turn={turn} onCite={setCitation} />}
+        <p className="visually-hidden" role="status" aria-live="polite">
+          {follow.announcement}
+        </p>
         <div ref={end} />
       </div>
       {closed ? (
