@@ -58,6 +58,8 @@ async function measureOn(url: string, workers: number) {
     LOG_LEVEL: "silent",
     AUTH_SECRET: "bench-secret-that-is-long-enough-0123456789",
     DATABASE_URL: url,
+    ...(process.env.WORKER_CONCURRENCY ? { WORKER_CONCURRENCY: process.env.WORKER_CONCURRENCY } : {}),
+    ...(process.env.WORKER_POLL_MS ? { WORKER_POLL_MS: process.env.WORKER_POLL_MS } : {}),
   });
   const containers: Container[] = [];
   for (let i = 0; i < workers; i++) {
@@ -69,7 +71,13 @@ async function measureOn(url: string, workers: number) {
     );
   }
   try {
-    const result = await runScheduleHarness({ containers, ...options });
+    // The worker settings `atrium worker` runs with (config defaults unless the environment says).
+    const result = await runScheduleHarness({
+      containers,
+      ...options,
+      concurrency: config.worker.concurrency,
+      pollMs: config.worker.pollMs,
+    });
     const sorted = [...result.lateness].sort((a, b) => a - b);
     return {
       ...result,
@@ -87,7 +95,7 @@ async function main() {
   console.log(`server: ${redactUrl(base)} (${await probeServer(base)})`);
   {
     console.log(
-      `load: ${options.cronSchedules} every-second + ${options.onceSchedules} one-time schedules over ${options.windowMs} ms; tick every ${TICK_MS} ms`,
+      `load: ${options.cronSchedules} every-second + ${options.onceSchedules} one-time schedules over ${options.windowMs} ms; tick every ${TICK_MS} ms; per worker concurrency ${process.env.WORKER_CONCURRENCY ?? "2 (default)"}, poll ${process.env.WORKER_POLL_MS ?? "1000 (default)"} ms`,
     );
     const one = await measure(base, 1);
     const three = await measure(base, 3);

@@ -21,7 +21,10 @@ export interface HarnessOptions {
   onceSchedules: number;
   windowMs: number;
   tickMs: number;
+  /** Jobs each worker runs at once (4 unless told; the production default is WORKER_CONCURRENCY=2). */
   concurrency?: number;
+  /** The runner's idle poll (200 ms unless told; the production default is WORKER_POLL_MS=1000). */
+  pollMs?: number;
 }
 
 export interface HarnessResult {
@@ -124,7 +127,7 @@ export async function runScheduleHarness(o: HarnessOptions): Promise<HarnessResu
       },
       logger: c.logger,
       concurrency: o.concurrency ?? 4,
-      pollMs: 200,
+      pollMs: o.pollMs ?? 200,
       leaseMs: 30_000,
       workerId: `harness-w${i}`,
       ticks: [
