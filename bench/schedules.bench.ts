@@ -2,7 +2,9 @@
  * `npm run bench:schedules`: fire-time lateness of schedules (start of a run − its occurrence) with
  * three worker instances, each with its own container and pool, on one server database, and the
  * exactly-once counts (duplicates and missed must be 0). Baseline measured in the same run: the same
- * load on ONE worker. Workers tick every 500 ms, the production default.
+ * load on ONE worker. Workers tick every 500 ms and run with the worker config (WORKER_CONCURRENCY,
+ * WORKER_POLL_MS), the production defaults; each measurement gets its own fresh database. Also prints
+ * where the lateness goes: due → claimed → job started → run started → finished, per stage.
  *
  * Server from BENCH_DATABASE_URL, else TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres.
  * Options (env): BENCH_CRON (every-second schedules, 10), BENCH_ONCE (one-time schedules, 110),

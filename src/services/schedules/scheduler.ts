@@ -91,9 +91,9 @@ export function planOccurrences(clock: CronClock, s: ScheduleRow, now: Date, gra
 
 /**
  * The scheduler tick every worker runs. In ONE transaction per pass: lock the due schedules (FOR
- * UPDATE SKIP LOCKED, so concurrent ticks split them), claim each occurrence with INSERT … ON
- * CONFLICT (schedule_id, occurrence_at) DO NOTHING, enqueue a `schedule.run` job only for a claim
- * that inserted a row, and move `next_run_at` past now. The lock keeps ticks apart; the unique
+ * UPDATE SKIP LOCKED, so concurrent ticks split them), claim all their occurrences in one INSERT … ON
+ * CONFLICT (schedule_id, occurrence_at) DO NOTHING, enqueue (one insert) a `schedule.run` job only for
+ * a claim that inserted a row, and move `next_run_at` past now. The lock keeps ticks apart; the unique
  * constraint makes a duplicate claim impossible even without it.
  */
 export function createScheduler(deps: {
