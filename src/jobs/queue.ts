@@ -36,6 +36,21 @@ export function createJobQueue(jobs: JobRepository, overrides: CatalogOverrides 
         tx,
       );
     },
+    /** Enqueues many jobs of one kind in ONE insert (no dedupe key, due now). */
+    async enqueueMany<K extends JobKind>(tx: Queryable, kind: K, payloads: JobPayload<K>[]): Promise<number> {
+      const spec = specOf(kind, overrides);
+      const rows = payloads.map((payload) => {
+        const parsed = jobCatalog[kind].payload.parse(payload) as Record<string, unknown>;
+        return {
+          orgId: typeof parsed.orgId === "string" ? parsed.orgId : null,
+          kind,
+          payload: parsed,
+          maxAttempts: spec.maxAttempts,
+          priority: spec.priority,
+        };
+      });
+      return (await jobs.createMany(rows, tx)).length;
+    },
   };
 }
 

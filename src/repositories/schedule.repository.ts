@@ -75,6 +75,27 @@ export class ScheduleRunRepository extends TableRepository<typeof scheduleRuns> 
     return rows[0];
   }
 
+  /**
+   * Claims many occurrences in ONE statement (the tick's batch): inserts each run unless its (schedule,
+   * occurrence) pair exists already. Returns only the runs this statement inserted.
+   */
+  async claimMany(
+    values: Array<
+      Pick<ScheduleRunRow, "orgId" | "scheduleId" | "occurrenceAt" | "trigger"> &
+        Partial<Pick<ScheduleRunRow, "status" | "claimedBy" | "error" | "finishedAt">>
+    >,
+    tx?: Queryable,
+  ): Promise<ScheduleRunRow[]> {
+    if (values.length === 0) return [];
+    return guarded(() =>
+      this.q(tx)
+        .insert(scheduleRuns)
+        .values(values.map((v) => ({ id: newId(), ...v })))
+        .onConflictDoNothing({ target: [scheduleRuns.scheduleId, scheduleRuns.occurrenceAt] })
+        .returning(),
+    );
+  }
+
   /** Moves a queued run to running; false when it is not queued (already started by a lost worker). */
   async start(id: string, tx?: Queryable): Promise<boolean> {
     const rows = await this.q(tx)

@@ -21,7 +21,10 @@ export interface HarnessOptions {
   onceSchedules: number;
   windowMs: number;
   tickMs: number;
+  /** Jobs each worker runs at once (4 unless told; the production default is WORKER_CONCURRENCY=2). */
   concurrency?: number;
+  /** The runner's idle poll (200 ms unless told; the production default is WORKER_POLL_MS=1000). */
+  pollMs?: number;
 }
 
 export interface HarnessResult {
@@ -33,6 +36,16 @@ export interface HarnessResult {
   /** ms from each scheduled occurrence to the start of its run. */
   lateness: number[];
   workersUsed: number;
+  /**
+   * Where the lateness goes, per run (ms): occurrence → claimed (the claiming tick's transaction began,
+   * `created_at`), claimed → job started (the `schedule.run` handler was called), job started → run
+   * started (`started_at`), run started → finished (`finished_at`).
+   */
+  stages: { claimed: number[]; jobStarted: number[]; runStarted: number[]; finished: number[] };
+  /** Duration of each run's bookkeeping write on its schedule row, if the runner makes one (ms). */
+  bookkeepingMs: number[];
+  /** Duration of each scheduler tick that claimed something (ms). */
+  tickMs: number[];
 }
 
 export async function runScheduleHarness(o: HarnessOptions): Promise<HarnessResult> {
@@ -76,20 +89,51 @@ export async function runScheduleHarness(o: HarnessOptions): Promise<HarnessResu
   );
 
   let ticking = true;
+  const handlerStarts = new Map<string, number>();
+  const tickDurations: number[] = [];
+  // How long a run's bookkeeping write on its schedule row takes (it can wait on a tick's row lock).
+  const bookkeeping: number[] = [];
+  for (const c of o.containers) {
+    const repo = c.repositories.schedules;
+    const update = repo.update.bind(repo);
+    repo.update = (async (...args: Parameters<typeof update>) => {
+      if (!("lastRunAt" in (args[1] as object))) return update(...args);
+      const t = Date.now();
+      try {
+        return await update(...args);
+      } finally {
+        bookkeeping.push(Date.now() - t);
+      }
+    }) as typeof repo.update;
+  }
   const runners = o.containers.map((c, i) => {
     const scheduler = c.services.scheduler(`harness-w${i}`);
+    const handler = scheduleRunHandler(c.services.scheduleRunnerWith(executor));
+    const timedTick = async () => {
+      const t = Date.now();
+      const queued = await scheduler.tick();
+      if (queued > 0) tickDurations.push(Date.now() - t);
+      return queued;
+    };
     return new JobRunner({
       jobs: c.repositories.jobs,
-      handlers: { "schedule.run": scheduleRunHandler(c.services.scheduleRunnerWith(executor)) },
+      handlers: {
+        "schedule.run": {
+          run: (payload, job) => {
+            handlerStarts.set(payload.runId, Date.now());
+            return handler.run(payload, job);
+          },
+        },
+      },
       logger: c.logger,
       concurrency: o.concurrency ?? 4,
-      pollMs: 200,
+      pollMs: o.pollMs ?? 200,
       leaseMs: 30_000,
       workerId: `harness-w${i}`,
       ticks: [
         {
           name: "schedules",
-          run: () => (ticking ? scheduler.tick() : Promise.resolve(0)),
+          run: () => (ticking ? timedTick() : Promise.resolve(0)),
           everyMs: o.tickMs,
         },
       ],
@@ -130,7 +174,17 @@ export async function runScheduleHarness(o: HarnessOptions): Promise<HarnessResu
   for (const n of [...executions.values(), ...runKeys.values()]) duplicates += Math.max(0, n - 1);
   const missed = [...expectedKeys].filter((k) => (executions.get(k) ?? 0) === 0).length;
   const unexpected = [...runKeys.keys()].filter((k) => !expectedKeys.has(k)).length;
+  const mine = runs.filter((r) => r.startedAt && r.finishedAt && handlerStarts.has(r.id));
+  const stages = {
+    claimed: mine.map((r) => r.createdAt.getTime() - r.occurrenceAt.getTime()),
+    jobStarted: mine.map((r) => handlerStarts.get(r.id)! - r.createdAt.getTime()),
+    runStarted: mine.map((r) => r.startedAt!.getTime() - handlerStarts.get(r.id)!),
+    finished: mine.map((r) => r.finishedAt!.getTime() - r.startedAt!.getTime()),
+  };
   return {
+    stages,
+    tickMs: tickDurations,
+    bookkeepingMs: bookkeeping,
     occurrences: executions.size,
     expected: expectedKeys.size,
     duplicates: duplicates + unexpected,

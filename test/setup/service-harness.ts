@@ -128,6 +128,11 @@ export class RecordingQueue implements JobQueue {
       created: true,
     };
   }
+
+  async enqueueMany<K extends JobKind>(tx: unknown, kind: K, payloads: JobPayload<K>[]): Promise<number> {
+    for (const payload of payloads) await this.enqueue(tx, kind, payload);
+    return payloads.length;
+  }
 }
 
 type ChatCollaborators = Omit<

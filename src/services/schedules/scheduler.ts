@@ -91,9 +91,9 @@ export function planOccurrences(clock: CronClock, s: ScheduleRow, now: Date, gra
 
 /**
  * The scheduler tick every worker runs. In ONE transaction per pass: lock the due schedules (FOR
- * UPDATE SKIP LOCKED, so concurrent ticks split them), claim each occurrence with INSERT … ON
- * CONFLICT (schedule_id, occurrence_at) DO NOTHING, enqueue a `schedule.run` job only for a claim
- * that inserted a row, and move `next_run_at` past now. The lock keeps ticks apart; the unique
+ * UPDATE SKIP LOCKED, so concurrent ticks split them), claim all their occurrences in one INSERT … ON
+ * CONFLICT (schedule_id, occurrence_at) DO NOTHING, enqueue (one insert) a `schedule.run` job only for
+ * a claim that inserted a row, and move `next_run_at` past now. The lock keeps ticks apart; the unique
  * constraint makes a duplicate claim impossible even without it.
  */
 export function createScheduler(deps: {
@@ -113,26 +113,33 @@ export function createScheduler(deps: {
     async tick(limit = 200, now = new Date()): Promise<number> {
       return withTransaction(deps.db, async (tx) => {
         const due = await r.schedules.lockDue(limit, now, tx);
-        let queued = 0;
+        // Plan everything first, then write in batches: the claimed runs cannot start before this
+        // transaction commits, so it makes one claim insert and one job insert, not two per occurrence.
+        const claims: Parameters<typeof r.scheduleRuns.claimMany>[0] = [];
+        const planned = new Set<string>();
         for (const s of due) {
-          const plan = planOccurrences(deps.clock, s, now, graceMs);
-          if (plan.length === 0) continue;
-          for (const p of plan) {
-            const run = await r.scheduleRuns.claim(
-              {
-                orgId: s.orgId,
-                scheduleId: s.id,
-                occurrenceAt: p.at,
-                trigger: p.trigger,
-                claimedBy: deps.workerId ?? null,
-                ...(p.skipped ? { status: "skipped", error: p.skipped, finishedAt: now } : {}),
-              },
-              tx,
-            );
-            if (!run || p.skipped) continue;
-            await deps.queue.enqueue(tx, "schedule.run", { orgId: s.orgId, runId: run.id });
-            queued++;
+          for (const p of planOccurrences(deps.clock, s, now, graceMs)) {
+            planned.add(s.id);
+            claims.push({
+              orgId: s.orgId,
+              scheduleId: s.id,
+              occurrenceAt: p.at,
+              trigger: p.trigger,
+              claimedBy: deps.workerId ?? null,
+              ...(p.skipped ? { status: "skipped" as const, error: p.skipped, finishedAt: now } : {}),
+            });
           }
+        }
+        // Only runs this insert created are queued (a pair claimed before is left alone).
+        const inserted = await r.scheduleRuns.claimMany(claims, tx);
+        const toRun = inserted.filter((run) => run.status === "queued");
+        const queued = await deps.queue.enqueueMany(
+          tx,
+          "schedule.run",
+          toRun.map((run) => ({ orgId: run.orgId, runId: run.id })),
+        );
+        for (const s of due) {
+          if (!planned.has(s.id)) continue;
           const next =
             s.kind === "cron" ? (deps.clock.next(s.cronExpression!, s.timezone, now, 1)[0] ?? null) : null;
           const done = s.kind === "once";
