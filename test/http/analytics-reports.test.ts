@@ -105,80 +105,76 @@ describe("analytics reports", () => {
 
     const offTopic = { relevance: { decision: "off-topic", score: 0.1 } };
     const answered = { relevance: { decision: "answer", score: 0.9 } };
-    await db
-      .insert(s.agentRuns)
-      .values([
-        agentRunValues(tenant.orgId, {
-          departmentId: sales,
-          conversationId: a.id,
-          metadata: answered,
-          totalTokens: 100,
-          costUsd: 0.5,
-          createdAt: at("2025-03-03T10:00:01Z"),
-        }),
-        agentRunValues(tenant.orgId, {
-          departmentId: sales,
-          conversationId: a.id,
-          metadata: offTopic,
-          totalTokens: 50,
-          costUsd: 0.25,
-          createdAt: at("2025-03-11T10:00:01Z"),
-        }),
-        agentRunValues(tenant.orgId, {
-          departmentId: support,
-          conversationId: b.id,
-          metadata: offTopic,
-          totalTokens: 10,
-          costUsd: 1,
-          createdAt: at("2025-03-04T10:00:01Z"),
-        }),
-        agentRunValues(tenant.orgId, {
-          departmentId: sales,
-          conversationId: a.id,
-          metadata: {},
-          totalTokens: 7,
-          costUsd: 0,
-          createdAt: at("2025-03-05T10:00:01Z"),
-        }),
-        agentRunValues(other.orgId, {
-          departmentId: other.generalId,
-          metadata: offTopic,
-          costUsd: 9,
-          createdAt: at("2025-03-03T10:00:01Z"),
-        }),
-      ]);
+    await db.insert(s.agentRuns).values([
+      agentRunValues(tenant.orgId, {
+        departmentId: sales,
+        conversationId: a.id,
+        metadata: answered,
+        totalTokens: 100,
+        costUsd: 0.5,
+        createdAt: at("2025-03-03T10:00:01Z"),
+      }),
+      agentRunValues(tenant.orgId, {
+        departmentId: sales,
+        conversationId: a.id,
+        metadata: offTopic,
+        totalTokens: 50,
+        costUsd: 0.25,
+        createdAt: at("2025-03-11T10:00:01Z"),
+      }),
+      agentRunValues(tenant.orgId, {
+        departmentId: support,
+        conversationId: b.id,
+        metadata: offTopic,
+        totalTokens: 10,
+        costUsd: 1,
+        createdAt: at("2025-03-04T10:00:01Z"),
+      }),
+      agentRunValues(tenant.orgId, {
+        departmentId: sales,
+        conversationId: a.id,
+        metadata: {},
+        totalTokens: 7,
+        costUsd: 0,
+        createdAt: at("2025-03-05T10:00:01Z"),
+      }),
+      agentRunValues(other.orgId, {
+        departmentId: other.generalId,
+        metadata: offTopic,
+        costUsd: 9,
+        createdAt: at("2025-03-03T10:00:01Z"),
+      }),
+    ]);
 
-    await db
-      .insert(s.approvals)
-      .values([
-        approvalValues(a1, {
-          departmentId: sales,
-          intentName: "refund",
-          status: "approved",
-          createdAt: at("2025-03-03T10:00:00Z"),
-          decidedAt: at("2025-03-03T10:01:00Z"),
-        }),
-        approvalValues(a2, {
-          departmentId: sales,
-          intentName: "refund",
-          status: "rejected",
-          createdAt: at("2025-03-11T10:00:00Z"),
-          decidedAt: at("2025-03-11T10:03:00Z"),
-        }),
-        approvalValues(a2, {
-          departmentId: sales,
-          intentName: "travel",
-          status: "pending",
-          createdAt: at("2025-03-12T10:00:00Z"),
-        }),
-        approvalValues(b1, {
-          departmentId: support,
-          intentName: "refund",
-          status: "edited",
-          createdAt: at("2025-03-04T10:00:00Z"),
-          decidedAt: at("2025-03-04T11:00:00Z"),
-        }),
-      ]);
+    await db.insert(s.approvals).values([
+      approvalValues(a1, {
+        departmentId: sales,
+        intentName: "refund",
+        status: "approved",
+        createdAt: at("2025-03-03T10:00:00Z"),
+        decidedAt: at("2025-03-03T10:01:00Z"),
+      }),
+      approvalValues(a2, {
+        departmentId: sales,
+        intentName: "refund",
+        status: "rejected",
+        createdAt: at("2025-03-11T10:00:00Z"),
+        decidedAt: at("2025-03-11T10:03:00Z"),
+      }),
+      approvalValues(a2, {
+        departmentId: sales,
+        intentName: "travel",
+        status: "pending",
+        createdAt: at("2025-03-12T10:00:00Z"),
+      }),
+      approvalValues(b1, {
+        departmentId: support,
+        intentName: "refund",
+        status: "edited",
+        createdAt: at("2025-03-04T10:00:00Z"),
+        decidedAt: at("2025-03-04T11:00:00Z"),
+      }),
+    ]);
 
     const [salesSchedule] = await db
       .insert(s.schedules)

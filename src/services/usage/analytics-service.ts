@@ -12,6 +12,8 @@ import {
 import type { ServiceContext } from "../context.js";
 import { resolvePeriod } from "./period.js";
 
+export type { AnalyticsReportName };
+
 export interface AnalyticsQuery {
   from?: string | undefined;
   to?: string | undefined;

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import type { AnalyticsReportName } from "../../../repositories/analytics.repository.js";
-import { analyticsCsv } from "../../../services/usage/analytics-service.js";
+import { type AnalyticsReportName, analyticsCsv } from "../../../services/usage/analytics-service.js";
 import { contextOf } from "../../auth.js";
 import { authErrors, errorBody } from "../../schemas/common.js";
 import { named } from "../../schemas/named.js";
