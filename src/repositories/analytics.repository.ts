@@ -11,6 +11,7 @@ export const analyticsReports = [
   "unanswered",
   "documents",
   "approvals",
+  "autonomy",
   "schedules",
 ] as const;
 export type AnalyticsReportName = (typeof analyticsReports)[number];
@@ -185,6 +186,25 @@ const sources: Record<AnalyticsReportName, Source> = {
       avgDecisionSeconds: sql`round(${n(sql`avg(decision_seconds)`)}::numeric, 1)`,
     },
     groups: ["none", "department", "assistant", "channel", "intent"],
+  },
+  /**
+   * Turns with a classified intent: how many were answered without being held for approval (the
+   * autonomy share); a turn is held when an approval exists for its answer message.
+   */
+  autonomy: {
+    from: (f) => sql`select r.created_at as at, r.department_id, r.agent_id, c.channel::text as channel,
+        r.provider || '/' || r.model as model, r.metadata -> 'intent' ->> 'name' as intent,
+        exists (select 1 from approvals a where a.message_id = r.message_id) as held
+      from agent_runs r left join conversations c on c.id = r.conversation_id
+      where r.org_id = ${f.orgId} and r.metadata -> 'intent' ->> 'name' is not null
+        and ${period(f, sql`r.created_at`)}`,
+    measures: {
+      turns: sql`count(*)`,
+      held: sql`count(*) filter (where held)`,
+      autonomous: sql`count(*) filter (where not held)`,
+      autonomyShare: sql`round(${n(sql`avg(case when held then 0.0 else 1.0 end)`)}, 4)`,
+    },
+    groups: ["none", "department", "assistant", "model", "channel", "intent"],
   },
   /** Scheduled runs and their outcomes. */
   schedules: {

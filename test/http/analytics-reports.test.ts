@@ -103,6 +103,31 @@ describe("analytics reports", () => {
         feedbackValues(x1, other.adminId, { rating: -1, createdAt: at("2025-03-03T11:00:00Z") }),
       ]);
 
+    const intent = (name: string) => ({ intent: { name, confidence: 0.9 } });
+    await db.insert(s.agentRuns).values([
+      // Autonomy: two refund turns in Sales (one held: a1 has an approval), one in Support (held).
+      agentRunValues(tenant.orgId, {
+        departmentId: sales,
+        messageId: a1.id,
+        metadata: intent("refund"),
+        costUsd: 0,
+        createdAt: at("2025-03-20T10:00:00Z"),
+      }),
+      agentRunValues(tenant.orgId, {
+        departmentId: sales,
+        messageId: null,
+        metadata: intent("refund"),
+        costUsd: 0,
+        createdAt: at("2025-03-20T10:00:00Z"),
+      }),
+      agentRunValues(tenant.orgId, {
+        departmentId: support,
+        messageId: b1.id,
+        metadata: intent("refund"),
+        costUsd: 0,
+        createdAt: at("2025-03-20T10:00:00Z"),
+      }),
+    ]);
     const offTopic = { relevance: { decision: "off-topic", score: 0.1 } };
     const answered = { relevance: { decision: "answer", score: 0.9 } };
     await db.insert(s.agentRuns).values([
@@ -238,12 +263,15 @@ describe("analytics reports", () => {
       Support: { ratings: 1, positive: 1, negative: 0, positiveShare: 1 },
     });
     expect(byKey(await get(admin, "unanswered", "groupBy=department&interval=total"))).toEqual({
-      Sales: { turns: 3, judged: 2, unanswered: 1, unansweredShare: 0.5 },
-      Support: { turns: 1, judged: 1, unanswered: 1, unansweredShare: 1 },
+      Sales: { turns: 5, judged: 2, unanswered: 1, unansweredShare: 0.5 },
+      Support: { turns: 2, judged: 1, unanswered: 1, unansweredShare: 1 },
+    });
+    expect(byKey(await get(admin, "autonomy", "groupBy=intent&interval=total"))).toEqual({
+      refund: { turns: 3, held: 2, autonomous: 1, autonomyShare: 0.3333 },
     });
     expect(byKey(await get(admin, "tokens", "groupBy=department&interval=total"))).toEqual({
-      Sales: { runs: 3, promptTokens: 30, completionTokens: 15, totalTokens: 157, costUsd: 0.75 },
-      Support: { runs: 1, promptTokens: 10, completionTokens: 5, totalTokens: 10, costUsd: 1 },
+      Sales: { runs: 5, promptTokens: 50, completionTokens: 25, totalTokens: 187, costUsd: 0.75 },
+      Support: { runs: 2, promptTokens: 20, completionTokens: 10, totalTokens: 25, costUsd: 1 },
     });
     expect(await get(admin, "documents", "interval=total")).toEqual([
       { period: null, key: w.doc.id, label: "Travel policy", measures: { citations: 2, answers: 2 } },
@@ -273,6 +301,7 @@ describe("analytics reports", () => {
       "citations",
       "unanswered",
       "approvals",
+      "autonomy",
       "schedules",
     ]) {
       const rows = await get(analyst, report, "groupBy=department&interval=total");
@@ -286,6 +315,9 @@ describe("analytics reports", () => {
     });
     expect(byKey(await get(analyst, "approvals", "groupBy=intent&interval=total"))).toMatchObject({
       refund: { held: 2, approved: 1, rejected: 1, approvalRate: 0.5, avgDecisionSeconds: 120 },
+    });
+    expect(byKey(await get(analyst, "autonomy", "groupBy=intent&interval=total"))).toEqual({
+      refund: { turns: 2, held: 1, autonomous: 1, autonomyShare: 0.5 },
     });
     expect((await get(analyst, "documents", "interval=total"))[0]!.measures).toEqual({
       citations: 1,

@@ -426,10 +426,9 @@ export function exampleBodyFor(method: string, url: string): ((ctx: ExampleConte
 export const exampleQueries: Record<string, (ctx: ExampleContext) => Record<string, string>> = {
   // Analytics reports grouped by assistant: a leak would show the hidden department's agent by name.
   ...Object.fromEntries(
-    ["activity", "tokens", "feedback", "citations", "unanswered", "approvals", "schedules"].map((r) => [
-      `GET /analytics/${r}`,
-      () => ({ groupBy: "assistant", interval: "total" }),
-    ]),
+    ["activity", "tokens", "feedback", "citations", "unanswered", "approvals", "autonomy", "schedules"].map(
+      (r) => [`GET /analytics/${r}`, () => ({ groupBy: "assistant", interval: "total" })],
+    ),
   ),
 };
 

@@ -175,6 +175,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/analytics/autonomy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Turns with a classified intent answered without approval (autonomy share; groupBy=intent per intent), per day or week and group, in the departments you reach (JSON or CSV) */
+        get: operations["getAutonomyReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/analytics/citations": {
         parameters: {
             query?: never;
@@ -5533,6 +5550,41 @@ export interface operations {
         };
     };
     getApprovalsReport: {
+        parameters: {
+            query?: {
+                /** @description csv: the same rows as text/csv (or send Accept: text/csv) */
+                format?: "json" | "csv";
+                /** @description first day (default: the first day of this month) */
+                from?: string;
+                /** @description what each row is per, besides its period (each report lists the groupings it accepts) */
+                groupBy?: "none" | "department" | "assistant" | "model" | "channel" | "intent";
+                /** @description rows per UTC day, per ISO week (its Monday), or one total for the period */
+                interval?: "day" | "week" | "total";
+                /** @description last day, included (default: today) */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getAutonomyReport: {
         parameters: {
             query?: {
                 /** @description csv: the same rows as text/csv (or send Accept: text/csv) */

@@ -80,6 +80,12 @@ const reports: { name: AnalyticsReportName; operationId: string; summary: string
     summary:
       "Held replies: decisions, approval rate and average time to decision (groupBy=intent per intent)",
   },
+  {
+    name: "autonomy",
+    operationId: "getAutonomyReport",
+    summary:
+      "Turns with a classified intent answered without approval (autonomy share; groupBy=intent per intent)",
+  },
   { name: "schedules", operationId: "getSchedulesReport", summary: "Scheduled runs: done, failed, skipped" },
 ];
 
