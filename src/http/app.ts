@@ -51,6 +51,7 @@ import { scheduleRoutes } from "./routes/schedules/index.js";
 import { searchRoutes } from "./routes/search/index.js";
 import { systemRoutes } from "./routes/system/index.js";
 import { toolRoutes } from "./routes/tools/index.js";
+import { analyticsRoutes } from "./routes/usage/analytics.js";
 import { usageRoutes } from "./routes/usage/index.js";
 import { userRoutes } from "./routes/users/index.js";
 import { webSourceRoutes } from "./routes/web-sources/index.js";
@@ -183,6 +184,7 @@ export async function buildApp(container: Container) {
   await app.register(webSourceRoutes);
   await app.register(searchRoutes);
   await app.register(usageRoutes);
+  await app.register(analyticsRoutes);
   await app.register(profileRoutes);
   await app.register(personaRoutes);
   await app.register(namespaceRoutes);

@@ -2,6 +2,7 @@ import type { DatabaseHandle, Queryable } from "../db/client.js";
 import * as s from "../db/schema/index.js";
 import type { Cache } from "../providers/cache/cache.js";
 import { AgentRepository, AgentVersionRepository } from "./agent.repository.js";
+import { AnalyticsRepository } from "./analytics.repository.js";
 import {
   ApprovalPolicyRepository,
   ApprovalRepository,
@@ -73,6 +74,7 @@ export function createQueryRepositories(db: Queryable, analytics: Queryable = db
     runTraces: new RunTraceRepository(db),
     usage: new UsageRepository(db),
     usageReports: new UsageRepository(analytics),
+    analyticsReports: new AnalyticsRepository(analytics),
     budgets: new BudgetRepository(db),
   };
 }

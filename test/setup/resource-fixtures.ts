@@ -423,7 +423,14 @@ export function exampleBodyFor(method: string, url: string): ((ctx: ExampleConte
  * Query strings a route needs to do its job (required filters), keyed by `METHOD url`. Routes whose
  * query parameters are all optional need no entry.
  */
-export const exampleQueries: Record<string, (ctx: ExampleContext) => Record<string, string>> = {};
+export const exampleQueries: Record<string, (ctx: ExampleContext) => Record<string, string>> = {
+  // Analytics reports grouped by assistant: a leak would show the hidden department's agent by name.
+  ...Object.fromEntries(
+    ["activity", "tokens", "feedback", "citations", "unanswered", "approvals", "autonomy", "schedules"].map(
+      (r) => [`GET /analytics/${r}`, () => ({ groupBy: "assistant", interval: "total" })],
+    ),
+  ),
+};
 
 /**
  * Values for path parameters other than `:id` (which is always the resource fixture's id), keyed by

@@ -1,8 +1,10 @@
 import type { Repositories } from "../../repositories/index.js";
+import { createAnalyticsService } from "./analytics-service.js";
 import { createBudgetGuard } from "./budget-guard.js";
 import { createBudgetService } from "./budget-service.js";
 import { createUsageService } from "./usage-service.js";
 
+export type { AnalyticsService } from "./analytics-service.js";
 export type { BudgetGuardService } from "./budget-guard.js";
 export type { BudgetService } from "./budget-service.js";
 export type { UsageService } from "./usage-service.js";
@@ -10,7 +12,7 @@ export type { UsageService } from "./usage-service.js";
 /** The repositories of usage and budgets. */
 export type UsageRepositories = Pick<
   Repositories,
-  "usage" | "usageReports" | "budgets" | "organizations" | "departments" | "auditLogs"
+  "usage" | "usageReports" | "analyticsReports" | "budgets" | "organizations" | "departments" | "auditLogs"
 >;
 
 /**
@@ -22,6 +24,7 @@ export function createUsageServices(deps: { repositories: UsageRepositories; bud
   const budgetGuard = createBudgetGuard({ usage: r.usage, cacheSeconds: deps.budgetCacheSeconds });
   return {
     usage: createUsageService({ usage: r.usageReports }),
+    analytics: createAnalyticsService({ analytics: r.analyticsReports }),
     budgets: createBudgetService({
       repositories: r,
       budgets: r.budgets,

@@ -141,6 +141,159 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/analytics/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Conversations with activity, messages, questions and answers, per day or week and group, in the departments you reach (JSON or CSV) */
+        get: operations["getActivityReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/analytics/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Held replies: decisions, approval rate and average time to decision (groupBy=intent per intent), per day or week and group, in the departments you reach (JSON or CSV) */
+        get: operations["getApprovalsReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/analytics/autonomy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Turns with a classified intent answered without approval (autonomy share; groupBy=intent per intent), per day or week and group, in the departments you reach (JSON or CSV) */
+        get: operations["getAutonomyReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/analytics/citations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Citation coverage: share of the assistant's answers with at least one verified citation, per day or week and group, in the departments you reach (JSON or CSV) */
+        get: operations["getCitationsReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/analytics/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Documents most cited in answers (one row per document), per day or week and group, in the departments you reach (JSON or CSV) */
+        get: operations["getDocumentsReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/analytics/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Thumbs up and down on answers, per day or week and group, in the departments you reach (JSON or CSV) */
+        get: operations["getFeedbackReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/analytics/schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Scheduled runs: done, failed, skipped, per day or week and group, in the departments you reach (JSON or CSV) */
+        get: operations["getSchedulesReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/analytics/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Model runs, tokens and cost, per day or week and group, in the departments you reach (JSON or CSV) */
+        get: operations["getTokensReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/analytics/unanswered": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Turns the relevance gate found no relevant passage for, and their share of judged turns, per day or week and group, in the departments you reach (JSON or CSV) */
+        get: operations["getUnansweredReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api-keys": {
         parameters: {
             query?: never;
@@ -2482,6 +2635,26 @@ export interface components {
             toolsEnabled: string[];
             /** Format: date-time */
             updatedAt: string;
+        };
+        AnalyticsReport: {
+            from: string;
+            groupBy: string;
+            interval: string;
+            /** @description the measures of every row, in CSV column order */
+            measures: string[];
+            report: string;
+            rows: {
+                /** @description department or assistant id, model, channel, intent or document id */
+                key: string | null;
+                /** @description its name; null for rows without one */
+                label: string | null;
+                measures: {
+                    [key: string]: number;
+                };
+                /** @description the day, or the week's Monday; null for interval=total */
+                period: string | null;
+            }[];
+            to: string;
         };
         ApiKey: {
             allDepartments: boolean;
@@ -5338,6 +5511,321 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getActivityReport: {
+        parameters: {
+            query?: {
+                /** @description csv: the same rows as text/csv (or send Accept: text/csv) */
+                format?: "json" | "csv";
+                /** @description first day (default: the first day of this month) */
+                from?: string;
+                /** @description what each row is per, besides its period (each report lists the groupings it accepts) */
+                groupBy?: "none" | "department" | "assistant" | "model" | "channel" | "intent";
+                /** @description rows per UTC day, per ISO week (its Monday), or one total for the period */
+                interval?: "day" | "week" | "total";
+                /** @description last day, included (default: today) */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getApprovalsReport: {
+        parameters: {
+            query?: {
+                /** @description csv: the same rows as text/csv (or send Accept: text/csv) */
+                format?: "json" | "csv";
+                /** @description first day (default: the first day of this month) */
+                from?: string;
+                /** @description what each row is per, besides its period (each report lists the groupings it accepts) */
+                groupBy?: "none" | "department" | "assistant" | "model" | "channel" | "intent";
+                /** @description rows per UTC day, per ISO week (its Monday), or one total for the period */
+                interval?: "day" | "week" | "total";
+                /** @description last day, included (default: today) */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getAutonomyReport: {
+        parameters: {
+            query?: {
+                /** @description csv: the same rows as text/csv (or send Accept: text/csv) */
+                format?: "json" | "csv";
+                /** @description first day (default: the first day of this month) */
+                from?: string;
+                /** @description what each row is per, besides its period (each report lists the groupings it accepts) */
+                groupBy?: "none" | "department" | "assistant" | "model" | "channel" | "intent";
+                /** @description rows per UTC day, per ISO week (its Monday), or one total for the period */
+                interval?: "day" | "week" | "total";
+                /** @description last day, included (default: today) */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getCitationsReport: {
+        parameters: {
+            query?: {
+                /** @description csv: the same rows as text/csv (or send Accept: text/csv) */
+                format?: "json" | "csv";
+                /** @description first day (default: the first day of this month) */
+                from?: string;
+                /** @description what each row is per, besides its period (each report lists the groupings it accepts) */
+                groupBy?: "none" | "department" | "assistant" | "model" | "channel" | "intent";
+                /** @description rows per UTC day, per ISO week (its Monday), or one total for the period */
+                interval?: "day" | "week" | "total";
+                /** @description last day, included (default: today) */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getDocumentsReport: {
+        parameters: {
+            query?: {
+                /** @description csv: the same rows as text/csv (or send Accept: text/csv) */
+                format?: "json" | "csv";
+                /** @description first day (default: the first day of this month) */
+                from?: string;
+                /** @description what each row is per, besides its period (each report lists the groupings it accepts) */
+                groupBy?: "none" | "department" | "assistant" | "model" | "channel" | "intent";
+                /** @description rows per UTC day, per ISO week (its Monday), or one total for the period */
+                interval?: "day" | "week" | "total";
+                /** @description last day, included (default: today) */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getFeedbackReport: {
+        parameters: {
+            query?: {
+                /** @description csv: the same rows as text/csv (or send Accept: text/csv) */
+                format?: "json" | "csv";
+                /** @description first day (default: the first day of this month) */
+                from?: string;
+                /** @description what each row is per, besides its period (each report lists the groupings it accepts) */
+                groupBy?: "none" | "department" | "assistant" | "model" | "channel" | "intent";
+                /** @description rows per UTC day, per ISO week (its Monday), or one total for the period */
+                interval?: "day" | "week" | "total";
+                /** @description last day, included (default: today) */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getSchedulesReport: {
+        parameters: {
+            query?: {
+                /** @description csv: the same rows as text/csv (or send Accept: text/csv) */
+                format?: "json" | "csv";
+                /** @description first day (default: the first day of this month) */
+                from?: string;
+                /** @description what each row is per, besides its period (each report lists the groupings it accepts) */
+                groupBy?: "none" | "department" | "assistant" | "model" | "channel" | "intent";
+                /** @description rows per UTC day, per ISO week (its Monday), or one total for the period */
+                interval?: "day" | "week" | "total";
+                /** @description last day, included (default: today) */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getTokensReport: {
+        parameters: {
+            query?: {
+                /** @description csv: the same rows as text/csv (or send Accept: text/csv) */
+                format?: "json" | "csv";
+                /** @description first day (default: the first day of this month) */
+                from?: string;
+                /** @description what each row is per, besides its period (each report lists the groupings it accepts) */
+                groupBy?: "none" | "department" | "assistant" | "model" | "channel" | "intent";
+                /** @description rows per UTC day, per ISO week (its Monday), or one total for the period */
+                interval?: "day" | "week" | "total";
+                /** @description last day, included (default: today) */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getUnansweredReport: {
+        parameters: {
+            query?: {
+                /** @description csv: the same rows as text/csv (or send Accept: text/csv) */
+                format?: "json" | "csv";
+                /** @description first day (default: the first day of this month) */
+                from?: string;
+                /** @description what each row is per, besides its period (each report lists the groupings it accepts) */
+                groupBy?: "none" | "department" | "assistant" | "model" | "channel" | "intent";
+                /** @description rows per UTC day, per ISO week (its Monday), or one total for the period */
+                interval?: "day" | "week" | "total";
+                /** @description last day, included (default: today) */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnalyticsReport"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             500: components["responses"]["InternalError"];
         };
     };
