@@ -53,6 +53,9 @@ describe("relevance gate", () => {
     expect(
       judgeRelevance("INC-4711: what is the maximum per night in capital cities?", [HOTELS]).decision,
     ).toBe("answer");
+    expect(judgeRelevance("kmxdt92: how many days of leave do I have left?", [LEAVE]).decision).toBe(
+      "answer",
+    );
     // It does not make an off-topic question answerable.
     expect(judgeRelevance("Case k7x2q9: what is the capital of France?", [HOTELS, LEAVE]).decision).toBe(
       "off-topic",

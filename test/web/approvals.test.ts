@@ -6,7 +6,7 @@ import { apiCall, tokenFor } from "./support/server.js";
 
 const APPROVER = "approver@demo.atrium.local";
 /** The demo HR desk holds leave-balance questions for review (its intents, ADR 0008). */
-const held = (tag: string) => `Case ${tag}: how many days of leave do I have left?`;
+const held = (tag: string) => `${tag}: how many days of leave do I have left?`;
 const tagOf = () => `k${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
 
 /** The employee asks the HR desk from the chat page; returns the conversation id. */

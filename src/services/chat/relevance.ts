@@ -41,6 +41,8 @@ export interface RelevanceThresholds {
    */
   maxMissingShare: number;
   missingRarity: number;
+  /** Below this rarity a missing word is common and does not count towards `maxMissingShare`. */
+  commonWord: number;
   /**
    * Every word found, but scattered: when no sentence covers this much of the question and no passage
    * holds `weakPassage` of it, the words belong to different topics ("data protection officer").
@@ -54,6 +56,7 @@ export const DEFAULT_RELEVANCE: RelevanceThresholds = {
   minScore: 0.3,
   maxMissingShare: 0.25,
   missingRarity: 0.7,
+  commonWord: 0.5,
   weakScore: 0.55,
   weakPassage: 0.8,
 };
@@ -126,7 +129,9 @@ export function judgeRelevance(
   const missing = [...terms]
     .filter(([stem]) => !/^\p{N}+$/u.test(stem) && !holds(all, prefixes, stem))
     .sort((a, b) => b[1] - a[1]);
-  const missingShare = missing.reduce((a, [, w]) => a + w, 0) / total;
+  // A common word may be missing whatever its share: people ask in their own words ("case", "rules").
+  const missingShare =
+    missing.filter(([, w]) => w >= thresholds.commonWord).reduce((a, [, w]) => a + w, 0) / total;
   const unmatched =
     missingShare >= thresholds.maxMissingShare || missing.some(([, w]) => w >= thresholds.missingRarity);
   const scattered = score < thresholds.weakScore && passage < thresholds.weakPassage;
