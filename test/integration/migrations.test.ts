@@ -72,13 +72,13 @@ describe("migrations", () => {
     expect(Number(distance?.d)).toBeCloseTo(1, 5);
   });
 
-  it("creates exactly the tables of the schema (43)", async () => {
+  it("creates exactly the tables of the schema (46)", async () => {
     const tables = await rows<{ table_name: string }>(
       handle,
       sql`SELECT table_name FROM information_schema.tables
           WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name`,
     );
-    expect(schemaTables).toHaveLength(43);
+    expect(schemaTables).toHaveLength(46);
     expect(tables.map((r) => r.table_name).sort()).toEqual(schemaTables);
   });
 
