@@ -4,19 +4,17 @@ import { AppError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
 import type { ApprovalPolicyRow } from "../../repositories/approval.repository.js";
 import type { MessageRow } from "../../repositories/message.repository.js";
-import { recordAudit } from "../audit/record-audit.js";
 import type { CitationView, TurnEvent } from "../chat/turn-events.js";
 import type { ServiceContext } from "../context.js";
 import { createGenerationDecider } from "./approval-generation.js";
 import type { ApprovalInbox } from "./approval-inbox.js";
 import type { ApprovalServiceDeps, Decision } from "./approval-types.js";
 import { type ApprovalView, viewOf } from "./approval-view.js";
+import { auditDecision, STATUS_OF } from "./decision-audit.js";
 import { applyOutcome } from "./trust.js";
 
 export const DEFAULT_REJECTION_MESSAGE =
   "Thank you for your question. We are not able to answer it here; a colleague will follow up with you if needed.";
-
-const STATUS_OF = { approve: "approved", reject: "rejected", edit: "edited", escalate: "escalated" } as const;
 
 /**
  * The four decisions on a held reply (ADR 0008) and their delivery: the requester's reply, the
@@ -216,22 +214,13 @@ export function createDecider(deps: ApprovalServiceDeps, inbox: ApprovalInbox) {
       if (decision.kind !== "escalate" && row.namespaceId && row.intentName) {
         await applyOutcome(r, ctx, row, decision.kind, tx);
       }
-      await recordAudit(
+      await auditDecision(
         r,
         ctx,
-        {
-          action: `approval.${STATUS_OF[decision.kind]}`,
-          entityType: "approval",
-          entityId: row.id,
-          departmentId: row.departmentId,
-          changes: {
-            conversationId,
-            intent: row.intentName,
-            isSample: row.isSample,
-            ...(decision.kind === "escalate" ? { escalatedToId: decision.toUserId } : {}),
-            ...(actor.system ? { by: "timeout" } : {}),
-          },
-        },
+        row,
+        decision,
+        actor,
+        { conversationId, intent: row.intentName, isSample: row.isSample },
         tx,
       );
       return viewOf(row, draft, await questionOf(row, tx));

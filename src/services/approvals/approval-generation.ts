@@ -1,11 +1,9 @@
 import { withTransaction } from "../../db/transaction.js";
 import { AppError } from "../../lib/errors.js";
 import type { ApprovalRow } from "../../repositories/approval.repository.js";
-import { recordAudit } from "../audit/record-audit.js";
 import type { ServiceContext } from "../context.js";
 import type { ApprovalServiceDeps, Decision } from "./approval-types.js";
-
-const STATUS_OF = { approve: "approved", reject: "rejected", escalate: "escalated" } as const;
+import { auditDecision, STATUS_OF } from "./decision-audit.js";
 
 /** What the requester reads on a rejected generation (the approver's notes follow, when given). */
 export const GENERATION_REJECTED = "Rejected by an approver";
@@ -97,22 +95,7 @@ export function createGenerationDecider(deps: ApprovalServiceDeps) {
           );
         }
       }
-      await recordAudit(
-        r,
-        ctx,
-        {
-          action: `approval.${STATUS_OF[decision.kind]}`,
-          entityType: "approval",
-          entityId: row.id,
-          departmentId: row.departmentId,
-          changes: {
-            documentGenerationId: generationId,
-            ...(decision.kind === "escalate" ? { escalatedToId: decision.toUserId } : {}),
-            ...(actor.system ? { by: "timeout" } : {}),
-          },
-        },
-        tx,
-      );
+      await auditDecision(r, ctx, row, decision, actor, { documentGenerationId: generationId }, tx);
       return row;
     });
   };
