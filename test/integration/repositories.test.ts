@@ -242,7 +242,14 @@ describe("repositories: CRUD on every table", () => {
     const repositories = t.current.container.repositories;
     // The query repositories join tables and own none; everything else is one table's CRUD.
     const queryKeys = Object.keys(createQueryRepositories(t.current.container.database.db));
-    expect(queryKeys.sort()).toEqual(["budgets", "retrieval", "runTraces", "usage", "usageReports"]);
+    expect(queryKeys.sort()).toEqual([
+      "analyticsReports",
+      "budgets",
+      "retrieval",
+      "runTraces",
+      "usage",
+      "usageReports",
+    ]);
     for (const key of queryKeys) {
       expect(repositories[key as keyof typeof repositories]).not.toBeInstanceOf(TableRepository);
     }
